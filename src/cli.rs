@@ -1,0 +1,203 @@
+//! The command tree, parsed by clap. Raw values only: `lib::run` resolves them once.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::HumanDuration;
+
+/// Drafts commit messages and reviews pushes by asking several language models at once.
+///
+/// `changes` installs git hooks (`prepare-commit-msg`, `pre-push`) that diff what is being
+/// committed or pushed, ask every available model concurrently, and merge their answers into
+/// the commit message or a review. With no API keys it uses its built-in offline model.
+#[derive(Debug, Parser)]
+#[command(
+    name = "changes",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(after_help = "Examples:
+  changes hook install              install both hooks into this repository
+  changes hook run                  draft a message for the staged changes
+  changes hook run --rev HEAD       draft a message for the last commit
+  changes models                    which models are configured and have keys
+  changes config show               the configuration and where each value comes from")]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Models to ask, by name, instead of the defaults (comma-separated; `local` is built in).
+    #[arg(
+        long,
+        global = true,
+        value_delimiter = ',',
+        value_name = "NAMES",
+        env = "CHANGES_MODELS"
+    )]
+    pub models: Vec<String>,
+    /// Deadline for this run (for example 10s or 1m), overriding commit.timeout and push.timeout.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Never colour the output (NO_COLOR works too).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// More detail on stderr (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    text.parse::<HumanDuration>().map(|duration| duration.0)
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Install, remove, inspect or run the git hooks.
+    Hook(HookArgs),
+    /// Write the "what changed over the last N days" report, one file per model.
+    Report(ReportArgs),
+    /// List the configured models, their providers and whether their keys are present.
+    #[command(after_help = "Examples:
+  changes models                    the model table
+  changes models --check            send one tiny request to each model")]
+    Models(ModelsArgs),
+    /// Show the configuration, where its files are, or write a starter file.
+    Config(ConfigArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+}
+
+/// `changes hook ...`
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// What to do with the hooks.
+    #[command(subcommand)]
+    pub command: HookCommand,
+}
+
+/// Hook names `changes` can install.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HookName {
+    /// Drafts the commit message.
+    PrepareCommitMsg,
+    /// Reviews the commits being pushed.
+    PrePush,
+}
+
+/// `changes hook install|uninstall|status|run`
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Install the hooks into the hooks folder git uses for this repository.
+    Install {
+        /// Only this hook (repeatable; default: both).
+        #[arg(long = "hook", value_name = "NAME")]
+        hooks: Vec<HookName>,
+        /// Replace an existing `.changes-legacy` file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove what `install` added and restore any hook it moved aside.
+    Uninstall {
+        /// Only this hook (repeatable; default: both).
+        #[arg(long = "hook", value_name = "NAME")]
+        hooks: Vec<HookName>,
+    },
+    /// Show which hooks are installed, the binary they call, and the models with keys.
+    Status,
+    /// Run a hook's job: what the installed hooks call, or by hand with no HOOK to draft a
+    /// message for the staged changes and print it.
+    #[command(after_help = "Examples:
+  changes hook run                        draft a message for the staged changes
+  changes hook run --rev HEAD~2           draft a message for an existing commit
+  changes hook run --dry-run              print what would be sent to the models, ask none
+  changes hook run --models local         use only the built-in model")]
+    Run(RunArgs),
+}
+
+/// `changes hook run [HOOK] [ARGS...]`
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The hook git is running (`prepare-commit-msg`, `pre-push`); none: draft for the
+    /// staged changes.
+    #[arg(value_name = "HOOK")]
+    pub hook: Option<String>,
+    /// The arguments git passed to the hook.
+    #[arg(
+        value_name = "ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub arguments: Vec<String>,
+    /// Draft for this existing commit instead of the staged changes.
+    #[arg(long, value_name = "REV", conflicts_with = "hook")]
+    pub rev: Option<String>,
+    /// Print the text that would be sent to the models, and ask none.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `changes report ...`
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Oldest commit date (default: 7 days ago).
+    #[arg(long, value_name = "DATE")]
+    pub after: Option<String>,
+    /// Newest commit date (default: tomorrow).
+    #[arg(long, value_name = "DATE")]
+    pub before: Option<String>,
+    /// Only files matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub only: Vec<String>,
+    /// Folder to write the reports to.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Publish the reports as a secret GitHub gist.
+    #[arg(long)]
+    pub gist: bool,
+}
+
+/// `changes models [--check]`
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// Send one tiny request to each model and show its latency or why it failed.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// `changes config [show|path|init]`
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// What to show or do (default: show).
+    #[command(subcommand)]
+    pub command: Option<ConfigCommand>,
+}
+
+/// The configuration subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the resolved configuration with the source of every value.
+    Show,
+    /// Print where the configuration files are and whether each exists.
+    Path,
+    /// Write a commented starter `.changes.yaml` at the work-tree root.
+    Init {
+        /// Write the user file instead.
+        #[arg(long)]
+        user: bool,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// `changes completions SHELL`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish or powershell.
+    #[arg(value_name = "SHELL")]
+    pub shell: String,
+}

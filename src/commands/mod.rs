@@ -1,0 +1,32 @@
+//! One module per command; each exposes one `cmd_*` function taking the shared `Context`.
+
+pub mod config;
+pub mod hook;
+pub mod models;
+
+use crate::config::{FlagOverrides, Loaded};
+use crate::env::Environment;
+use crate::error::Error;
+use crate::git::Repository;
+use crate::ui::Printer;
+
+/// What every command gets: the environment snapshot, the printer and the global flags.
+pub struct Context {
+    /// Environment variables, read once.
+    pub environment: Environment,
+    /// Output.
+    pub printer: Printer,
+    /// `--models`, empty for the defaults.
+    pub models: Vec<String>,
+    /// Flags that override configuration.
+    pub flags: FlagOverrides,
+}
+
+impl Context {
+    /// Loads the configuration for `repository` (its `.changes.yaml` is a layer), or without a
+    /// repository layer when there is none.
+    pub fn load_config(&self, repository: Option<&Repository>) -> Result<Loaded, Error> {
+        let root = repository.and_then(Repository::work_tree);
+        Ok(crate::config::load(&self.environment, root, &self.flags)?)
+    }
+}

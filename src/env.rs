@@ -1,0 +1,178 @@
+//! Every environment variable `changes` reads, documented in one place, and the snapshot of
+//! them taken once at start-up so that the rest of the program (and its tests) never reads
+//! the process environment directly.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// Path of the user configuration file, overriding `$XDG_CONFIG_HOME/changes/config.yaml`.
+pub const CHANGES_CONFIG: &str = "CHANGES_CONFIG";
+/// `1` (or `true`) turns every hook into a no-op.
+pub const CHANGES_SKIP: &str = "CHANGES_SKIP";
+/// Comma-separated model names, the same as `--models`.
+pub const CHANGES_MODELS: &str = "CHANGES_MODELS";
+/// Base folder of user configuration files (XDG Base Directory specification).
+pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
+/// The user's home folder, used when `XDG_CONFIG_HOME` is not set.
+pub const HOME: &str = "HOME";
+/// Any non-empty value turns colour off (<https://no-color.org>).
+pub const NO_COLOR: &str = "NO_COLOR";
+
+/// OpenAI key.
+pub const OPENAI_API_KEY: &str = "OPENAI_API_KEY";
+/// OpenAI endpoint, with the version (`https://api.openai.com/v1`).
+pub const OPENAI_BASE_URL: &str = "OPENAI_BASE_URL";
+/// Anthropic key.
+pub const ANTHROPIC_API_KEY: &str = "ANTHROPIC_API_KEY";
+/// Anthropic endpoint, without the version (`https://api.anthropic.com`).
+pub const ANTHROPIC_BASE_URL: &str = "ANTHROPIC_BASE_URL";
+/// Gemini key.
+pub const GEMINI_API_KEY: &str = "GEMINI_API_KEY";
+/// Gemini key, the name Google's own tools also read.
+pub const GOOGLE_API_KEY: &str = "GOOGLE_API_KEY";
+/// Gemini endpoint, without the version.
+pub const GEMINI_BASE_URL: &str = "GEMINI_BASE_URL";
+/// Groq key.
+pub const GROQ_API_KEY: &str = "GROQ_API_KEY";
+/// Groq endpoint, with the version.
+pub const GROQ_BASE_URL: &str = "GROQ_BASE_URL";
+/// DeepSeek key.
+pub const DEEPSEEK_API_KEY: &str = "DEEPSEEK_API_KEY";
+/// DeepSeek endpoint.
+pub const DEEPSEEK_BASE_URL: &str = "DEEPSEEK_BASE_URL";
+/// OpenRouter key.
+pub const OPENROUTER_API_KEY: &str = "OPENROUTER_API_KEY";
+/// OpenRouter endpoint, with the version.
+pub const OPENROUTER_BASE_URL: &str = "OPENROUTER_BASE_URL";
+/// Ollama server (`http://localhost:11434`).
+pub const OLLAMA_HOST: &str = "OLLAMA_HOST";
+
+/// Configuration keys that can be set through the environment, each with its variable.
+/// The value is parsed as YAML, exactly as if it stood in a configuration file under that key.
+pub const CONFIG_VARIABLES: &[(&str, &str)] = &[
+    ("CHANGES_DEFAULTS", "defaults"),
+    ("CHANGES_COMMIT_STYLE", "commit.style"),
+    ("CHANGES_COMMIT_MERGE", "commit.merge"),
+    ("CHANGES_COMMIT_MAX_SUBJECT", "commit.max_subject"),
+    ("CHANGES_COMMIT_SKIP_SOURCES", "commit.skip_sources"),
+    ("CHANGES_COMMIT_TIMEOUT", "commit.timeout"),
+    ("CHANGES_PUSH_BLOCK", "push.block"),
+    ("CHANGES_PUSH_TIMEOUT", "push.timeout"),
+    ("CHANGES_PUSH_MAX_COMMITS", "push.max_commits"),
+    ("CHANGES_EXCLUDE", "exclude"),
+    ("CHANGES_LIMITS_MAX_FILE_BYTES", "limits.max_file_bytes"),
+    ("CHANGES_LIMITS_MAX_TOTAL_BYTES", "limits.max_total_bytes"),
+    ("CHANGES_REDACT", "redact"),
+    ("CHANGES_SKIP", "skip"),
+];
+
+/// A snapshot of the process environment, taken once.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    variables: BTreeMap<String, OsString>,
+}
+
+impl Environment {
+    /// Reads the current process environment.
+    pub fn capture() -> Self {
+        Self::from_pairs(std::env::vars_os().filter_map(|(name, value)| {
+            let name = name.into_string().ok()?;
+            Some((name, value))
+        }))
+    }
+
+    /// Builds an environment from explicit pairs (used by tests and embedders).
+    pub fn from_pairs<I, N, V>(pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (N, V)>,
+        N: Into<String>,
+        V: Into<OsString>,
+    {
+        let variables = pairs
+            .into_iter()
+            .map(|(name, value)| (name.into(), value.into()))
+            .collect();
+        Self { variables }
+    }
+
+    /// The value of a variable when it is set, valid UTF-8 and not empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.variables
+            .get(name)
+            .and_then(|value| value.to_str())
+            .filter(|value| !value.is_empty())
+    }
+
+    /// True when the variable is set to a non-empty value.
+    pub fn is_set(&self, name: &str) -> bool {
+        self.variables
+            .get(name)
+            .is_some_and(|value| !value.is_empty())
+    }
+
+    /// True when the variable holds a "yes" value: `1`, `true`, `yes` or `on`.
+    pub fn flag(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|value| {
+            matches!(
+                value.trim().to_ascii_lowercase().as_str(),
+                "1" | "true" | "yes" | "on"
+            )
+        })
+    }
+
+    /// The user configuration file: `CHANGES_CONFIG`, else under `XDG_CONFIG_HOME`, else
+    /// `~/.config`. `None` when no home folder is known.
+    pub fn user_config_path(&self) -> Option<PathBuf> {
+        if let Some(path) = self
+            .variables
+            .get(CHANGES_CONFIG)
+            .filter(|value| !value.is_empty())
+        {
+            return Some(PathBuf::from(path));
+        }
+        let base = match self
+            .variables
+            .get(XDG_CONFIG_HOME)
+            .filter(|value| !value.is_empty())
+        {
+            Some(folder) => PathBuf::from(folder),
+            None => PathBuf::from(self.variables.get(HOME).filter(|value| !value.is_empty())?)
+                .join(".config"),
+        };
+        Some(base.join("changes").join("config.yaml"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_config_path_prefers_explicit_then_xdg_then_home() {
+        let explicit = Environment::from_pairs([(CHANGES_CONFIG, "/a.yaml"), (HOME, "/home/u")]);
+        assert_eq!(explicit.user_config_path(), Some(PathBuf::from("/a.yaml")));
+        let xdg = Environment::from_pairs([(XDG_CONFIG_HOME, "/x"), (HOME, "/home/u")]);
+        assert_eq!(
+            xdg.user_config_path(),
+            Some(PathBuf::from("/x/changes/config.yaml"))
+        );
+        let home = Environment::from_pairs([(HOME, "/home/u"), (XDG_CONFIG_HOME, "")]);
+        assert_eq!(
+            home.user_config_path(),
+            Some(PathBuf::from("/home/u/.config/changes/config.yaml"))
+        );
+        assert_eq!(Environment::default().user_config_path(), None);
+    }
+
+    #[test]
+    fn flag_accepts_common_yes_values_only() {
+        let environment =
+            Environment::from_pairs([("A", "1"), ("B", "TRUE"), ("C", "0"), ("D", "")]);
+        assert!(environment.flag("A"));
+        assert!(environment.flag("B"));
+        assert!(!environment.flag("C"));
+        assert!(!environment.flag("D"));
+        assert!(!environment.flag("E"));
+    }
+}

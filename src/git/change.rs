@@ -1,0 +1,214 @@
+//! The domain types that diff collection produces and everything downstream reads:
+//! one `FileChange` per changed path, gathered in a `ChangeSet`.
+
+use std::fmt;
+
+/// How a path changed between the two sides of a diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// The path is new.
+    Added,
+    /// The path is gone.
+    Deleted,
+    /// The content or mode of the path changed.
+    Modified,
+    /// The path moved from `FileChange::old_path` (content may also have changed).
+    Renamed,
+    /// The path was copied from `FileChange::old_path`.
+    Copied,
+    /// The kind of entry changed (file to symbolic link, for example).
+    TypeChanged,
+}
+
+impl Status {
+    /// The lower-case word used in prompts and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Added => "added",
+            Status::Deleted => "deleted",
+            Status::Modified => "modified",
+            Status::Renamed => "renamed",
+            Status::Copied => "copied",
+            Status::TypeChanged => "type changed",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+/// Why a file's content is never read into a prompt. The file is still listed with its stats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exclusion {
+    /// Git or our own detection says the content is binary.
+    Binary,
+    /// A dependency lock file (`Cargo.lock`, `package-lock.json`, ...).
+    LockFile,
+    /// Generated code: a known generated-file name, a "do not edit" marker or `linguist-generated`.
+    Generated,
+    /// Minified code: a `.min.` name or very long lines.
+    Minified,
+    /// Third-party code in a vendored folder or marked `linguist-vendored`.
+    Vendored,
+    /// A file that usually holds secrets: `.env*`, private keys, certificates, credential stores.
+    Secret,
+    /// Matched by the user's `exclude:` globs or `.changesignore`; holds the matching pattern.
+    UserExcluded(String),
+    /// A blob too large to diff at all (bigger than the hard read limit).
+    TooLarge,
+}
+
+impl fmt::Display for Exclusion {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Exclusion::Binary => formatter.write_str("binary"),
+            Exclusion::LockFile => formatter.write_str("lock file"),
+            Exclusion::Generated => formatter.write_str("generated"),
+            Exclusion::Minified => formatter.write_str("minified"),
+            Exclusion::Vendored => formatter.write_str("vendored"),
+            Exclusion::Secret => formatter.write_str("may hold secrets"),
+            Exclusion::UserExcluded(pattern) => write!(formatter, "excluded by `{pattern}`"),
+            Exclusion::TooLarge => formatter.write_str("too large to diff"),
+        }
+    }
+}
+
+/// What the byte caps removed from a file's patch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// The patch was longer than `limits.max_file_bytes`: only the first hunks are kept
+    /// (or, when one hunk alone is too long, its first lines).
+    FileCap {
+        /// Bytes kept in `FileChange::patch`.
+        kept_bytes: usize,
+        /// Whole hunks kept in `FileChange::patch`.
+        kept_hunks: usize,
+        /// Hunks in the whole patch.
+        total_hunks: usize,
+        /// Bytes of the whole patch.
+        total_bytes: usize,
+    },
+    /// The running total reached `limits.max_total_bytes`: no patch text kept at all.
+    TotalCap {
+        /// Bytes of the patch that was left out.
+        total_bytes: usize,
+    },
+}
+
+impl fmt::Display for Cut {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cut::FileCap {
+                kept_bytes,
+                kept_hunks,
+                total_hunks,
+                total_bytes,
+            } => write!(
+                formatter,
+                "first {kept_bytes} of {total_bytes} patch bytes shown ({kept_hunks} of \
+                 {total_hunks} hunks whole; limits.max_file_bytes)"
+            ),
+            Cut::TotalCap { total_bytes } => write!(
+                formatter,
+                "patch of {total_bytes} bytes left out (limits.max_total_bytes reached)"
+            ),
+        }
+    }
+}
+
+/// One changed path with its stats and, when it may be sent, its patch text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// Path after the change (the old path for a deletion), `/`-separated, relative to the root.
+    pub path: String,
+    /// Path before the change, for renames and copies.
+    pub old_path: Option<String>,
+    /// How the path changed.
+    pub status: Status,
+    /// Lines added; zero for binaries and files too large to diff.
+    pub added_lines: usize,
+    /// Lines removed; zero for binaries and files too large to diff.
+    pub removed_lines: usize,
+    /// Size of the old blob in bytes (zero when added).
+    pub old_size: u64,
+    /// Size of the new blob in bytes (zero when deleted).
+    pub new_size: u64,
+    /// Git file mode before (zero when added).
+    pub old_mode: u32,
+    /// Git file mode after (zero when deleted).
+    pub new_mode: u32,
+    /// Why the content is never sent, when it is not.
+    pub exclusion: Option<Exclusion>,
+    /// What the byte caps removed, when they did.
+    pub cut: Option<Cut>,
+    /// Unified-diff hunks (`@@` headers and ` `, `+`, `-` lines), decoded lossily as UTF-8.
+    /// `None` when the file is excluded, unchanged in content, or cut by the total cap.
+    pub patch: Option<String>,
+}
+
+impl FileChange {
+    /// True when only the mode changed (for example the executable bit).
+    pub fn mode_changed(&self) -> bool {
+        self.old_mode != 0 && self.new_mode != 0 && self.old_mode != self.new_mode
+    }
+
+    /// Added plus removed lines: the size of the change used for ordering and budgets.
+    pub fn changed_lines(&self) -> usize {
+        self.added_lines + self.removed_lines
+    }
+}
+
+/// Which two states of the repository a `ChangeSet` compares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The index against `HEAD` (or the empty tree before the first commit).
+    Staged,
+    /// One commit against its first parent (or the empty tree for a root commit).
+    Commit {
+        /// The commit's full object id.
+        id: String,
+        /// The commit message's first line.
+        summary: String,
+    },
+    /// Two commits: everything from `from` (exclusive) up to `to`.
+    Range {
+        /// Object id of the old side, `None` for the empty tree.
+        from: Option<String>,
+        /// Object id of the new side.
+        to: String,
+    },
+}
+
+/// Every changed file between two states, in path order, filtered and capped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeSet {
+    /// What was compared.
+    pub source: Source,
+    /// The files, sorted by path.
+    pub files: Vec<FileChange>,
+}
+
+impl ChangeSet {
+    /// True when nothing changed at all.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Files whose patch text may be sent.
+    pub fn sent(&self) -> impl Iterator<Item = &FileChange> {
+        self.files.iter().filter(|file| file.patch.is_some())
+    }
+
+    /// Sum of added lines over all files.
+    pub fn added_lines(&self) -> usize {
+        self.files.iter().map(|file| file.added_lines).sum()
+    }
+
+    /// Sum of removed lines over all files.
+    pub fn removed_lines(&self) -> usize {
+        self.files.iter().map(|file| file.removed_lines).sum()
+    }
+}

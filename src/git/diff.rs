@@ -1,0 +1,433 @@
+//! Diff collection: the list of changed paths comes from one libgit2 diff (with rename
+//! detection); each file's blobs are then read and diffed in parallel, one repository handle
+//! per worker thread, and the byte caps are applied in path order.
+
+use std::num::NonZeroUsize;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use git2::{
+    AttrCheckFlags, AttrValue, Delta as GitDelta, DiffFindOptions, DiffOptions, ObjectType, Oid,
+};
+
+use super::change::{ChangeSet, Cut, Exclusion, FileChange, Source, Status};
+use super::filter::{self, Filter};
+use super::{CollectOptions, Context, GitError};
+use crate::config::Limits;
+
+/// Blobs larger than this are never loaded: the file is listed with its sizes only, which
+/// keeps memory bounded on huge generated or data files.
+const MAX_BLOB_BYTES: usize = 8 * 1024 * 1024;
+/// Files handed to each worker thread before another thread is worth starting.
+const FILES_PER_WORKER: usize = 16;
+/// Git's mode for a submodule entry.
+const GITLINK_MODE: u32 = 0o160000;
+/// How many added and deleted files rename detection compares, like `diff.renameLimit`.
+const RENAME_LIMIT: usize = 1000;
+
+/// Options shared by every diff: type changes reported, submodules compared by commit.
+pub(super) fn diff_options() -> DiffOptions {
+    let mut options = DiffOptions::new();
+    options.include_typechange(true).ignore_submodules(false);
+    options
+}
+
+/// One changed path as the libgit2 diff lists it, before any content is read.
+#[derive(Debug)]
+struct Delta {
+    status: Status,
+    path: String,
+    old_path: Option<String>,
+    old_id: Oid,
+    new_id: Oid,
+    old_mode: u32,
+    new_mode: u32,
+}
+
+/// Turns a libgit2 diff into a filtered, capped `ChangeSet`.
+pub(super) fn collect(
+    repository: &git2::Repository,
+    mut diff: git2::Diff<'_>,
+    source: Source,
+    options: &CollectOptions,
+) -> Result<ChangeSet, GitError> {
+    let mut find = DiffFindOptions::new();
+    find.renames(true).rename_limit(RENAME_LIMIT);
+    diff.find_similar(Some(&mut find))
+        .context("detecting renames")?;
+
+    let mut deltas: Vec<Delta> = diff.deltas().filter_map(convert_delta).collect();
+    drop(diff);
+    deltas.sort_by(|left, right| left.path.cmp(&right.path));
+
+    let mut files = build_files_in_parallel(repository, &deltas, options)?;
+    apply_total_cap(&mut files, options.limits.max_total_bytes);
+    Ok(ChangeSet { source, files })
+}
+
+fn convert_delta(delta: git2::DiffDelta<'_>) -> Option<Delta> {
+    let status = match delta.status() {
+        GitDelta::Added => Status::Added,
+        GitDelta::Deleted => Status::Deleted,
+        GitDelta::Modified => Status::Modified,
+        GitDelta::Renamed => Status::Renamed,
+        GitDelta::Copied => Status::Copied,
+        GitDelta::Typechange => Status::TypeChanged,
+        // Unmodified, ignored, untracked, unreadable and conflicted entries are not changes
+        // that a commit records.
+        _ => return None,
+    };
+    let path_of = |file: git2::DiffFile<'_>| {
+        file.path_bytes()
+            .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+    };
+    let old_path = path_of(delta.old_file());
+    let new_path = path_of(delta.new_file());
+    let path = match status {
+        Status::Deleted => old_path.clone()?,
+        _ => new_path.or_else(|| old_path.clone())?,
+    };
+    let old_path = match status {
+        Status::Renamed | Status::Copied => old_path,
+        _ => None,
+    };
+    Some(Delta {
+        status,
+        path,
+        old_path,
+        old_id: delta.old_file().id(),
+        new_id: delta.new_file().id(),
+        old_mode: u32::from(delta.old_file().mode()),
+        new_mode: u32::from(delta.new_file().mode()),
+    })
+}
+
+/// Builds every file on a pool of scoped threads, each with its own repository handle
+/// (`git2::Repository` is not `Sync`), and returns them in the deltas' order.
+fn build_files_in_parallel(
+    repository: &git2::Repository,
+    deltas: &[Delta],
+    options: &CollectOptions,
+) -> Result<Vec<FileChange>, GitError> {
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let workers = cores.min(deltas.len().div_ceil(FILES_PER_WORKER)).max(1);
+    let next = AtomicUsize::new(0);
+    let git_dir = repository.path();
+
+    let work = |repository: &git2::Repository| -> Result<Vec<(usize, FileChange)>, GitError> {
+        let mut built = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(delta) = deltas.get(index) else {
+                return Ok(built);
+            };
+            built.push((
+                index,
+                build_file(repository, delta, &options.filter, options.limits)?,
+            ));
+        }
+    };
+
+    let mut indexed = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let own = git2::Repository::open(git_dir).context("opening the repository")?;
+                    work(&own)
+                })
+            })
+            .collect();
+        let mut indexed = work(repository)?;
+        for helper in helpers {
+            match helper.join() {
+                Ok(result) => indexed.extend(result?),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Ok::<_, GitError>(indexed)
+    })?;
+    indexed.sort_by_key(|(index, _)| *index);
+    Ok(indexed.into_iter().map(|(_, file)| file).collect())
+}
+
+/// Reads one file's blobs, classifies it and, when its content may be sent, builds its patch.
+fn build_file(
+    repository: &git2::Repository,
+    delta: &Delta,
+    filter: &Filter,
+    limits: Limits,
+) -> Result<FileChange, GitError> {
+    let mut file = FileChange {
+        path: delta.path.clone(),
+        old_path: delta.old_path.clone(),
+        status: delta.status,
+        added_lines: 0,
+        removed_lines: 0,
+        old_size: 0,
+        new_size: 0,
+        old_mode: delta.old_mode,
+        new_mode: delta.new_mode,
+        exclusion: None,
+        cut: None,
+        patch: None,
+    };
+
+    if delta.old_mode == GITLINK_MODE || delta.new_mode == GITLINK_MODE {
+        // A submodule moved to another commit: describe it the way `git diff` does.
+        let line = |sign: char, id: Oid| format!("{sign}Subproject commit {id}\n");
+        let mut patch = String::from("@@ -1 +1 @@\n");
+        if !delta.old_id.is_zero() {
+            patch.push_str(&line('-', delta.old_id));
+            file.removed_lines = 1;
+        }
+        if !delta.new_id.is_zero() {
+            patch.push_str(&line('+', delta.new_id));
+            file.added_lines = 1;
+        }
+        file.patch = Some(patch);
+        return Ok(file);
+    }
+
+    file.exclusion = filter.classify_path(&delta.path).or_else(|| {
+        delta
+            .old_path
+            .as_deref()
+            .and_then(|old| filter.classify_path(old))
+    });
+
+    let object_database = repository.odb().context("opening the object database")?;
+    let size_of = |id: Oid| -> Result<u64, GitError> {
+        if id.is_zero() {
+            return Ok(0);
+        }
+        let (size, _) = object_database
+            .read_header(id)
+            .context("reading an object header")?;
+        Ok(size as u64)
+    };
+    file.old_size = size_of(delta.old_id)?;
+    file.new_size = size_of(delta.new_id)?;
+    if delta.old_id == delta.new_id {
+        // Only the mode changed; there is no content to compare.
+        return Ok(file);
+    }
+    if file.old_size.max(file.new_size) > MAX_BLOB_BYTES as u64 {
+        file.exclusion.get_or_insert(Exclusion::TooLarge);
+        return Ok(file);
+    }
+
+    let blob_of = |id: Oid| -> Result<Option<git2::Blob<'_>>, GitError> {
+        if id.is_zero() {
+            return Ok(None);
+        }
+        let object = repository
+            .find_object(id, Some(ObjectType::Blob))
+            .context("reading a blob")?;
+        Ok(object.into_blob().ok())
+    };
+    let old_blob = blob_of(delta.old_id)?;
+    let new_blob = blob_of(delta.new_id)?;
+
+    let binary = old_blob
+        .iter()
+        .chain(new_blob.iter())
+        .any(git2::Blob::is_binary);
+    if binary {
+        file.exclusion.get_or_insert(Exclusion::Binary);
+        return Ok(file);
+    }
+    if file.exclusion.is_none() {
+        file.exclusion = classify_by_attributes(repository, &delta.path);
+    }
+    if file.exclusion.is_none() {
+        let newest = new_blob.as_ref().or(old_blob.as_ref());
+        file.exclusion = newest.and_then(|blob| filter::classify_content(blob.content()));
+    }
+    if matches!(file.exclusion, Some(Exclusion::Binary)) {
+        return Ok(file);
+    }
+
+    let mut options = diff_options();
+    options.context_lines(3);
+    let old_content = old_blob.as_ref().map_or(&[][..], git2::Blob::content);
+    let new_content = new_blob.as_ref().map_or(&[][..], git2::Blob::content);
+    let mut patch =
+        git2::Patch::from_buffers(old_content, None, new_content, None, Some(&mut options))
+            .context("diffing a file")?;
+    let (_, added, removed) = patch.line_stats().context("counting lines")?;
+    file.added_lines = added;
+    file.removed_lines = removed;
+    if file.exclusion.is_none() {
+        let text = patch.to_buf().context("printing a patch")?;
+        let (kept, cut) = cap_hunks(&String::from_utf8_lossy(&text), limits.max_file_bytes);
+        file.patch = Some(kept);
+        file.cut = cut;
+    }
+    Ok(file)
+}
+
+/// `.gitattributes`: `linguist-generated`, `linguist-vendored`, and `-diff` or `binary`.
+fn classify_by_attributes(repository: &git2::Repository, path: &str) -> Option<Exclusion> {
+    let path = Path::new(path);
+    let flags = AttrCheckFlags::FILE_THEN_INDEX;
+    let attribute = |name: &str| {
+        repository
+            .get_attr_bytes(path, name, flags)
+            .ok()
+            .flatten()
+            .map(|value| AttrValue::from_bytes(Some(value)))
+    };
+    // `attr` and `attr=true` both mean set; PartialEq treats string and byte values alike.
+    let is_true = |value: Option<AttrValue<'_>>| {
+        value.is_some_and(|value| value == AttrValue::True || value == AttrValue::String("true"))
+    };
+    if is_true(attribute("linguist-generated")) {
+        return Some(Exclusion::Generated);
+    }
+    if is_true(attribute("linguist-vendored")) {
+        return Some(Exclusion::Vendored);
+    }
+    if matches!(attribute("diff"), Some(AttrValue::False)) {
+        return Some(Exclusion::Binary);
+    }
+    None
+}
+
+/// Keeps whole hunks of a printed patch while they fit in `max_bytes`; when even the first
+/// does not, keeps its first lines that fit. The file header lines are dropped: prompts name
+/// the file themselves.
+fn cap_hunks(printed: &str, max_bytes: usize) -> (String, Option<Cut>) {
+    let body = match printed.find("\n@@") {
+        Some(index) => &printed[index + 1..],
+        None if printed.starts_with("@@") => printed,
+        None => return (String::new(), None),
+    };
+    if body.len() <= max_bytes {
+        return (body.to_string(), None);
+    }
+    let mut hunk_starts: Vec<usize> = body
+        .match_indices("\n@@")
+        .map(|(index, _)| index + 1)
+        .collect();
+    hunk_starts.insert(0, 0);
+    let total_hunks = hunk_starts.len();
+    let kept_hunks = hunk_starts
+        .iter()
+        .skip(1)
+        .take_while(|start| **start <= max_bytes)
+        .count();
+    let kept = if kept_hunks > 0 {
+        body[..hunk_starts[kept_hunks]].to_string()
+    } else {
+        // One hunk larger than the cap: cut it at the last line break that fits.
+        let mut end = max_bytes.min(body.len());
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        let end = body[..end].rfind('\n').map_or(0, |index| index + 1);
+        body[..end].to_string()
+    };
+    let cut = Cut::FileCap {
+        kept_bytes: kept.len(),
+        kept_hunks,
+        total_hunks,
+        total_bytes: body.len(),
+    };
+    (kept, Some(cut))
+}
+
+/// Walks the files in path order and drops the patch text of any file that would take the
+/// total over `max_total_bytes`; smaller files further on may still fit.
+fn apply_total_cap(files: &mut [FileChange], max_total_bytes: usize) {
+    let mut total = 0usize;
+    for file in files.iter_mut() {
+        let Some(patch) = &file.patch else { continue };
+        if total + patch.len() <= max_total_bytes {
+            total += patch.len();
+            continue;
+        }
+        let total_bytes = match file.cut {
+            Some(Cut::FileCap { total_bytes, .. }) => total_bytes,
+            _ => patch.len(),
+        };
+        file.patch = None;
+        file.cut = Some(Cut::TotalCap { total_bytes });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hunk(start: usize, lines: usize) -> String {
+        let mut text = format!("@@ -{start},{lines} +{start},{lines} @@ fn context\n");
+        for line in 0..lines {
+            text.push_str(&format!("+line {line} of a hunk starting at {start}\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn cap_keeps_whole_hunks_that_fit_and_counts_the_rest() {
+        let printed = format!(
+            "diff --git a/x b/x\n--- a/x\n+++ b/x\n{}{}{}",
+            hunk(1, 3),
+            hunk(50, 3),
+            hunk(90, 3)
+        );
+        let one_hunk = hunk(1, 3).len();
+        let (kept, cut) = cap_hunks(&printed, one_hunk + 10);
+        assert_eq!(kept, hunk(1, 3));
+        assert_eq!(
+            cut,
+            Some(Cut::FileCap {
+                kept_bytes: one_hunk,
+                kept_hunks: 1,
+                total_hunks: 3,
+                total_bytes: hunk(1, 3).len() + hunk(50, 3).len() + hunk(90, 3).len()
+            })
+        );
+        let (all, none) = cap_hunks(&printed, 10_000);
+        assert!(all.starts_with("@@ -1,3"));
+        assert_eq!(none, None);
+    }
+
+    #[test]
+    fn cap_cuts_a_single_oversized_hunk_at_a_line_break() {
+        let printed = hunk(1, 100);
+        let (kept, cut) = cap_hunks(&printed, 200);
+        assert!(kept.len() <= 200 && kept.ends_with('\n'), "{kept:?}");
+        assert!(matches!(
+            cut,
+            Some(Cut::FileCap {
+                kept_hunks: 0,
+                total_hunks: 1,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn total_cap_skips_files_that_do_not_fit_and_keeps_later_small_ones() {
+        let file = |path: &str, bytes: usize| FileChange {
+            path: path.to_string(),
+            old_path: None,
+            status: Status::Modified,
+            added_lines: 1,
+            removed_lines: 0,
+            old_size: 0,
+            new_size: 0,
+            old_mode: 0o100644,
+            new_mode: 0o100644,
+            exclusion: None,
+            cut: None,
+            patch: Some("x".repeat(bytes)),
+        };
+        let mut files = vec![file("a", 60), file("b", 60), file("c", 30)];
+        apply_total_cap(&mut files, 100);
+        assert!(files[0].patch.is_some());
+        assert_eq!(files[1].patch, None);
+        assert_eq!(files[1].cut, Some(Cut::TotalCap { total_bytes: 60 }));
+        assert!(files[2].patch.is_some());
+    }
+}

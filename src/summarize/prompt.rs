@@ -1,0 +1,93 @@
+//! The change description sent to models: a stats line, each sendable file's hunks under a
+//! header, and a list of the files whose content is not sent and why. Excluded files
+//! contribute only their names and counts; their bytes never reach this text.
+
+use std::fmt::Write as _;
+
+use crate::git::{ChangeSet, Cut, Exclusion, FileChange, Source};
+use crate::report::human_bytes;
+
+/// Renders the change description for a model.
+pub fn render_changes(changes: &ChangeSet) -> String {
+    let mut text = String::new();
+    let what = match &changes.source {
+        Source::Staged => "Staged changes".to_string(),
+        Source::Commit { id, summary } => {
+            format!("Changes of commit {} ({summary})", &id[..id.len().min(12)])
+        }
+        Source::Range { from, to } => format!(
+            "Changes from {} to {}",
+            from.as_deref()
+                .map_or("the empty tree", |id| &id[..id.len().min(12)]),
+            &to[..to.len().min(12)]
+        ),
+    };
+    let _ = writeln!(
+        text,
+        "{what}: {} file{}, +{} -{}\n",
+        changes.files.len(),
+        if changes.files.len() == 1 { "" } else { "s" },
+        changes.added_lines(),
+        changes.removed_lines()
+    );
+    for file in changes.sent() {
+        let _ = writeln!(text, "## {}", file_header(file));
+        if let Some(patch) = &file.patch {
+            text.push_str(patch);
+            if !patch.ends_with('\n') {
+                text.push('\n');
+            }
+        }
+        if let Some(cut @ Cut::FileCap { .. }) = &file.cut {
+            let _ = writeln!(text, "[shortened: {cut}]");
+        }
+        text.push('\n');
+    }
+    let unsent: Vec<&FileChange> = changes
+        .files
+        .iter()
+        .filter(|file| file.patch.is_none())
+        .collect();
+    if !unsent.is_empty() {
+        let _ = writeln!(text, "Changed, content not sent:");
+        for file in unsent {
+            let _ = writeln!(text, "- {}: {}", file_header(file), unsent_reason(file));
+        }
+    }
+    text
+}
+
+/// `path (status, +a -r)`, with the old path for renames and the sizes for binaries.
+pub fn file_header(file: &FileChange) -> String {
+    let path = match &file.old_path {
+        Some(old) => format!("{old} → {}", file.path),
+        None => file.path.clone(),
+    };
+    let mut details = vec![file.status.to_string()];
+    match file.exclusion {
+        Some(Exclusion::Binary) | Some(Exclusion::TooLarge) => {
+            details.push(format!(
+                "{} → {}",
+                human_bytes(file.old_size),
+                human_bytes(file.new_size)
+            ));
+        }
+        _ if file.changed_lines() > 0 => {
+            details.push(format!("+{} -{}", file.added_lines, file.removed_lines));
+        }
+        _ => {}
+    }
+    if file.mode_changed() {
+        details.push(format!("mode {:o} → {:o}", file.old_mode, file.new_mode));
+    }
+    format!("{path} ({})", details.join(", "))
+}
+
+/// Why a file has no patch text.
+fn unsent_reason(file: &FileChange) -> String {
+    match (&file.exclusion, &file.cut) {
+        (Some(exclusion), _) => exclusion.to_string(),
+        (None, Some(cut)) => cut.to_string(),
+        (None, None) => "no content change".to_string(),
+    }
+}

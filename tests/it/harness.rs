@@ -1,0 +1,169 @@
+//! A temporary repository in a sealed environment: empty environment but for PATH, HOME in a
+//! temporary folder, git's global and system configuration set to /dev/null, fixed author and
+//! dates. Every command, git or `changes`, runs through it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+/// Path of the binary under test, built by cargo for this test run.
+pub const CHANGES: &str = env!("CARGO_BIN_EXE_changes");
+
+/// A throwaway repository with its own HOME.
+pub struct TestRepo {
+    _folder: TempDir,
+    /// The work-tree root.
+    pub root: PathBuf,
+    /// The sealed HOME.
+    pub home: PathBuf,
+    extra_env: Vec<(String, String)>,
+}
+
+impl TestRepo {
+    /// `git init` on branch `main` in a fresh folder.
+    pub fn new() -> Self {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let root = folder.path().join("repo");
+        let home = folder.path().join("home");
+        std::fs::create_dir_all(&root).expect("repo folder");
+        std::fs::create_dir_all(&home).expect("home folder");
+        let repo = Self {
+            _folder: folder,
+            root,
+            home,
+            extra_env: Vec::new(),
+        };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    /// Adds a variable to every later command.
+    pub fn set_env(&mut self, name: &str, value: &str) {
+        self.extra_env.push((name.to_string(), value.to_string()));
+    }
+
+    /// A command with the sealed environment, run in the work tree.
+    pub fn command(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
+        command
+            .current_dir(&self.root)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_SYSTEM", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Test Author")
+            .env("GIT_AUTHOR_EMAIL", "author@example.com")
+            .env("GIT_COMMITTER_NAME", "Test Committer")
+            .env("GIT_COMMITTER_EMAIL", "committer@example.com")
+            .env("GIT_AUTHOR_DATE", "2026-11-01T12:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-11-01T12:00:00Z")
+            .env("LANG", "C")
+            .env("NO_COLOR", "1");
+        for (name, value) in &self.extra_env {
+            command.env(name, value);
+        }
+        command
+    }
+
+    /// Runs git and asserts it succeeded.
+    pub fn git(&self, arguments: &[&str]) -> String {
+        let output = self
+            .command("git")
+            .args(arguments)
+            .output()
+            .expect("git runs");
+        assert!(
+            output.status.success(),
+            "git {arguments:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Runs the `changes` binary.
+    pub fn changes(&self, arguments: &[&str]) -> Run {
+        Run::from(
+            self.command(CHANGES)
+                .args(arguments)
+                .output()
+                .expect("changes runs"),
+        )
+    }
+
+    /// Writes a file (creating folders) relative to the root.
+    pub fn write(&self, path: &str, content: impl AsRef<[u8]>) {
+        let full = self.root.join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).expect("parent folders");
+        }
+        std::fs::write(full, content).expect("write file");
+    }
+
+    /// Writes the file and stages it.
+    pub fn stage(&self, path: &str, content: impl AsRef<[u8]>) {
+        self.write(path, content);
+        self.git(&["add", "--", path]);
+    }
+
+    /// Commits what is staged.
+    pub fn commit(&self, message: &str) {
+        self.git(&["commit", "-q", "--no-verify", "-m", message]);
+    }
+
+    /// Opens the repository through the library, ignoring the environment.
+    pub fn open(&self) -> changes::git::Repository {
+        changes::git::Repository::open(&self.root).expect("open repository")
+    }
+
+    /// The path of a file in the work tree.
+    pub fn path(&self, path: &str) -> PathBuf {
+        self.root.join(path)
+    }
+}
+
+/// A finished `changes` process.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output, lossily decoded.
+    pub stdout: String,
+    /// Standard error, lossily decoded.
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Self {
+        Self {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    /// Asserts exit code 0 and returns stdout.
+    pub fn success(&self) -> &str {
+        assert_eq!(
+            self.code, 0,
+            "changes failed:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        &self.stdout
+    }
+}
+
+/// Collection options as the binary builds them from the built-in defaults.
+pub fn default_options(root: &Path) -> changes::git::CollectOptions {
+    changes::git::CollectOptions {
+        filter: changes::git::Filter::new(Some(root), &[]).expect("filter"),
+        limits: changes::config::Limits {
+            max_file_bytes: 100_000,
+            max_total_bytes: 400_000,
+        },
+    }
+}
