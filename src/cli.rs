@@ -13,12 +13,7 @@ use crate::config::HumanDuration;
 /// committed or pushed, ask every available model concurrently, and merge their answers into
 /// the commit message or a review. With no API keys it uses its built-in offline model.
 #[derive(Debug, Parser)]
-#[command(
-    name = "changes",
-    version,
-    propagate_version = true,
-    max_term_width = 100
-)]
+#[command(name = "changes", version, propagate_version = true, max_term_width = 100)]
 #[command(after_help = "Examples:
   changes hook install              install both hooks into this repository
   changes hook run                  draft a message for the staged changes
@@ -126,11 +121,7 @@ pub struct RunArgs {
     #[arg(value_name = "HOOK")]
     pub hook: Option<String>,
     /// The arguments git passed to the hook.
-    #[arg(
-        value_name = "ARGS",
-        trailing_var_arg = true,
-        allow_hyphen_values = true
-    )]
+    #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
     pub arguments: Vec<String>,
     /// Draft for this existing commit instead of the staged changes.
     #[arg(long, value_name = "REV", conflicts_with = "hook")]

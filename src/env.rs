@@ -19,6 +19,15 @@ pub const HOME: &str = "HOME";
 /// Any non-empty value turns colour off (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 
+/// The editor git opens for commit messages, first in git's order of precedence.
+pub const GIT_EDITOR: &str = "GIT_EDITOR";
+/// The user's visual editor, used by git when the terminal is not dumb.
+pub const VISUAL: &str = "VISUAL";
+/// The user's editor, git's last resort before `vi`.
+pub const EDITOR: &str = "EDITOR";
+/// The terminal type; git ignores `VISUAL` when it is `dumb`.
+pub const TERM: &str = "TERM";
+
 /// OpenAI key.
 pub const OPENAI_API_KEY: &str = "OPENAI_API_KEY";
 /// OpenAI endpoint, with the version (`https://api.openai.com/v1`).
@@ -57,6 +66,7 @@ pub const CONFIG_VARIABLES: &[(&str, &str)] = &[
     ("CHANGES_COMMIT_MAX_SUBJECT", "commit.max_subject"),
     ("CHANGES_COMMIT_SKIP_SOURCES", "commit.skip_sources"),
     ("CHANGES_COMMIT_TIMEOUT", "commit.timeout"),
+    ("CHANGES_COMMIT_DRAFT_WITHOUT_EDITOR", "commit.draft_without_editor"),
     ("CHANGES_PUSH_BLOCK", "push.block"),
     ("CHANGES_PUSH_TIMEOUT", "push.timeout"),
     ("CHANGES_PUSH_MAX_COMMITS", "push.max_commits"),
@@ -89,53 +99,35 @@ impl Environment {
         N: Into<String>,
         V: Into<OsString>,
     {
-        let variables = pairs
-            .into_iter()
-            .map(|(name, value)| (name.into(), value.into()))
-            .collect();
+        let variables =
+            pairs.into_iter().map(|(name, value)| (name.into(), value.into())).collect();
         Self { variables }
     }
 
     /// The value of a variable when it is set, valid UTF-8 and not empty.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.variables
-            .get(name)
-            .and_then(|value| value.to_str())
-            .filter(|value| !value.is_empty())
+        self.variables.get(name).and_then(|value| value.to_str()).filter(|value| !value.is_empty())
     }
 
     /// True when the variable is set to a non-empty value.
     pub fn is_set(&self, name: &str) -> bool {
-        self.variables
-            .get(name)
-            .is_some_and(|value| !value.is_empty())
+        self.variables.get(name).is_some_and(|value| !value.is_empty())
     }
 
     /// True when the variable holds a "yes" value: `1`, `true`, `yes` or `on`.
     pub fn flag(&self, name: &str) -> bool {
         self.get(name).is_some_and(|value| {
-            matches!(
-                value.trim().to_ascii_lowercase().as_str(),
-                "1" | "true" | "yes" | "on"
-            )
+            matches!(value.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")
         })
     }
 
     /// The user configuration file: `CHANGES_CONFIG`, else under `XDG_CONFIG_HOME`, else
     /// `~/.config`. `None` when no home folder is known.
     pub fn user_config_path(&self) -> Option<PathBuf> {
-        if let Some(path) = self
-            .variables
-            .get(CHANGES_CONFIG)
-            .filter(|value| !value.is_empty())
-        {
+        if let Some(path) = self.variables.get(CHANGES_CONFIG).filter(|value| !value.is_empty()) {
             return Some(PathBuf::from(path));
         }
-        let base = match self
-            .variables
-            .get(XDG_CONFIG_HOME)
-            .filter(|value| !value.is_empty())
-        {
+        let base = match self.variables.get(XDG_CONFIG_HOME).filter(|value| !value.is_empty()) {
             Some(folder) => PathBuf::from(folder),
             None => PathBuf::from(self.variables.get(HOME).filter(|value| !value.is_empty())?)
                 .join(".config"),
@@ -153,10 +145,7 @@ mod tests {
         let explicit = Environment::from_pairs([(CHANGES_CONFIG, "/a.yaml"), (HOME, "/home/u")]);
         assert_eq!(explicit.user_config_path(), Some(PathBuf::from("/a.yaml")));
         let xdg = Environment::from_pairs([(XDG_CONFIG_HOME, "/x"), (HOME, "/home/u")]);
-        assert_eq!(
-            xdg.user_config_path(),
-            Some(PathBuf::from("/x/changes/config.yaml"))
-        );
+        assert_eq!(xdg.user_config_path(), Some(PathBuf::from("/x/changes/config.yaml")));
         let home = Environment::from_pairs([(HOME, "/home/u"), (XDG_CONFIG_HOME, "")]);
         assert_eq!(
             home.user_config_path(),

@@ -39,11 +39,7 @@ pub struct Error {
 impl Error {
     /// An error of `kind` with `message` and no hints.
     pub fn new(kind: Kind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-            hints: Vec::new(),
-        }
+        Self { kind, message: message.into(), hints: Vec::new() }
     }
 
     /// Adds a hint line.

@@ -13,7 +13,10 @@ pub mod report;
 pub mod summarize;
 pub mod ui;
 
-use cli::{Cli, Command};
+use std::io::Write as _;
+use std::panic::{self, AssertUnwindSafe};
+
+use cli::{Cli, Command, HookArgs, HookCommand, RunArgs};
 use commands::Context;
 use config::FlagOverrides;
 use env::Environment;
@@ -33,16 +36,33 @@ pub fn run(cli: Cli) -> u8 {
             .map(|name| name.trim().to_string())
             .filter(|name| !name.is_empty())
             .collect(),
-        flags: FlagOverrides {
-            timeout: cli.timeout,
-        },
+        flags: FlagOverrides { timeout: cli.timeout },
     };
-    let result = match &cli.command {
-        Command::Hook(args) => commands::hook::cmd_hook(&context, args),
-        Command::Models(args) => commands::models::cmd_models(&context, args),
-        Command::Config(args) => commands::config::cmd_config(&context, args),
-        Command::Report(_) => Err(Error::unavailable("`changes report`")),
-        Command::Completions(_) => Err(Error::unavailable("`changes completions`")),
+    let called_by_git = matches!(
+        &cli.command,
+        Command::Hook(HookArgs { command: HookCommand::Run(RunArgs { hook: Some(_), .. }) })
+    );
+    if called_by_git {
+        // A bug of ours must not stop the user's commit or push: one line, then exit 0.
+        panic::set_hook(Box::new(|info| {
+            let message = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|text| text.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let location = info.location().map(|at| format!(" at {at}")).unwrap_or_default();
+            let _ = writeln!(
+                std::io::stderr(),
+                "changes: warning: internal error{location}: {message}; nothing was written, git goes on"
+            );
+        }));
+    }
+    let dispatched = panic::catch_unwind(AssertUnwindSafe(|| dispatch(&context, &cli.command)));
+    let result = match dispatched {
+        Ok(result) => result,
+        Err(_) if called_by_git => return 0,
+        Err(payload) => panic::resume_unwind(payload),
     };
     match result {
         Ok(()) => 0,
@@ -51,5 +71,15 @@ pub fn run(cli: Cli) -> u8 {
             context.printer.error(&error);
             error.exit_code()
         }
+    }
+}
+
+fn dispatch(context: &Context, command: &Command) -> Result<(), Error> {
+    match command {
+        Command::Hook(args) => commands::hook::cmd_hook(context, args),
+        Command::Models(args) => commands::models::cmd_models(context, args),
+        Command::Config(args) => commands::config::cmd_config(context, args),
+        Command::Report(_) => Err(Error::unavailable("`changes report`")),
+        Command::Completions(_) => Err(Error::unavailable("`changes completions`")),
     }
 }

@@ -55,10 +55,7 @@ impl Printer {
 
     /// A warning line on stderr, prefixed so it is recognisable inside git's output.
     pub fn warn(&self, line: &str) {
-        write_stderr(&format!(
-            "{} {line}\n",
-            style("changes: warning:").yellow().bold()
-        ));
+        write_stderr(&format!("{} {line}\n", style("changes: warning:").yellow().bold()));
     }
 
     /// An error and its hints on stderr.

@@ -15,25 +15,15 @@ pub fn cmd_config(context: &Context, args: &ConfigArgs) -> Result<(), Error> {
     match args.command.as_ref().unwrap_or(&ConfigCommand::Show) {
         ConfigCommand::Show => {
             let loaded = context.load_config(repository.as_ref())?;
-            context
-                .printer
-                .data(&config::render_annotated(&loaded.settings, &loaded.origins))?;
+            context.printer.data(&config::render_annotated(&loaded.settings, &loaded.origins))?;
         }
         ConfigCommand::Path => {
             let loaded = context.load_config(repository.as_ref())?;
             let mut text = String::new();
-            if loaded
-                .files
-                .iter()
-                .all(|(origin, _)| !matches!(origin, Origin::UserFile(_)))
-            {
+            if loaded.files.iter().all(|(origin, _)| !matches!(origin, Origin::UserFile(_))) {
                 text.push_str("user file: unknown (set HOME, XDG_CONFIG_HOME or CHANGES_CONFIG)\n");
             }
-            if repository
-                .as_ref()
-                .and_then(Repository::work_tree)
-                .is_none()
-            {
+            if repository.as_ref().and_then(Repository::work_tree).is_none() {
                 text.push_str("repository file: none (not in a git work tree)\n");
             }
             for (origin, exists) in &loaded.files {
@@ -53,10 +43,8 @@ pub fn cmd_config(context: &Context, args: &ConfigArgs) -> Result<(), Error> {
                         .with_hint("set HOME, XDG_CONFIG_HOME or CHANGES_CONFIG")
                 })?
             } else {
-                let root = repository
-                    .as_ref()
-                    .and_then(Repository::work_tree)
-                    .ok_or_else(|| {
+                let root =
+                    repository.as_ref().and_then(Repository::work_tree).ok_or_else(|| {
                         Error::new(Kind::Usage, "not in a git work tree").with_hint(
                             "run it inside a repository, or use --user for the user file",
                         )
@@ -64,16 +52,11 @@ pub fn cmd_config(context: &Context, args: &ConfigArgs) -> Result<(), Error> {
                 root.join(config::REPOSITORY_FILE_NAME)
             };
             if path.exists() && !force {
-                return Err(
-                    Error::new(Kind::Usage, format!("{} already exists", path.display()))
-                        .with_hint("--force replaces it"),
-                );
+                return Err(Error::new(Kind::Usage, format!("{} already exists", path.display()))
+                    .with_hint("--force replaces it"));
             }
             write_atomically(&path, config::STARTER_YAML.as_bytes()).map_err(|error| {
-                Error::new(
-                    Kind::Io,
-                    format!("cannot write {}: {error}", path.display()),
-                )
+                Error::new(Kind::Io, format!("cannot write {}: {error}", path.display()))
             })?;
             context.printer.info(&format!("wrote {}", path.display()));
         }

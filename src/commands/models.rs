@@ -32,11 +32,8 @@ pub fn cmd_models(context: &Context, args: &ModelsArgs) -> Result<(), Error> {
         } else {
             "no"
         };
-        let adapter = if provider::has_adapter(model.provider) {
-            ""
-        } else {
-            " (not in this version)"
-        };
+        let adapter =
+            if provider::has_adapter(model.provider) { "" } else { " (not in this version)" };
         rows.push(vec![
             model.name.to_string(),
             format!("{}{adapter}", model.provider),

@@ -64,6 +64,8 @@ pub struct CommitLayer {
     pub skip_sources: Option<Vec<CommitSource>>,
     /// Deadline for one whole draft.
     pub timeout: Option<HumanDuration>,
+    /// Whether to write a draft when no editor will open (`--no-edit`, `GIT_EDITOR=:`).
+    pub draft_without_editor: Option<bool>,
 }
 
 /// `push:` keys.
@@ -203,9 +205,7 @@ impl TryFrom<String> for ModelName {
     fn try_from(name: String) -> Result<Self, Self::Error> {
         let valid = !name.is_empty()
             && name.len() <= 64
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
         if valid {
             Ok(Self(name))
         } else {
@@ -239,9 +239,7 @@ impl TryFrom<u64> for SubjectLength {
     fn try_from(length: u64) -> Result<Self, Self::Error> {
         match usize::try_from(length) {
             Ok(length @ 20..=200) => Ok(Self(length)),
-            _ => Err(format!(
-                "max_subject must be between 20 and 200, not {length}"
-            )),
+            _ => Err(format!("max_subject must be between 20 and 200, not {length}")),
         }
     }
 }
@@ -272,14 +270,10 @@ impl FromStr for HumanDuration {
         }
         let mut total = Duration::ZERO;
         while !rest.is_empty() {
-            let digits = rest
-                .find(|c: char| !c.is_ascii_digit())
-                .ok_or_else(invalid)?;
+            let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(invalid)?;
             let number: u64 = rest[..digits].parse().map_err(|_| invalid())?;
             rest = &rest[digits..];
-            let unit_length = rest
-                .find(|c: char| c.is_ascii_digit())
-                .unwrap_or(rest.len());
+            let unit_length = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
             let part = match &rest[..unit_length] {
                 "ms" => Duration::from_millis(number),
                 "s" => Duration::from_secs(number),
@@ -291,9 +285,7 @@ impl FromStr for HumanDuration {
             rest = &rest[unit_length..];
         }
         if total.is_zero() || total > Duration::from_secs(24 * 3600) {
-            return Err(format!(
-                "duration `{text}` must be more than zero and at most 24h"
-            ));
+            return Err(format!("duration `{text}` must be more than zero and at most 24h"));
         }
         Ok(Self(total))
     }
@@ -339,10 +331,7 @@ mod tests {
     #[test]
     fn durations_reject_missing_units_zero_and_garbage() {
         for text in ["30", "", "s", "0s", "30 seconds", "-1s", "25h", "1.5s"] {
-            assert!(
-                text.parse::<HumanDuration>().is_err(),
-                "{text} should be rejected"
-            );
+            assert!(text.parse::<HumanDuration>().is_err(), "{text} should be rejected");
         }
     }
 

@@ -112,6 +112,8 @@ pub struct CommitSettings {
     /// Deadline for one whole draft.
     #[serde(serialize_with = "serialize_duration")]
     pub timeout: Duration,
+    /// Whether to write a draft nobody will review because no editor opens.
+    pub draft_without_editor: bool,
 }
 
 /// `push:` resolved.
@@ -198,10 +200,7 @@ pub fn load(
 ) -> Result<Loaded, ConfigError> {
     let mut resolver = Resolver::default();
     let mut files = Vec::new();
-    resolver.apply(
-        parse_layer(DEFAULT_YAML, &Origin::Default)?,
-        &Origin::Default,
-    )?;
+    resolver.apply(parse_layer(DEFAULT_YAML, &Origin::Default)?, &Origin::Default)?;
 
     let user_file = environment.user_config_path().map(Origin::UserFile);
     let repository_file =
@@ -213,12 +212,7 @@ pub fn load(
         let text = match std::fs::read_to_string(path) {
             Ok(text) => Some(text),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-            Err(source) => {
-                return Err(ConfigError::Unreadable {
-                    path: path.clone(),
-                    source,
-                })
-            }
+            Err(source) => return Err(ConfigError::Unreadable { path: path.clone(), source }),
         };
         files.push((origin.clone(), text.is_some()));
         if let Some(text) = text {
@@ -250,11 +244,7 @@ pub fn load(
     }
 
     let (settings, origins) = resolver.finish()?;
-    Ok(Loaded {
-        settings,
-        origins,
-        files,
-    })
+    Ok(Loaded { settings, origins, files })
 }
 
 /// Parses one file's text. An empty file (or one with only comments) is an empty layer.
@@ -280,12 +270,7 @@ fn parse_variable(key: &str, value: &str, origin: &Origin) -> Result<Layer, Conf
             .split(',')
             .map(str::trim)
             .filter(|item| !item.is_empty())
-            .map(|item| {
-                serde_yaml::to_string(item)
-                    .unwrap_or_default()
-                    .trim_end()
-                    .to_string()
-            })
+            .map(|item| serde_yaml::to_string(item).unwrap_or_default().trim_end().to_string())
             .collect();
         format!("[{}]", items.join(", "))
     } else {
@@ -296,13 +281,9 @@ fn parse_variable(key: &str, value: &str, origin: &Origin) -> Result<Layer, Conf
         None => format!("{key}: {value}\n"),
     };
     parse_layer(&text, origin).map_err(|error| match error {
-        ConfigError::Invalid {
-            origin, message, ..
-        } => ConfigError::Invalid {
-            origin,
-            line: None,
-            message: format!("{key}: {message}"),
-        },
+        ConfigError::Invalid { origin, message, .. } => {
+            ConfigError::Invalid { origin, line: None, message: format!("{key}: {message}") }
+        }
         other => other,
     })
 }
@@ -335,13 +316,19 @@ struct PartialModel {
     origin: Origin,
 }
 
-/// Overwrites `$target` with `$value` when the layer sets it, recording the origin at `$key`.
-macro_rules! take {
-    ($self:ident, $origin:ident, $target:expr, $value:expr, $key:expr) => {
-        if let Some(value) = $value {
-            $target = Some(value);
-            $self.origins.insert($key.to_string(), $origin.clone());
-        }
+/// Copies each listed field of a layer section that is set into the resolver's section of
+/// the same name, recording the origin under `section.field`.
+macro_rules! take_fields {
+    ($resolver:ident, $origin:ident, $section:ident, $layer:expr, [$($field:ident),*]) => {
+        $(
+            if let Some(value) = $layer.$field {
+                $resolver.$section.$field = Some(value);
+                $resolver.origins.insert(
+                    concat!(stringify!($section), ".", stringify!($field)).to_string(),
+                    $origin.clone(),
+                );
+            }
+        )*
     };
 }
 
@@ -350,104 +337,52 @@ impl Resolver {
         for model in layer.models.unwrap_or_default() {
             self.apply_model(model, origin);
         }
-        take!(self, origin, self.defaults, layer.defaults, "defaults");
+        if let Some(defaults) = layer.defaults {
+            self.defaults = Some(defaults);
+            self.origins.insert("defaults".to_string(), origin.clone());
+        }
         if let Some(commit) = layer.commit {
-            take!(
+            take_fields!(
                 self,
                 origin,
-                self.commit.style,
-                commit.style,
-                "commit.style"
-            );
-            take!(
-                self,
-                origin,
-                self.commit.merge,
-                commit.merge,
-                "commit.merge"
-            );
-            take!(
-                self,
-                origin,
-                self.commit.max_subject,
-                commit.max_subject,
-                "commit.max_subject"
-            );
-            take!(
-                self,
-                origin,
-                self.commit.skip_sources,
-                commit.skip_sources,
-                "commit.skip_sources"
-            );
-            take!(
-                self,
-                origin,
-                self.commit.timeout,
-                commit.timeout,
-                "commit.timeout"
+                commit,
+                commit,
+                [style, merge, max_subject, skip_sources, timeout, draft_without_editor]
             );
         }
         if let Some(push) = layer.push {
-            take!(self, origin, self.push.block, push.block, "push.block");
-            take!(
-                self,
-                origin,
-                self.push.timeout,
-                push.timeout,
-                "push.timeout"
-            );
-            take!(
-                self,
-                origin,
-                self.push.max_commits,
-                push.max_commits,
-                "push.max_commits"
-            );
+            take_fields!(self, origin, push, push, [block, timeout, max_commits]);
         }
         if layer.exclude.is_some() {
             self.origins.insert("exclude".to_string(), origin.clone());
         }
         for pattern in layer.exclude.unwrap_or_default() {
             if !self.exclude.contains(&pattern) {
-                self.origins
-                    .insert(format!("exclude.{}", self.exclude.len()), origin.clone());
+                self.origins.insert(format!("exclude.{}", self.exclude.len()), origin.clone());
                 self.exclude.push(pattern);
             }
         }
         if let Some(limits) = layer.limits {
-            take!(
-                self,
-                origin,
-                self.limits.max_file_bytes,
-                limits.max_file_bytes,
-                "limits.max_file_bytes"
-            );
-            take!(
-                self,
-                origin,
-                self.limits.max_total_bytes,
-                limits.max_total_bytes,
-                "limits.max_total_bytes"
-            );
+            take_fields!(self, origin, limits, limits, [max_file_bytes, max_total_bytes]);
         }
-        take!(self, origin, self.redact, layer.redact, "redact");
-        take!(self, origin, self.skip, layer.skip, "skip");
+        for (value, target, key) in
+            [(layer.redact, &mut self.redact, "redact"), (layer.skip, &mut self.skip, "skip")]
+        {
+            if let Some(value) = value {
+                *target = Some(value);
+                self.origins.insert(key.to_string(), origin.clone());
+            }
+        }
         Ok(())
     }
 
     fn apply_model(&mut self, model: layer::ModelLayer, origin: &Origin) {
         let name = model.name.clone();
         let prefix = format!("models.{name}");
-        let index = match self
-            .models
-            .iter()
-            .position(|known| known.fields.name == name)
-        {
+        let index = match self.models.iter().position(|known| known.fields.name == name) {
             Some(index) => index,
             None => {
-                self.origins
-                    .insert(format!("{prefix}.name"), origin.clone());
+                self.origins.insert(format!("{prefix}.name"), origin.clone());
                 self.models.push(PartialModel {
                     fields: layer::ModelLayer {
                         name,
@@ -498,11 +433,7 @@ impl Resolver {
         let origins = self.origins;
         let missing = |key: &str| {
             let origin = origins.get(key).cloned().unwrap_or(Origin::Default);
-            ConfigError::Invalid {
-                origin,
-                line: None,
-                message: format!("{key}: no value set"),
-            }
+            ConfigError::Invalid { origin, line: None, message: format!("{key}: no value set") }
         };
         let mut models = Vec::with_capacity(self.models.len());
         for PartialModel { fields, origin } in self.models {
@@ -528,9 +459,7 @@ impl Resolver {
                 model,
                 base_url: fields.base_url,
                 api_key_env: fields.api_key_env,
-                timeout: fields
-                    .timeout
-                    .map_or(Duration::from_secs(30), |timeout| timeout.0),
+                timeout: fields.timeout.map_or(Duration::from_secs(30), |timeout| timeout.0),
                 max_concurrency: fields.max_concurrency.map_or(4, |cap| cap.get()),
             });
         }
@@ -562,29 +491,18 @@ impl Resolver {
         let commit = CommitSettings {
             style: self.commit.style.ok_or_else(|| missing("commit.style"))?,
             merge: self.commit.merge.ok_or_else(|| missing("commit.merge"))?,
-            max_subject: self
+            max_subject: self.commit.max_subject.ok_or_else(|| missing("commit.max_subject"))?.0,
+            skip_sources: self.commit.skip_sources.ok_or_else(|| missing("commit.skip_sources"))?,
+            timeout: self.commit.timeout.ok_or_else(|| missing("commit.timeout"))?.0,
+            draft_without_editor: self
                 .commit
-                .max_subject
-                .ok_or_else(|| missing("commit.max_subject"))?
-                .0,
-            skip_sources: self
-                .commit
-                .skip_sources
-                .ok_or_else(|| missing("commit.skip_sources"))?,
-            timeout: self
-                .commit
-                .timeout
-                .ok_or_else(|| missing("commit.timeout"))?
-                .0,
+                .draft_without_editor
+                .ok_or_else(|| missing("commit.draft_without_editor"))?,
         };
         let push = PushSettings {
             block: self.push.block.ok_or_else(|| missing("push.block"))?,
             timeout: self.push.timeout.ok_or_else(|| missing("push.timeout"))?.0,
-            max_commits: self
-                .push
-                .max_commits
-                .ok_or_else(|| missing("push.max_commits"))?
-                .get(),
+            max_commits: self.push.max_commits.ok_or_else(|| missing("push.max_commits"))?.get(),
         };
         let limits = Limits {
             max_file_bytes: self

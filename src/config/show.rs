@@ -32,11 +32,7 @@ fn render_mapping(
 ) {
     for (index, (key, value)) in mapping.iter().enumerate() {
         let key = scalar_text(key);
-        let child_path = if path.is_empty() {
-            key.clone()
-        } else {
-            format!("{path}.{key}")
-        };
+        let child_path = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
         // The first key of a list item shares the line with its "- " marker.
         let lead = if indent >= 2 && index == 0 && path.starts_with("models.") {
             format!("{}- ", " ".repeat(indent - 2))
@@ -54,10 +50,8 @@ fn render_mapping(
                 let _ = writeln!(output, "{lead}{key}:");
                 for item in items {
                     if let Value::Mapping(inner) = item {
-                        let name = inner
-                            .get("name")
-                            .map(scalar_text)
-                            .unwrap_or_else(|| "?".to_string());
+                        let name =
+                            inner.get("name").map(scalar_text).unwrap_or_else(|| "?".to_string());
                         render_mapping(
                             inner,
                             &format!("{child_path}.{name}"),
@@ -109,8 +103,8 @@ fn scalar_text(value: &Value) -> String {
                 .unwrap_or_default()
         }
         Value::Null => "null".to_string(),
-        other => serde_yaml::to_string(other)
-            .map(|text| text.trim_end().to_string())
-            .unwrap_or_default(),
+        other => {
+            serde_yaml::to_string(other).map(|text| text.trim_end().to_string()).unwrap_or_default()
+        }
     }
 }

@@ -15,20 +15,10 @@ fn load_with(
     if let Some(text) = repository {
         std::fs::write(folder.path().join(REPOSITORY_FILE_NAME), text).expect("repository file");
     }
-    let mut pairs: Vec<(String, String)> = vec![(
-        env::CHANGES_CONFIG.to_string(),
-        user_path.display().to_string(),
-    )];
-    pairs.extend(
-        variables
-            .iter()
-            .map(|(name, value)| (name.to_string(), value.to_string())),
-    );
-    load(
-        &Environment::from_pairs(pairs),
-        Some(folder.path()),
-        &FlagOverrides::default(),
-    )
+    let mut pairs: Vec<(String, String)> =
+        vec![(env::CHANGES_CONFIG.to_string(), user_path.display().to_string())];
+    pairs.extend(variables.iter().map(|(name, value)| (name.to_string(), value.to_string())));
+    load(&Environment::from_pairs(pairs), Some(folder.path()), &FlagOverrides::default())
 }
 
 #[test]
@@ -38,9 +28,7 @@ fn built_in_defaults_load_and_name_only_configured_models() {
     for name in &settings.defaults {
         assert!(settings.model(name.as_str()).is_some(), "{name}");
     }
-    assert!(settings
-        .model("local")
-        .is_some_and(|model| model.provider == Provider::Local));
+    assert!(settings.model("local").is_some_and(|model| model.provider == Provider::Local));
     assert_eq!(settings.commit.max_subject, 72);
     assert_eq!(settings.limits.max_total_bytes, 400_000);
     assert_eq!(loaded.origins.get("commit.style"), Some(&Origin::Default));
@@ -58,24 +46,11 @@ fn a_model_named_again_changes_only_the_keys_it_sets() {
     assert_eq!(claude.model, "claude-opus-5");
     assert_eq!(claude.timeout, Duration::from_secs(5));
     assert_eq!(claude.provider, Provider::Anthropic);
-    assert!(matches!(
-        loaded.origins.get("models.claude.model"),
-        Some(Origin::RepositoryFile(_))
-    ));
-    assert!(matches!(
-        loaded.origins.get("models.claude.timeout"),
-        Some(Origin::UserFile(_))
-    ));
+    assert!(matches!(loaded.origins.get("models.claude.model"), Some(Origin::RepositoryFile(_))));
+    assert!(matches!(loaded.origins.get("models.claude.timeout"), Some(Origin::UserFile(_))));
     let mine = loaded.settings.model("mine").expect("new model appended");
     assert_eq!(mine.base_url.as_deref(), Some("http://127.0.0.1:9/v1"));
-    assert_eq!(
-        loaded
-            .settings
-            .models
-            .last()
-            .map(|model| model.name.as_str()),
-        Some("mine")
-    );
+    assert_eq!(loaded.settings.models.last().map(|model| model.name.as_str()), Some("mine"));
 }
 
 #[test]
@@ -87,23 +62,14 @@ fn exclude_globs_accumulate_across_layers_without_duplicates() {
     )
     .expect("loads");
     assert_eq!(loaded.settings.exclude, ["*.sql", "fixtures/", "*.csv"]);
-    assert_eq!(
-        loaded.origins.get("exclude.2"),
-        Some(&Origin::Environment("CHANGES_EXCLUDE"))
-    );
+    assert_eq!(loaded.origins.get("exclude.2"), Some(&Origin::Environment("CHANGES_EXCLUDE")));
 }
 
 #[test]
 fn variables_are_parsed_as_yaml_values_and_errors_name_the_variable() {
-    let loaded = load_with(
-        None,
-        None,
-        &[
-            ("CHANGES_PUSH_BLOCK", "on-findings"),
-            ("CHANGES_SKIP", "true"),
-        ],
-    )
-    .expect("loads");
+    let loaded =
+        load_with(None, None, &[("CHANGES_PUSH_BLOCK", "on-findings"), ("CHANGES_SKIP", "true")])
+            .expect("loads");
     assert_eq!(loaded.settings.push.block, BlockPolicy::OnFindings);
     assert!(loaded.settings.skip);
     let error =

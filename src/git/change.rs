@@ -101,12 +101,7 @@ pub enum Cut {
 impl fmt::Display for Cut {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Cut::FileCap {
-                kept_bytes,
-                kept_hunks,
-                total_hunks,
-                total_bytes,
-            } => write!(
+            Cut::FileCap { kept_bytes, kept_hunks, total_hunks, total_bytes } => write!(
                 formatter,
                 "first {kept_bytes} of {total_bytes} patch bytes shown ({kept_hunks} of \
                  {total_hunks} hunks whole; limits.max_file_bytes)"

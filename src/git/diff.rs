@@ -53,8 +53,7 @@ pub(super) fn collect(
 ) -> Result<ChangeSet, GitError> {
     let mut find = DiffFindOptions::new();
     find.renames(true).rename_limit(RENAME_LIMIT);
-    diff.find_similar(Some(&mut find))
-        .context("detecting renames")?;
+    diff.find_similar(Some(&mut find)).context("detecting renames")?;
 
     let mut deltas: Vec<Delta> = diff.deltas().filter_map(convert_delta).collect();
     drop(diff);
@@ -78,8 +77,7 @@ fn convert_delta(delta: git2::DiffDelta<'_>) -> Option<Delta> {
         _ => return None,
     };
     let path_of = |file: git2::DiffFile<'_>| {
-        file.path_bytes()
-            .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+        file.path_bytes().map(|bytes| String::from_utf8_lossy(bytes).into_owned())
     };
     let old_path = path_of(delta.old_file());
     let new_path = path_of(delta.new_file());
@@ -121,10 +119,7 @@ fn build_files_in_parallel(
             let Some(delta) = deltas.get(index) else {
                 return Ok(built);
             };
-            built.push((
-                index,
-                build_file(repository, delta, &options.filter, options.limits)?,
-            ));
+            built.push((index, build_file(repository, delta, &options.filter, options.limits)?));
         }
     };
 
@@ -188,21 +183,16 @@ fn build_file(
         return Ok(file);
     }
 
-    file.exclusion = filter.classify_path(&delta.path).or_else(|| {
-        delta
-            .old_path
-            .as_deref()
-            .and_then(|old| filter.classify_path(old))
-    });
+    file.exclusion = filter
+        .classify_path(&delta.path)
+        .or_else(|| delta.old_path.as_deref().and_then(|old| filter.classify_path(old)));
 
     let object_database = repository.odb().context("opening the object database")?;
     let size_of = |id: Oid| -> Result<u64, GitError> {
         if id.is_zero() {
             return Ok(0);
         }
-        let (size, _) = object_database
-            .read_header(id)
-            .context("reading an object header")?;
+        let (size, _) = object_database.read_header(id).context("reading an object header")?;
         Ok(size as u64)
     };
     file.old_size = size_of(delta.old_id)?;
@@ -220,18 +210,14 @@ fn build_file(
         if id.is_zero() {
             return Ok(None);
         }
-        let object = repository
-            .find_object(id, Some(ObjectType::Blob))
-            .context("reading a blob")?;
+        let object =
+            repository.find_object(id, Some(ObjectType::Blob)).context("reading a blob")?;
         Ok(object.into_blob().ok())
     };
     let old_blob = blob_of(delta.old_id)?;
     let new_blob = blob_of(delta.new_id)?;
 
-    let binary = old_blob
-        .iter()
-        .chain(new_blob.iter())
-        .any(git2::Blob::is_binary);
+    let binary = old_blob.iter().chain(new_blob.iter()).any(git2::Blob::is_binary);
     if binary {
         file.exclusion.get_or_insert(Exclusion::Binary);
         return Ok(file);
@@ -305,17 +291,11 @@ fn cap_hunks(printed: &str, max_bytes: usize) -> (String, Option<Cut>) {
     if body.len() <= max_bytes {
         return (body.to_string(), None);
     }
-    let mut hunk_starts: Vec<usize> = body
-        .match_indices("\n@@")
-        .map(|(index, _)| index + 1)
-        .collect();
+    let mut hunk_starts: Vec<usize> =
+        body.match_indices("\n@@").map(|(index, _)| index + 1).collect();
     hunk_starts.insert(0, 0);
     let total_hunks = hunk_starts.len();
-    let kept_hunks = hunk_starts
-        .iter()
-        .skip(1)
-        .take_while(|start| **start <= max_bytes)
-        .count();
+    let kept_hunks = hunk_starts.iter().skip(1).take_while(|start| **start <= max_bytes).count();
     let kept = if kept_hunks > 0 {
         body[..hunk_starts[kept_hunks]].to_string()
     } else {
@@ -327,12 +307,8 @@ fn cap_hunks(printed: &str, max_bytes: usize) -> (String, Option<Cut>) {
         let end = body[..end].rfind('\n').map_or(0, |index| index + 1);
         body[..end].to_string()
     };
-    let cut = Cut::FileCap {
-        kept_bytes: kept.len(),
-        kept_hunks,
-        total_hunks,
-        total_bytes: body.len(),
-    };
+    let cut =
+        Cut::FileCap { kept_bytes: kept.len(), kept_hunks, total_hunks, total_bytes: body.len() };
     (kept, Some(cut))
 }
 
@@ -397,14 +373,7 @@ mod tests {
         let printed = hunk(1, 100);
         let (kept, cut) = cap_hunks(&printed, 200);
         assert!(kept.len() <= 200 && kept.ends_with('\n'), "{kept:?}");
-        assert!(matches!(
-            cut,
-            Some(Cut::FileCap {
-                kept_hunks: 0,
-                total_hunks: 1,
-                ..
-            })
-        ));
+        assert!(matches!(cut, Some(Cut::FileCap { kept_hunks: 0, total_hunks: 1, .. })));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod change;
 mod diff;
 pub mod filter;
+pub mod hooks;
 
 use std::path::{Path, PathBuf};
 
@@ -110,12 +111,7 @@ impl Repository {
             {
                 None
             }
-            Err(source) => {
-                return Err(GitError::Git {
-                    context: "reading HEAD",
-                    source,
-                })
-            }
+            Err(source) => return Err(GitError::Git { context: "reading HEAD", source }),
         };
         let index = self.inner.index().context("reading the index")?;
         let mut diff_options = diff::diff_options();
@@ -124,6 +120,48 @@ impl Repository {
             .diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut diff_options))
             .context("comparing the index with HEAD")?;
         diff::collect(&self.inner, diff, Source::Staged, options)
+    }
+
+    /// The index against `revision` instead of `HEAD` (an amend redraft compares with
+    /// `HEAD^`); `None` compares with the empty tree.
+    pub fn staged_since(
+        &self,
+        revision: Option<&str>,
+        options: &CollectOptions,
+    ) -> Result<ChangeSet, GitError> {
+        let base = revision.map(|revision| self.resolve_commit(revision)).transpose()?;
+        let base_tree =
+            base.as_ref().map(git2::Commit::tree).transpose().context("reading a tree")?;
+        let index = self.inner.index().context("reading the index")?;
+        let mut diff_options = diff::diff_options();
+        let diff = self
+            .inner
+            .diff_tree_to_index(base_tree.as_ref(), Some(&index), Some(&mut diff_options))
+            .context("comparing the index with a commit")?;
+        diff::collect(&self.inner, diff, Source::Staged, options)
+    }
+
+    /// The operation in progress that replays commits one by one (git runs the commit hooks
+    /// for each), or `None` when nothing is being replayed.
+    pub fn replay_in_progress(&self) -> Option<&'static str> {
+        use git2::RepositoryState as State;
+        match self.inner.state() {
+            State::Rebase | State::RebaseInteractive | State::RebaseMerge => Some("a rebase"),
+            State::ApplyMailbox | State::ApplyMailboxOrRebase => Some("git am"),
+            State::CherryPick | State::CherryPickSequence => Some("a cherry-pick"),
+            State::Revert | State::RevertSequence => Some("a revert"),
+            State::Clean | State::Merge | State::Bisect => None,
+        }
+    }
+
+    /// A string value from git's configuration, `None` when unset or unreadable.
+    pub fn config_string(&self, key: &str) -> Option<String> {
+        self.inner.config().ok()?.get_string(key).ok()
+    }
+
+    /// True when the parent of `revision` exists (it is not a root commit).
+    pub fn has_parent(&self, revision: &str) -> bool {
+        self.resolve_commit(revision).is_ok_and(|commit| commit.parent_count() > 0)
     }
 
     /// The changes one commit made, against its first parent (the empty tree for a root).
@@ -154,15 +192,10 @@ impl Repository {
         to: &str,
         options: &CollectOptions,
     ) -> Result<ChangeSet, GitError> {
-        let old = from
-            .map(|revision| self.resolve_commit(revision))
-            .transpose()?;
+        let old = from.map(|revision| self.resolve_commit(revision)).transpose()?;
         let new = self.resolve_commit(to)?;
-        let old_tree = old
-            .as_ref()
-            .map(git2::Commit::tree)
-            .transpose()
-            .context("reading a tree")?;
+        let old_tree =
+            old.as_ref().map(git2::Commit::tree).transpose().context("reading a tree")?;
         let new_tree = new.tree().context("reading a tree")?;
         let mut diff_options = diff::diff_options();
         let diff = self
@@ -177,12 +210,11 @@ impl Repository {
     }
 
     fn resolve_commit(&self, revision: &str) -> Result<git2::Commit<'_>, GitError> {
-        self.inner
-            .revparse_single(revision)
-            .and_then(|object| object.peel_to_commit())
-            .map_err(|error| GitError::BadRevision {
+        self.inner.revparse_single(revision).and_then(|object| object.peel_to_commit()).map_err(
+            |error| GitError::BadRevision {
                 revision: revision.to_string(),
                 message: error.message().to_string(),
-            })
+            },
+        )
     }
 }

@@ -12,8 +12,8 @@ use crate::error::{Error, Kind};
 use crate::git::ChangeSet;
 use provider::Credential;
 
-/// Name of the built-in model in the compiled-in configuration.
-pub const LOCAL_MODEL: &str = "local";
+/// How the reason for skipping a model without credentials starts.
+pub const NO_KEY_REASON: &str = "no key";
 
 /// A commit message as a model proposes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,10 +52,7 @@ pub fn select(
     requested: &[String],
     environment: &Environment,
 ) -> Result<Selection, Error> {
-    let mut selection = Selection {
-        models: Vec::new(),
-        skipped: Vec::new(),
-    };
+    let mut selection = Selection { models: Vec::new(), skipped: Vec::new() };
     let explicit = !requested.is_empty();
     let names: Vec<&str> = if explicit {
         requested.iter().map(String::as_str).collect()
@@ -64,43 +61,30 @@ pub fn select(
     };
     for name in names {
         let Some(model) = settings.model(name) else {
-            let known: Vec<&str> = settings
-                .models
-                .iter()
-                .map(|model| model.name.as_str())
-                .collect();
+            let known: Vec<&str> =
+                settings.models.iter().map(|model| model.name.as_str()).collect();
             return Err(Error::new(Kind::Usage, format!("no model named `{name}`"))
                 .with_hint(format!("configured models: {}", known.join(", "))));
         };
-        if selection
-            .models
-            .iter()
-            .any(|chosen| chosen.name == model.name)
-        {
+        if selection.models.iter().any(|chosen| chosen.name == model.name) {
             continue;
         }
         match provider::credential(model, environment) {
             Credential::Missing(variables) => {
                 selection.skipped.push((
                     model.name.clone(),
-                    format!("no key: set {}", variables.join(" or ")),
+                    format!("{NO_KEY_REASON}: set {}", variables.join(" or ")),
                 ));
             }
             _ if !provider::has_adapter(model.provider) => selection.skipped.push((
                 model.name.clone(),
-                format!(
-                    "the {} adapter is not in this version of changes yet",
-                    model.provider
-                ),
+                format!("the {} adapter is not in this version of changes yet", model.provider),
             )),
             _ => selection.models.push(model.clone()),
         }
     }
     if selection.models.is_empty() && !explicit {
-        if let Some(local) = settings
-            .models
-            .iter()
-            .find(|model| model.provider == Provider::Local)
+        if let Some(local) = settings.models.iter().find(|model| model.provider == Provider::Local)
         {
             selection.models.push(local.clone());
         }
@@ -133,15 +117,9 @@ pub fn draft_commit(
             let started = Instant::now();
             let outcome = match model.provider {
                 Provider::Local => Ok(local::summarize(changes, style, max_subject)),
-                other => Err(format!(
-                    "the {other} adapter is not in this version of changes yet"
-                )),
+                other => Err(format!("the {other} adapter is not in this version of changes yet")),
             };
-            Answer {
-                model: model.name.clone(),
-                duration: started.elapsed(),
-                outcome,
-            }
+            Answer { model: model.name.clone(), duration: started.elapsed(), outcome }
         })
         .collect()
 }

@@ -23,10 +23,9 @@ fn base_url_preset(provider: Provider) -> Option<(&'static str, &'static str)> {
     match provider {
         Provider::Openai => Some((env::OPENAI_BASE_URL, "https://api.openai.com/v1")),
         Provider::Anthropic => Some((env::ANTHROPIC_BASE_URL, "https://api.anthropic.com")),
-        Provider::Gemini => Some((
-            env::GEMINI_BASE_URL,
-            "https://generativelanguage.googleapis.com",
-        )),
+        Provider::Gemini => {
+            Some((env::GEMINI_BASE_URL, "https://generativelanguage.googleapis.com"))
+        }
         Provider::Groq => Some((env::GROQ_BASE_URL, "https://api.groq.com/openai/v1")),
         Provider::Deepseek => Some((env::DEEPSEEK_BASE_URL, "https://api.deepseek.com/v1")),
         Provider::Openrouter => Some((env::OPENROUTER_BASE_URL, "https://openrouter.ai/api/v1")),
@@ -60,18 +59,12 @@ pub enum Credential {
 pub fn credential(model: &ModelSettings, environment: &Environment) -> Credential {
     let variables: Vec<String> = match &model.api_key_env {
         Some(variable) => vec![variable.clone()],
-        None => key_variables(model.provider)
-            .iter()
-            .map(|name| name.to_string())
-            .collect(),
+        None => key_variables(model.provider).iter().map(|name| name.to_string()).collect(),
     };
     if variables.is_empty() {
         return Credential::NotNeeded;
     }
-    match variables
-        .iter()
-        .find(|variable| environment.is_set(variable))
-    {
+    match variables.iter().find(|variable| environment.is_set(variable)) {
         Some(variable) => Credential::Present(variable.clone()),
         None => Credential::Missing(variables),
     }

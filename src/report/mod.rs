@@ -1,6 +1,8 @@
 //! Pure renderers of what `changes` shows and writes, and the small formatting helpers they
 //! share.
 
+pub mod commit;
+
 /// Bytes as people read them: `812 B`, `10.2 KB`, `3.4 MB` (powers of 1,000, like git).
 pub fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
@@ -41,13 +43,7 @@ mod tests {
 
     #[test]
     fn short_durations_switch_to_seconds_at_one_second() {
-        assert_eq!(
-            format_duration_short(std::time::Duration::from_millis(850)),
-            "850 ms"
-        );
-        assert_eq!(
-            format_duration_short(std::time::Duration::from_millis(2_440)),
-            "2.4 s"
-        );
+        assert_eq!(format_duration_short(std::time::Duration::from_millis(850)), "850 ms");
+        assert_eq!(format_duration_short(std::time::Duration::from_millis(2_440)), "2.4 s");
     }
 }

@@ -17,8 +17,7 @@ pub fn render_changes(changes: &ChangeSet) -> String {
         }
         Source::Range { from, to } => format!(
             "Changes from {} to {}",
-            from.as_deref()
-                .map_or("the empty tree", |id| &id[..id.len().min(12)]),
+            from.as_deref().map_or("the empty tree", |id| &id[..id.len().min(12)]),
             &to[..to.len().min(12)]
         ),
     };
@@ -43,11 +42,8 @@ pub fn render_changes(changes: &ChangeSet) -> String {
         }
         text.push('\n');
     }
-    let unsent: Vec<&FileChange> = changes
-        .files
-        .iter()
-        .filter(|file| file.patch.is_none())
-        .collect();
+    let unsent: Vec<&FileChange> =
+        changes.files.iter().filter(|file| file.patch.is_none()).collect();
     if !unsent.is_empty() {
         let _ = writeln!(text, "Changed, content not sent:");
         for file in unsent {

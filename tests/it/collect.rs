@@ -11,20 +11,10 @@ fn first_commit_without_head_lists_every_staged_file() {
     let repo = TestRepo::new();
     repo.stage("src/main.rs", "fn main() {\n    println!(\"hello\");\n}\n");
     repo.stage("README.md", "# Demo\n\nA demo.\n");
-    let changes = repo
-        .open()
-        .staged(&default_options(&repo.root))
-        .expect("collect");
-    let paths: Vec<&str> = changes
-        .files
-        .iter()
-        .map(|file| file.path.as_str())
-        .collect();
+    let changes = repo.open().staged(&default_options(&repo.root)).expect("collect");
+    let paths: Vec<&str> = changes.files.iter().map(|file| file.path.as_str()).collect();
     assert_eq!(paths, ["README.md", "src/main.rs"]);
-    assert!(changes
-        .files
-        .iter()
-        .all(|file| file.status == Status::Added));
+    assert!(changes.files.iter().all(|file| file.status == Status::Added));
     assert_eq!(changes.files[1].added_lines, 3);
     let prompt = render_changes(&changes);
     assert!(prompt.contains("+    println!(\"hello\");"), "{prompt}");
@@ -34,17 +24,12 @@ fn first_commit_without_head_lists_every_staged_file() {
 #[test]
 fn renames_are_detected_and_described_with_both_paths() {
     let repo = TestRepo::new();
-    let body: String = (0..40)
-        .map(|line| format!("line {line} of the utilities\n"))
-        .collect();
+    let body: String = (0..40).map(|line| format!("line {line} of the utilities\n")).collect();
     repo.stage("src/util.rs", &body);
     repo.commit("add util");
     repo.git(&["mv", "src/util.rs", "src/paths.rs"]);
     repo.stage("src/paths.rs", format!("{body}one more line\n"));
-    let changes = repo
-        .open()
-        .staged(&default_options(&repo.root))
-        .expect("collect");
+    let changes = repo.open().staged(&default_options(&repo.root)).expect("collect");
     assert_eq!(changes.files.len(), 1, "{:?}", changes.files);
     let file = &changes.files[0];
     assert_eq!(file.status, Status::Renamed);
@@ -63,20 +48,11 @@ fn binary_lock_and_env_files_are_listed_but_their_bytes_never_sent() {
     repo.stage("Cargo.lock", "# LOCKMARKER\n[[package]]\nname = \"x\"\n");
     repo.stage(".env", "API_TOKEN=ENVSECRETMARKER\n");
     repo.stage("config/.env.production", "DB_PASSWORD=PRODSECRETMARKER\n");
-    repo.stage(
-        "deploy/server.key",
-        "-----BEGIN PRIVATE KEY-----\nKEYMARKER\n",
-    );
+    repo.stage("deploy/server.key", "-----BEGIN PRIVATE KEY-----\nKEYMARKER\n");
     repo.stage("src/lib.rs", "pub fn visible() {}\n");
-    let changes = repo
-        .open()
-        .staged(&default_options(&repo.root))
-        .expect("collect");
-    let listed: Vec<(&str, Option<&Exclusion>)> = changes
-        .files
-        .iter()
-        .map(|file| (file.path.as_str(), file.exclusion.as_ref()))
-        .collect();
+    let changes = repo.open().staged(&default_options(&repo.root)).expect("collect");
+    let listed: Vec<(&str, Option<&Exclusion>)> =
+        changes.files.iter().map(|file| (file.path.as_str(), file.exclusion.as_ref())).collect();
     assert_eq!(
         listed,
         [
@@ -93,27 +69,13 @@ fn binary_lock_and_env_files_are_listed_but_their_bytes_never_sent() {
     let logo = &changes.files[2];
     assert_eq!((logo.old_size, logo.new_size), (0, binary.len() as u64));
     let prompt = render_changes(&changes);
-    for marker in [
-        "BINARYMARKER",
-        "LOCKMARKER",
-        "ENVSECRETMARKER",
-        "PRODSECRETMARKER",
-        "KEYMARKER",
-    ] {
+    for marker in ["BINARYMARKER", "LOCKMARKER", "ENVSECRETMARKER", "PRODSECRETMARKER", "KEYMARKER"]
+    {
         assert!(!prompt.contains(marker), "{marker} leaked into:\n{prompt}");
     }
-    assert!(
-        prompt.contains("- Cargo.lock (added, +3 -0): lock file"),
-        "{prompt}"
-    );
-    assert!(
-        prompt.contains("- assets/logo.png (added, 0 B → 2.0 KB): binary"),
-        "{prompt}"
-    );
-    assert!(
-        prompt.contains("- .env (added, +1 -0): may hold secrets"),
-        "{prompt}"
-    );
+    assert!(prompt.contains("- Cargo.lock (added, +3 -0): lock file"), "{prompt}");
+    assert!(prompt.contains("- assets/logo.png (added, 0 B → 2.0 KB): binary"), "{prompt}");
+    assert!(prompt.contains("- .env (added, +1 -0): may hold secrets"), "{prompt}");
     assert!(prompt.contains("+pub fn visible() {}"), "{prompt}");
 }
 
@@ -132,33 +94,18 @@ fn user_globs_changesignore_and_linguist_generated_exclude_content() {
         changes::git::Filter::new(Some(&repo.root), &["*.sql".to_string()]).expect("filter");
     let changes = repo.open().staged(&options).expect("collect");
     let exclusion_of = |path: &str| {
-        changes
-            .files
-            .iter()
-            .find(|file| file.path == path)
-            .and_then(|file| file.exclusion.clone())
+        changes.files.iter().find(|file| file.path == path).and_then(|file| file.exclusion.clone())
     };
     assert_eq!(
         exclusion_of("fixtures/big.json"),
         Some(Exclusion::UserExcluded("fixtures/".into()))
     );
-    assert_eq!(
-        exclusion_of("db/dump.sql"),
-        Some(Exclusion::UserExcluded("*.sql".into()))
-    );
+    assert_eq!(exclusion_of("db/dump.sql"), Some(Exclusion::UserExcluded("*.sql".into())));
     assert_eq!(exclusion_of("schema.rs"), Some(Exclusion::Generated));
-    assert_eq!(
-        exclusion_of("api/service.pb.go"),
-        Some(Exclusion::Generated)
-    );
+    assert_eq!(exclusion_of("api/service.pb.go"), Some(Exclusion::Generated));
     assert_eq!(exclusion_of("src/lib.rs"), None);
     let prompt = render_changes(&changes);
-    for marker in [
-        "FIXTUREMARKER",
-        "SQLMARKER",
-        "GENERATEDMARKER",
-        "PROTOMARKER",
-    ] {
+    for marker in ["FIXTUREMARKER", "SQLMARKER", "GENERATEDMARKER", "PROTOMARKER"] {
         assert!(!prompt.contains(marker), "{marker} leaked into:\n{prompt}");
     }
     assert!(prompt.contains("+pub fn kept() {}"));
@@ -171,15 +118,16 @@ fn a_file_over_the_byte_cap_keeps_its_first_hunks_and_says_what_was_cut() {
     repo.stage("data.txt", &original);
     repo.commit("data");
     // Change every 100th line: twenty separate hunks.
-    let changed: String = (0..2000)
-        .map(|line| {
-            if line % 100 == 50 {
-                format!("CHANGED {line}\n")
-            } else {
-                format!("line {line}\n")
-            }
-        })
-        .collect();
+    let changed: String =
+        (0..2000)
+            .map(|line| {
+                if line % 100 == 50 {
+                    format!("CHANGED {line}\n")
+                } else {
+                    format!("line {line}\n")
+                }
+            })
+            .collect();
     repo.stage("data.txt", &changed);
     let mut options = default_options(&repo.root);
     options.limits.max_file_bytes = 600;
@@ -191,11 +139,7 @@ fn a_file_over_the_byte_cap_keeps_its_first_hunks_and_says_what_was_cut() {
     assert!(patch.contains("+CHANGED 50"));
     assert!(!patch.contains("CHANGED 1950"));
     match file.cut {
-        Some(Cut::FileCap {
-            kept_hunks,
-            total_hunks,
-            ..
-        }) => {
+        Some(Cut::FileCap { kept_hunks, total_hunks, .. }) => {
             assert!(kept_hunks >= 1 && kept_hunks < total_hunks);
             assert_eq!(total_hunks, 20);
         }
@@ -209,10 +153,7 @@ fn non_utf8_text_is_decoded_lossily_and_binary_looking_content_skipped() {
     let repo = TestRepo::new();
     repo.stage("latin1.txt", b"caf\xe9 cr\xe8me\n");
     repo.stage("nul.dat", b"text\0with a nul byte NULMARKER\n");
-    let changes = repo
-        .open()
-        .staged(&default_options(&repo.root))
-        .expect("collect");
+    let changes = repo.open().staged(&default_options(&repo.root)).expect("collect");
     let prompt = render_changes(&changes);
     assert!(prompt.contains("+caf\u{FFFD} cr\u{FFFD}me"), "{prompt}");
     assert!(!prompt.contains("NULMARKER"));
@@ -223,9 +164,8 @@ fn non_utf8_text_is_decoded_lossily_and_binary_looking_content_skipped() {
 fn two_thousand_files_are_all_listed_and_the_total_cap_holds() {
     let repo = TestRepo::new();
     for index in 0..2000 {
-        let content: String = (0..30)
-            .map(|line| format!("file {index} line {line} {}\n", "x".repeat(20)))
-            .collect();
+        let content: String =
+            (0..30).map(|line| format!("file {index} line {line} {}\n", "x".repeat(20))).collect();
         repo.write(&format!("pkg{}/file{index:04}.txt", index % 20), content);
     }
     repo.git(&["add", "."]);
@@ -233,35 +173,17 @@ fn two_thousand_files_are_all_listed_and_the_total_cap_holds() {
     options.limits.max_total_bytes = 200_000;
     let changes = repo.open().staged(&options).expect("collect");
     assert_eq!(changes.files.len(), 2000);
-    let mut sorted: Vec<&str> = changes
-        .files
-        .iter()
-        .map(|file| file.path.as_str())
-        .collect();
+    let mut sorted: Vec<&str> = changes.files.iter().map(|file| file.path.as_str()).collect();
     sorted.sort_unstable();
-    let in_order: Vec<&str> = changes
-        .files
-        .iter()
-        .map(|file| file.path.as_str())
-        .collect();
+    let in_order: Vec<&str> = changes.files.iter().map(|file| file.path.as_str()).collect();
     assert_eq!(in_order, sorted, "files come in path order");
-    let sent: usize = changes
-        .sent()
-        .map(|file| file.patch.as_ref().map_or(0, String::len))
-        .sum();
+    let sent: usize = changes.sent().map(|file| file.patch.as_ref().map_or(0, String::len)).sum();
     assert!(sent <= 200_000 && sent > 190_000, "sent {sent} bytes");
-    let cut = changes
-        .files
-        .iter()
-        .filter(|file| matches!(file.cut, Some(Cut::TotalCap { .. })))
-        .count();
+    let cut =
+        changes.files.iter().filter(|file| matches!(file.cut, Some(Cut::TotalCap { .. }))).count();
     assert_eq!(cut + changes.sent().count(), 2000);
     let prompt = render_changes(&changes);
-    assert!(
-        prompt.starts_with("Staged changes: 2000 files, +60000 -0"),
-        "{}",
-        &prompt[..80]
-    );
+    assert!(prompt.starts_with("Staged changes: 2000 files, +60000 -0"), "{}", &prompt[..80]);
     assert!(prompt.contains("limits.max_total_bytes reached"));
 }
 
@@ -278,15 +200,9 @@ fn a_commit_and_a_range_diff_against_their_parents() {
     assert_eq!(root_commit.files.len(), 1);
     assert_eq!(root_commit.files[0].status, Status::Added);
     let head = repo.open().commit("HEAD", &options).expect("head commit");
-    let summary: Vec<(&str, Status, usize)> = head
-        .files
-        .iter()
-        .map(|file| (file.path.as_str(), file.status, file.added_lines))
-        .collect();
-    assert_eq!(
-        summary,
-        [("a.txt", Status::Modified, 1), ("b.txt", Status::Added, 1)]
-    );
+    let summary: Vec<(&str, Status, usize)> =
+        head.files.iter().map(|file| (file.path.as_str(), file.status, file.added_lines)).collect();
+    assert_eq!(summary, [("a.txt", Status::Modified, 1), ("b.txt", Status::Added, 1)]);
     let range = repo.open().range(None, "HEAD", &options).expect("range");
     assert_eq!(range.files.len(), 2);
     assert!(repo.open().commit("no-such-branch", &options).is_err());
@@ -300,22 +216,11 @@ fn mode_changes_and_deletions_are_listed() {
     repo.commit("scripts");
     repo.git(&["update-index", "--chmod=+x", "run.sh"]);
     repo.git(&["rm", "-q", "old.txt"]);
-    let changes = repo
-        .open()
-        .staged(&default_options(&repo.root))
-        .expect("collect");
-    let run = changes
-        .files
-        .iter()
-        .find(|file| file.path == "run.sh")
-        .expect("run.sh");
+    let changes = repo.open().staged(&default_options(&repo.root)).expect("collect");
+    let run = changes.files.iter().find(|file| file.path == "run.sh").expect("run.sh");
     assert!(run.mode_changed());
     assert_eq!(run.patch, None);
-    let old = changes
-        .files
-        .iter()
-        .find(|file| file.path == "old.txt")
-        .expect("old.txt");
+    let old = changes.files.iter().find(|file| file.path == "old.txt").expect("old.txt");
     assert_eq!((old.status, old.removed_lines), (Status::Deleted, 1));
     assert!(render_changes(&changes).contains("run.sh (modified, mode 100644 → 100755)"));
 }

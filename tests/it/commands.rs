@@ -14,18 +14,12 @@ fn is_conventional_subject(line: &str) -> bool {
 #[test]
 fn hook_run_drafts_a_conventional_subject_for_staged_changes() {
     let repo = TestRepo::new();
-    repo.stage(
-        "src/config/mod.rs",
-        "pub fn load() -> u32 {\n    1\n}\n\npub struct Settings;\n",
-    );
+    repo.stage("src/config/mod.rs", "pub fn load() -> u32 {\n    1\n}\n\npub struct Settings;\n");
     repo.stage("src/config/layer.rs", "pub fn parse_layer() {}\n");
     let run = repo.changes(&["hook", "run"]);
     let draft = run.success();
     let subject = draft.lines().next().expect("a subject line");
-    assert!(
-        is_conventional_subject(subject),
-        "not a conventional subject: {subject:?}"
-    );
+    assert!(is_conventional_subject(subject), "not a conventional subject: {subject:?}");
 }
 
 #[test]
@@ -33,22 +27,14 @@ fn hook_run_on_the_first_commit_and_for_an_existing_commit() {
     let repo = TestRepo::new();
     repo.stage("README.md", "# Tool\n\n## Install\n\nRun it.\n");
     let first = repo.changes(&["hook", "run"]);
-    assert!(is_conventional_subject(
-        first.success().lines().next().unwrap_or_default()
-    ));
+    assert!(is_conventional_subject(first.success().lines().next().unwrap_or_default()));
     repo.commit("docs: readme");
     let nothing = repo.changes(&["hook", "run"]);
     assert_eq!(nothing.code, 2);
-    assert!(
-        nothing.stderr.contains("nothing is staged"),
-        "{}",
-        nothing.stderr
-    );
+    assert!(nothing.stderr.contains("nothing is staged"), "{}", nothing.stderr);
     assert!(nothing.stderr.contains("hint:"), "{}", nothing.stderr);
     let existing = repo.changes(&["hook", "run", "--rev", "HEAD"]);
-    assert!(is_conventional_subject(
-        existing.success().lines().next().unwrap_or_default()
-    ));
+    assert!(is_conventional_subject(existing.success().lines().next().unwrap_or_default()));
 }
 
 #[test]
@@ -60,11 +46,7 @@ fn dry_run_prints_what_would_be_sent_and_warns_about_secret_files() {
     let text = run.success();
     assert!(text.contains("+def handler():"), "{text}");
     assert!(!text.contains("DRYRUNSECRET"));
-    assert!(
-        run.stderr.contains(".env may hold secrets"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains(".env may hold secrets"), "{}", run.stderr);
 }
 
 #[test]
@@ -73,11 +55,7 @@ fn unknown_models_are_an_error_naming_the_configured_ones() {
     repo.stage("a.txt", "a\n");
     let run = repo.changes(&["hook", "run", "--models", "nope"]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("no model named `nope`"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("no model named `nope`"), "{}", run.stderr);
     assert!(run.stderr.contains("local"), "{}", run.stderr);
 }
 
@@ -89,8 +67,7 @@ fn models_with_keys_but_no_adapter_yet_are_skipped_and_local_drafts() {
     let run = repo.changes(&["hook", "run", "-v"]);
     assert!(!run.success().is_empty());
     assert!(
-        run.stderr
-            .contains("gpt: skipped: the openai adapter is not in this version"),
+        run.stderr.contains("gpt: skipped: the openai adapter is not in this version"),
         "{}",
         run.stderr
     );
@@ -107,37 +84,24 @@ fn models_lists_every_model_with_key_state_and_never_the_key() {
     let run = repo.changes(&["models"]);
     let table = run.success();
     assert!(table.starts_with("NAME"), "{table}");
-    let claude = table
-        .lines()
-        .find(|line| line.starts_with("claude "))
-        .expect("claude row");
+    let claude = table.lines().find(|line| line.starts_with("claude ")).expect("claude row");
     assert!(
         claude.contains("claude-sonnet-5") && claude.contains("ANTHROPIC_API_KEY set"),
         "{claude}"
     );
-    let gpt = table
-        .lines()
-        .find(|line| line.starts_with("gpt "))
-        .expect("gpt row");
+    let gpt = table.lines().find(|line| line.starts_with("gpt ")).expect("gpt row");
     assert!(
         gpt.contains("missing: OPENAI_API_KEY") && gpt.contains("https://api.openai.com/v1"),
         "{gpt}"
     );
-    assert!(table
-        .lines()
-        .any(|line| line.starts_with("local ") && line.contains("not needed")));
+    assert!(table.lines().any(|line| line.starts_with("local ") && line.contains("not needed")));
     assert!(!table.contains("sk-ant-secret-value"));
 }
 
 #[test]
 fn unfinished_commands_say_so_and_fail() {
     let repo = TestRepo::new();
-    for arguments in [
-        &["report"][..],
-        &["hook", "install"],
-        &["models", "--check"],
-        &["completions", "bash"],
-    ] {
+    for arguments in [&["report"][..], &["models", "--check"], &["completions", "bash"]] {
         let run = repo.changes(arguments);
         assert_eq!(run.code, 6, "{arguments:?}: {}", run.stderr);
         assert!(
@@ -153,17 +117,10 @@ fn a_hook_invocation_from_git_never_fails() {
     let repo = TestRepo::new();
     let message = repo.path(".git/COMMIT_EDITMSG");
     std::fs::write(&message, "keep me\n").expect("message file");
-    let run = repo.changes(&[
-        "hook",
-        "run",
-        "prepare-commit-msg",
-        message.to_str().unwrap_or_default(),
-    ]);
+    let run =
+        repo.changes(&["hook", "run", "prepare-commit-msg", message.to_str().unwrap_or_default()]);
     assert_eq!(run.code, 0);
-    assert_eq!(
-        std::fs::read_to_string(&message).expect("read"),
-        "keep me\n"
-    );
+    assert_eq!(std::fs::read_to_string(&message).expect("read"), "keep me\n");
 }
 
 #[test]
@@ -172,9 +129,5 @@ fn outside_a_repository_hook_run_explains() {
     std::fs::remove_dir_all(repo.path(".git")).expect("remove .git");
     let run = repo.changes(&["hook", "run"]);
     assert_eq!(run.code, 4);
-    assert!(
-        run.stderr.contains("not inside a git repository"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("not inside a git repository"), "{}", run.stderr);
 }

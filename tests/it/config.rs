@@ -20,20 +20,11 @@ fn repository_file_overrides_user_file_and_show_names_each_source() {
     let output = repo.changes(&["config", "show"]);
     let text = output.success();
     let style = line_for(text, "style:");
-    assert!(
-        style.contains("style: plain") && style.contains(".changes.yaml"),
-        "{style}"
-    );
+    assert!(style.contains("style: plain") && style.contains(".changes.yaml"), "{style}");
     let subject = line_for(text, "max_subject:");
-    assert!(
-        subject.contains("60") && subject.contains("config.yaml"),
-        "{subject}"
-    );
+    assert!(subject.contains("60") && subject.contains("config.yaml"), "{subject}");
     let merge = line_for(text, "merge:");
-    assert!(
-        merge.contains("alternatives") && merge.contains("built-in default"),
-        "{merge}"
-    );
+    assert!(merge.contains("alternatives") && merge.contains("built-in default"), "{merge}");
 }
 
 #[test]
@@ -42,44 +33,25 @@ fn variables_and_flags_override_files() {
     repo.write(".changes.yaml", "push:\n  timeout: 5s\n");
     repo.set_env("CHANGES_COMMIT_STYLE", "gitmoji");
     repo.set_env("CHANGES_EXCLUDE", "*.sql, fixtures/");
-    let text = repo
-        .changes(&["config", "show", "--timeout", "9s"])
-        .success()
-        .to_string();
+    let text = repo.changes(&["config", "show", "--timeout", "9s"]).success().to_string();
     let style = line_for(&text, "style:");
     assert!(
         style.contains("gitmoji") && style.contains("environment CHANGES_COMMIT_STYLE"),
         "{style}"
     );
-    let timeout = text
-        .lines()
-        .filter(|line| line.trim_start().starts_with("timeout: 9s"))
-        .count();
-    assert_eq!(
-        timeout, 2,
-        "commit and push timeouts come from --timeout:\n{text}"
-    );
-    assert!(
-        text.contains("- \"*.sql\"") || text.contains("- '*.sql'"),
-        "{text}"
-    );
+    let timeout = text.lines().filter(|line| line.trim_start().starts_with("timeout: 9s")).count();
+    assert_eq!(timeout, 2, "commit and push timeouts come from --timeout:\n{text}");
+    assert!(text.contains("- \"*.sql\"") || text.contains("- '*.sql'"), "{text}");
 }
 
 #[test]
 fn a_typo_in_a_key_names_the_file_line_and_key() {
     let repo = TestRepo::new();
-    repo.write(
-        ".changes.yaml",
-        "commit:\n  style: plain\n  max_subjct: 50\n",
-    );
+    repo.write(".changes.yaml", "commit:\n  style: plain\n  max_subjct: 50\n");
     let run = repo.changes(&["config", "show"]);
     assert_eq!(run.code, 3);
     assert!(run.stderr.contains(".changes.yaml:3"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("unknown field `max_subjct`"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("unknown field `max_subjct`"), "{}", run.stderr);
     assert!(run.stderr.contains("commit"), "{}", run.stderr);
 }
 
@@ -87,28 +59,16 @@ fn a_typo_in_a_key_names_the_file_line_and_key() {
 fn bad_values_are_errors_with_their_line() {
     let repo = TestRepo::new();
     for (text, line, words) in [
-        (
-            "models:\n  - name: x\n    provider: openia\n",
-            ":3",
-            "unknown variant `openia`",
-        ),
+        ("models:\n  - name: x\n    provider: openia\n", ":3", "unknown variant `openia`"),
         ("commit:\n  timeout: 30\n", ":2", "invalid duration"),
         ("limits:\n  max_file_bytes: 0\n", ":2", "nonzero"),
         ("defaults: [gpt, nope]\n", "", "no model named `nope`"),
-        (
-            "models:\n  - name: mine\n    model: x\n",
-            "",
-            "needs `provider`",
-        ),
+        ("models:\n  - name: mine\n    model: x\n", "", "needs `provider`"),
     ] {
         repo.write(".changes.yaml", text);
         let run = repo.changes(&["config", "show"]);
         assert_eq!(run.code, 3, "{text}");
-        assert!(
-            run.stderr.contains(&format!(".changes.yaml{line}")),
-            "{text}: {}",
-            run.stderr
-        );
+        assert!(run.stderr.contains(&format!(".changes.yaml{line}")), "{text}: {}", run.stderr);
         assert!(run.stderr.contains(words), "{text}: {}", run.stderr);
     }
 }

@@ -28,12 +28,7 @@ impl TestRepo {
         let home = folder.path().join("home");
         std::fs::create_dir_all(&root).expect("repo folder");
         std::fs::create_dir_all(&home).expect("home folder");
-        let repo = Self {
-            _folder: folder,
-            root,
-            home,
-            extra_env: Vec::new(),
-        };
+        let repo = Self { _folder: folder, root, home, extra_env: Vec::new() };
         repo.git(&["init", "-q", "-b", "main"]);
         repo
     }
@@ -70,11 +65,7 @@ impl TestRepo {
 
     /// Runs git and asserts it succeeded.
     pub fn git(&self, arguments: &[&str]) -> String {
-        let output = self
-            .command("git")
-            .args(arguments)
-            .output()
-            .expect("git runs");
+        let output = self.command("git").args(arguments).output().expect("git runs");
         assert!(
             output.status.success(),
             "git {arguments:?} failed: {}",
@@ -85,12 +76,7 @@ impl TestRepo {
 
     /// Runs the `changes` binary.
     pub fn changes(&self, arguments: &[&str]) -> Run {
-        Run::from(
-            self.command(CHANGES)
-                .args(arguments)
-                .output()
-                .expect("changes runs"),
-        )
+        Run::from(self.command(CHANGES).args(arguments).output().expect("changes runs"))
     }
 
     /// Writes a file (creating folders) relative to the root.
@@ -116,6 +102,41 @@ impl TestRepo {
     /// Opens the repository through the library, ignoring the environment.
     pub fn open(&self) -> changes::git::Repository {
         changes::git::Repository::open(&self.root).expect("open repository")
+    }
+
+    /// Runs git and returns the whole result, for commands expected to fail.
+    pub fn git_output(&self, arguments: &[&str]) -> Run {
+        Run::from(self.command("git").args(arguments).output().expect("git runs"))
+    }
+
+    /// Installs the hooks with the binary under test and asserts it succeeded.
+    pub fn install_hooks(&self) -> Run {
+        let run = self.changes(&["hook", "install"]);
+        run.success();
+        run
+    }
+
+    /// Makes git's editor a script that copies the file it is given to the returned path
+    /// (appending, with a separator, when it runs several times) and leaves it unchanged.
+    pub fn record_editor(&mut self) -> PathBuf {
+        let record = self.home.join("editor-record.txt");
+        let script = self.home.join("record-editor.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\ncat \"$1\" >> '{record}'\necho '=====' >> '{record}'\n",
+                record = record.display()
+            ),
+        )
+        .expect("editor script");
+        make_executable(&script);
+        self.set_env("GIT_EDITOR", &script.display().to_string());
+        record
+    }
+
+    /// The message of a commit, as `git log` prints it.
+    pub fn message(&self, revision: &str) -> String {
+        self.git(&["log", "-1", "--format=%B", revision])
     }
 
     /// The path of a file in the work tree.
@@ -161,9 +182,12 @@ impl Run {
 pub fn default_options(root: &Path) -> changes::git::CollectOptions {
     changes::git::CollectOptions {
         filter: changes::git::Filter::new(Some(root), &[]).expect("filter"),
-        limits: changes::config::Limits {
-            max_file_bytes: 100_000,
-            max_total_bytes: 400_000,
-        },
+        limits: changes::config::Limits { max_file_bytes: 100_000, max_total_bytes: 400_000 },
     }
+}
+
+/// Sets the run bits of a file.
+pub fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }

@@ -5,3 +5,4 @@ mod collect;
 mod commands;
 mod config;
 mod harness;
+mod hooks;

@@ -1,0 +1,168 @@
+//! `changes hook ...`: install, uninstall and inspect the hooks; the entry point the installed
+//! hooks call; and the manual draft of a commit message for the staged changes.
+
+mod install;
+mod prepare;
+
+use std::time::{Duration, Instant};
+
+use crate::cli::{HookArgs, HookCommand, RunArgs};
+use crate::commands::Context;
+use crate::config::Settings;
+use crate::error::{Error, Kind};
+use crate::git::{ChangeSet, CollectOptions, Exclusion, Filter, Repository};
+use crate::llm::{self, Answer, Selection};
+use crate::report::format_duration_short;
+use crate::summarize::prompt;
+
+/// Runs `changes hook`.
+pub fn cmd_hook(context: &Context, args: &HookArgs) -> Result<(), Error> {
+    match &args.command {
+        HookCommand::Install { hooks, force } => install::cmd_install(context, hooks, *force),
+        HookCommand::Uninstall { hooks } => install::cmd_uninstall(context, hooks),
+        HookCommand::Status => install::cmd_status(context),
+        HookCommand::Run(run) => match &run.hook {
+            Some(hook) => {
+                run_for_git(context, hook, &run.arguments);
+                Ok(())
+            }
+            None => draft_by_hand(context, run),
+        },
+    }
+}
+
+/// What git runs. Whatever goes wrong is one warning line and exit 0: our trouble never stops
+/// the user's commit or push.
+fn run_for_git(context: &Context, hook: &str, arguments: &[String]) {
+    let result = match hook {
+        "prepare-commit-msg" => prepare::run(context, arguments),
+        "pre-push" => Err(Error::unavailable("the pre-push review")),
+        other => Err(Error::new(Kind::Usage, format!("`{other}` is not a hook changes handles"))),
+    };
+    if let Err(error) = result {
+        let goes_on = if hook == "pre-push" { "the push goes on" } else { "the commit goes on" };
+        context.printer.warn(&format!("{error}; {goes_on}"));
+    }
+}
+
+/// The collection options of a run: the configured path rules and byte caps.
+fn collect_options(repository: &Repository, settings: &Settings) -> Result<CollectOptions, Error> {
+    Ok(CollectOptions {
+        filter: Filter::new(repository.work_tree(), &settings.exclude)?,
+        limits: settings.limits,
+    })
+}
+
+/// The models' answers for one change set.
+struct Drafting {
+    selection: Selection,
+    answers: Vec<Answer>,
+    elapsed: Duration,
+}
+
+/// Selects the models and asks each for a commit message.
+fn draft(context: &Context, settings: &Settings, changes: &ChangeSet) -> Result<Drafting, Error> {
+    let started = Instant::now();
+    let selection = llm::select(settings, &context.models, &context.environment)?;
+    let answers =
+        llm::draft_commit(&selection, changes, settings.commit.style, settings.commit.max_subject);
+    Ok(Drafting { selection, answers, elapsed: started.elapsed() })
+}
+
+/// `changes hook run [--rev REV] [--dry-run]`: prints a draft for the staged changes.
+fn draft_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error> {
+    let repository = Repository::discover()?;
+    let loaded = context.load_config(Some(&repository))?;
+    let settings = &loaded.settings;
+    let options = collect_options(&repository, settings)?;
+    let changes = match &args.rev {
+        Some(revision) => repository.commit(revision, &options)?,
+        None => repository.staged(&options)?,
+    };
+    if changes.is_empty() {
+        let error = match &args.rev {
+            Some(revision) => Error::new(Kind::Usage, format!("commit {revision} changes no file")),
+            None => Error::new(Kind::Usage, "nothing is staged").with_hint(
+                "stage changes with `git add`, or draft for the last commit with `changes hook run --rev HEAD`",
+            ),
+        };
+        return Err(error);
+    }
+    describe_unsent(context, &changes);
+    if args.dry_run {
+        context.printer.data(&prompt::render_changes(&changes))?;
+        return Ok(());
+    }
+
+    let drafting = draft(context, settings, &changes)?;
+    for (name, reason) in &drafting.selection.skipped {
+        if context.models.is_empty() {
+            context.printer.detail(&format!("{name}: skipped: {reason}"));
+        } else {
+            context.printer.warn(&format!("{name}: skipped: {reason}"));
+        }
+    }
+    for answer in &drafting.answers {
+        if let Err(reason) = &answer.outcome {
+            context.printer.warn(&format!("{}: failed: {reason}", answer.model));
+        }
+    }
+    let Some(text) = render_answers(&drafting.answers) else {
+        return Err(Error::new(Kind::NoAnswer, "no model produced a draft")
+            .with_hint("`changes models` shows which models are configured and have keys"));
+    };
+    context.printer.data(&text)?;
+    let answered: Vec<String> = drafting
+        .answers
+        .iter()
+        .filter(|answer| answer.outcome.is_ok())
+        .map(|answer| format!("{} in {}", answer.model, format_duration_short(answer.duration)))
+        .collect();
+    context.printer.detail(&format!("drafted by {}", answered.join(", ")));
+    Ok(())
+}
+
+/// The first successful draft, followed by the others as `#` comments; `None` when every
+/// model failed.
+fn render_answers(answers: &[Answer]) -> Option<String> {
+    let mut successes = answers
+        .iter()
+        .filter_map(|answer| answer.outcome.as_ref().ok().map(|message| (answer, message)));
+    let (_, primary) = successes.next()?;
+    let mut text = primary.to_text();
+    for (answer, message) in successes {
+        text.push_str(&format!(
+            "\n# ── {} ({}) ──\n",
+            answer.model,
+            format_duration_short(answer.duration)
+        ));
+        for line in message.to_text().lines() {
+            text.push_str(&if line.is_empty() { "#\n".to_string() } else { format!("# {line}\n") });
+        }
+    }
+    Some(text)
+}
+
+/// Names every staged file that may hold secrets: its content is never sent, but the user
+/// may not have meant to commit it.
+fn warn_about_secrets(context: &Context, changes: &ChangeSet) {
+    for file in changes.files.iter().filter(|file| file.exclusion == Some(Exclusion::Secret)) {
+        context.printer.warn(&format!("{} may hold secrets: its content is not sent", file.path));
+    }
+}
+
+/// Says how many files were not sent and why, in one line (each of them with `-v`).
+fn describe_unsent(context: &Context, changes: &ChangeSet) {
+    warn_about_secrets(context, changes);
+    let unsent: Vec<_> = changes.files.iter().filter(|file| file.patch.is_none()).collect();
+    for file in unsent.iter().filter(|file| file.exclusion != Some(Exclusion::Secret)) {
+        context.printer.detail(&format!("not sent: {}", prompt::file_header(file)));
+    }
+    if !unsent.is_empty() {
+        context.printer.info(&format!(
+            "changes: {} of {} files listed with stats only (content not sent; -v lists them)",
+            unsent.len(),
+            changes.files.len()
+        ));
+    }
+}
