@@ -10,6 +10,7 @@ pub mod files;
 pub mod git;
 pub mod llm;
 pub mod report;
+pub mod secret;
 pub mod summarize;
 pub mod ui;
 

@@ -24,6 +24,7 @@ pub fn cmd_models(context: &Context, args: &ModelsArgs) -> Result<(), Error> {
             Credential::NotNeeded => "not needed".to_string(),
             Credential::Present(variable) => format!("{variable} set"),
             Credential::Missing(variables) => format!("missing: {}", variables.join(" or ")),
+            Credential::UserFile => "in user file".to_string(),
         };
         let default = if settings.defaults.contains(&model.name) {
             "yes"
@@ -32,11 +33,10 @@ pub fn cmd_models(context: &Context, args: &ModelsArgs) -> Result<(), Error> {
         } else {
             "no"
         };
-        let adapter =
-            if provider::has_adapter(model.provider) { "" } else { " (not in this version)" };
+
         rows.push(vec![
             model.name.to_string(),
-            format!("{}{adapter}", model.provider),
+            model.provider.to_string(),
             model.model.clone(),
             provider::base_url(model, &context.environment).unwrap_or_else(|| "-".to_string()),
             key,

@@ -48,6 +48,12 @@ pub struct ModelLayer {
     pub timeout: Option<HumanDuration>,
     /// Cap on requests in flight to this model.
     pub max_concurrency: Option<NonZeroUsize>,
+    /// Input the model takes in one request, in tokens; larger changes are summarized per
+    /// file first (map-reduce).
+    pub context_tokens: Option<NonZeroUsize>,
+    /// The key itself, for GUI clients that do not see your shell's variables. Only allowed
+    /// in the user file, never in a repository file that may be committed.
+    pub api_key: Option<crate::secret::ApiKey>,
 }
 
 /// `commit:` keys.

@@ -13,6 +13,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::env::{self, Environment};
+use crate::secret::ApiKey;
 
 pub use layer::{
     format_duration, BlockPolicy, CommitSource, CommitStyle, HumanDuration, Layer, MergeMode,
@@ -96,6 +97,11 @@ pub struct ModelSettings {
     pub timeout: Duration,
     /// Cap on requests in flight.
     pub max_concurrency: usize,
+    /// Input tokens one request may carry.
+    pub context_tokens: usize,
+    /// A key from the user file, used when the key variable is not set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<ApiKey>,
 }
 
 /// `commit:` resolved.
@@ -335,6 +341,17 @@ macro_rules! take_fields {
 impl Resolver {
     fn apply(&mut self, layer: Layer, origin: &Origin) -> Result<(), ConfigError> {
         for model in layer.models.unwrap_or_default() {
+            if model.api_key.is_some() && !matches!(origin, Origin::UserFile(_)) {
+                return Err(ConfigError::Invalid {
+                    origin: origin.clone(),
+                    line: None,
+                    message: format!(
+                        "models.{}.api_key: a key belongs in your user file or in a variable, \
+                         never in a file that may be committed",
+                        model.name
+                    ),
+                });
+            }
             self.apply_model(model, origin);
         }
         if let Some(defaults) = layer.defaults {
@@ -392,6 +409,8 @@ impl Resolver {
                         api_key_env: None,
                         timeout: None,
                         max_concurrency: None,
+                        context_tokens: None,
+                        api_key: None,
                     },
                     origin: origin.clone(),
                 });
@@ -427,6 +446,14 @@ impl Resolver {
             target.max_concurrency = Some(value);
             record("max_concurrency");
         }
+        if let Some(value) = model.context_tokens {
+            target.context_tokens = Some(value);
+            record("context_tokens");
+        }
+        if let Some(value) = model.api_key {
+            target.api_key = Some(value);
+            record("api_key");
+        }
     }
 
     fn finish(self) -> Result<(Settings, BTreeMap<String, Origin>), ConfigError> {
@@ -461,6 +488,8 @@ impl Resolver {
                 api_key_env: fields.api_key_env,
                 timeout: fields.timeout.map_or(Duration::from_secs(30), |timeout| timeout.0),
                 max_concurrency: fields.max_concurrency.map_or(4, |cap| cap.get()),
+                context_tokens: fields.context_tokens.map_or(32_000, |tokens| tokens.get()),
+                api_key: fields.api_key,
             });
         }
 

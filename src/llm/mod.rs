@@ -1,15 +1,28 @@
-//! Models: which ones run (selection by `--models` or by `defaults:` and credentials), the
-//! provider presets, and the adapters, starting with the built-in `local` summarizer.
+//! Models: which ones run (by `--models`, or `defaults:` with credentials present, Ollama when
+//! it answers, the built-in `local` one when nothing else can), the one provider abstraction
+//! with an adapter per wire format, and the request loop with retries inside one deadline.
 
+mod anthropic;
+pub mod clean;
+pub mod failure;
+mod gemini;
+pub mod http;
 pub mod local;
+mod openai;
 pub mod provider;
 
-use std::time::{Duration, Instant};
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+use std::time::Duration;
 
-use crate::config::{CommitStyle, ModelName, ModelSettings, Provider, Settings};
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+
+use crate::config::{ModelName, ModelSettings, Provider, Settings};
 use crate::env::Environment;
 use crate::error::{Error, Kind};
-use crate::git::ChangeSet;
+use crate::secret::ApiKey;
+use failure::Failure;
 use provider::Credential;
 
 /// How the reason for skipping a model without credentials starts.
@@ -35,6 +48,19 @@ impl Message {
     }
 }
 
+/// One request to a model: instructions, the input, and how long the answer may be.
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    /// Instructions (system, developer or `systemInstruction`).
+    pub system: String,
+    /// The input (the change description).
+    pub user: String,
+    /// Tokens the answer may use.
+    pub max_output_tokens: u32,
+    /// Sampling temperature for models that take one.
+    pub temperature: f32,
+}
+
 /// The models of one run, and the ones left out with the reason.
 #[derive(Debug, Clone)]
 pub struct Selection {
@@ -45,12 +71,13 @@ pub struct Selection {
 }
 
 /// Picks the models of a run. With `requested` names, exactly those (unknown names are an
-/// error); otherwise the defaults whose credentials are present, and the built-in model when
-/// none of them can run.
+/// error); otherwise the defaults whose credentials are present, Ollama when `ollama_answers`
+/// says its server is up, and the built-in model when none of them can run.
 pub fn select(
     settings: &Settings,
     requested: &[String],
     environment: &Environment,
+    ollama_answers: &dyn Fn(&ModelSettings) -> bool,
 ) -> Result<Selection, Error> {
     let mut selection = Selection { models: Vec::new(), skipped: Vec::new() };
     let explicit = !requested.is_empty();
@@ -70,23 +97,26 @@ pub fn select(
             continue;
         }
         match provider::credential(model, environment) {
-            Credential::Missing(variables) => {
-                selection.skipped.push((
-                    model.name.clone(),
-                    format!("{NO_KEY_REASON}: set {}", variables.join(" or ")),
-                ));
-            }
-            _ if !provider::has_adapter(model.provider) => selection.skipped.push((
+            Credential::Missing(variables) => selection.skipped.push((
                 model.name.clone(),
-                format!("the {} adapter is not in this version of changes yet", model.provider),
+                format!("{NO_KEY_REASON}: set {}", variables.join(" or ")),
             )),
             _ => selection.models.push(model.clone()),
         }
     }
-    if selection.models.is_empty() && !explicit {
-        if let Some(local) = settings.models.iter().find(|model| model.provider == Provider::Local)
-        {
-            selection.models.push(local.clone());
+    if !explicit {
+        for model in settings.models.iter().filter(|model| model.provider == Provider::Ollama) {
+            let chosen = selection.models.iter().any(|chosen| chosen.name == model.name);
+            if !chosen && ollama_answers(model) {
+                selection.models.push(model.clone());
+            }
+        }
+        if selection.models.is_empty() {
+            if let Some(local) =
+                settings.models.iter().find(|model| model.provider == Provider::Local)
+            {
+                selection.models.push(local.clone());
+            }
         }
     }
     Ok(selection)
@@ -103,23 +133,174 @@ pub struct Answer {
     pub outcome: Result<Message, String>,
 }
 
-/// Asks every selected model for a commit message, answers in selection order.
-pub fn draft_commit(
-    selection: &Selection,
-    changes: &ChangeSet,
-    style: CommitStyle,
-    max_subject: usize,
-) -> Vec<Answer> {
-    selection
-        .models
-        .iter()
-        .map(|model| {
-            let started = Instant::now();
-            let outcome = match model.provider {
-                Provider::Local => Ok(local::summarize(changes, style, max_subject)),
-                other => Err(format!("the {other} adapter is not in this version of changes yet")),
-            };
-            Answer { model: model.name.clone(), duration: started.elapsed(), outcome }
-        })
-        .collect()
+/// A model ready to be asked: its settings, key, endpoint, concurrency cap, and the
+/// parameters its server rejected earlier in this run.
+#[derive(Debug)]
+pub struct Model {
+    /// The configuration.
+    pub settings: ModelSettings,
+    key: Option<ApiKey>,
+    key_variable: Option<String>,
+    base_url: Option<String>,
+    permits: Semaphore,
+    dropped: Mutex<BTreeSet<String>>,
 }
+
+impl Model {
+    /// Prepares a model: finds its key and endpoint.
+    pub fn new(settings: ModelSettings, environment: &Environment) -> Self {
+        let (key, key_variable) = match provider::credential(&settings, environment) {
+            Credential::Present(variable) => {
+                (environment.get(&variable).map(ApiKey::new), Some(variable))
+            }
+            Credential::UserFile => {
+                (settings.api_key.clone(), Some(provider::USER_FILE_KEY.to_string()))
+            }
+            Credential::NotNeeded | Credential::Missing(_) => (None, None),
+        };
+        let base_url = provider::base_url(&settings, environment);
+        let permits = Semaphore::new(settings.max_concurrency.max(1));
+        Self {
+            settings,
+            key,
+            key_variable,
+            base_url,
+            permits,
+            dropped: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// The model's name.
+    pub fn name(&self) -> &ModelName {
+        &self.settings.name
+    }
+
+    /// One line explaining a failure, naming the key variable and settings involved.
+    pub fn explain(&self, failure: &Failure) -> String {
+        failure.explain(
+            self.key_variable.as_deref(),
+            self.settings.name.as_str(),
+            &self.settings.model,
+        )
+    }
+
+    /// Asks the model, retrying what is worth retrying, all before `deadline` (and the model's
+    /// own timeout). Waits for a free slot under the model's concurrency cap first.
+    pub async fn complete(
+        &self,
+        client: &reqwest::Client,
+        prompt: &Prompt,
+        deadline: Instant,
+    ) -> Result<String, Failure> {
+        let deadline = deadline.min(Instant::now() + self.settings.timeout);
+        let _permit = tokio::time::timeout_at(deadline, self.permits.acquire())
+            .await
+            .map_err(|_| Failure::Timeout)?
+            .map_err(|_| Failure::Timeout)?;
+        let mut retries = 0;
+        loop {
+            let result = self.attempt(client, prompt, deadline).await;
+            let failure = match result {
+                Ok(text) => return Ok(text),
+                Err(failure) => failure,
+            };
+            if let Failure::UnsupportedParameter { parameter } = &failure {
+                // Drop it and try again, once per parameter; remembered for the whole run.
+                let newly_dropped =
+                    self.dropped.lock().map(|mut dropped| dropped.insert(parameter.clone()));
+                if newly_dropped.unwrap_or(false) {
+                    continue;
+                }
+                return Err(failure);
+            }
+            if !failure.is_retryable() {
+                return Err(failure);
+            }
+            let Some(wait) = http::next_wait(retries, failure.retry_after(), deadline) else {
+                return Err(failure);
+            };
+            tokio::time::sleep(wait).await;
+            retries += 1;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        client: &reqwest::Client,
+        prompt: &Prompt,
+        deadline: Instant,
+    ) -> Result<String, Failure> {
+        let dropped = self.dropped.lock().map(|dropped| dropped.clone()).unwrap_or_default();
+        let base = self.base_url.as_deref().ok_or_else(|| {
+            Failure::BadEndpoint(format!("none configured for provider {}", self.settings.provider))
+        })?;
+        let needs_key = !provider::key_variables(self.settings.provider).is_empty()
+            || self.settings.api_key_env.is_some();
+        if needs_key && self.key.is_none() {
+            let variables = provider::key_variables(self.settings.provider).join(" or ");
+            return Err(Failure::MissingKey(
+                self.settings.api_key_env.clone().unwrap_or(variables),
+            ));
+        }
+        let key = self.key.as_ref().map(ApiKey::expose);
+        let model = self.settings.model.as_str();
+        let (url, headers, body) = match self.settings.provider {
+            Provider::Anthropic => {
+                let mut headers = vec![("anthropic-version", anthropic::VERSION.to_string())];
+                headers.extend(key.map(|key| ("x-api-key", key.to_string())));
+                (anthropic::url(base), headers, anthropic::body(model, prompt, &dropped))
+            }
+            Provider::Gemini => {
+                let headers =
+                    key.map(|key| vec![("x-goog-api-key", key.to_string())]).unwrap_or_default();
+                (gemini::url(base, model), headers, gemini::body(prompt, &dropped))
+            }
+            Provider::Local => {
+                return Err(Failure::BadEndpoint(
+                    "the built-in model takes no requests".to_string(),
+                ))
+            }
+            provider => {
+                let headers = key
+                    .map(|key| vec![("authorization", format!("Bearer {key}"))])
+                    .unwrap_or_default();
+                (openai::url(base), headers, openai::body(provider, model, prompt, &dropped))
+            }
+        };
+        let response = http::post_json(client, &url, &headers, &body, deadline).await?;
+        match self.settings.provider {
+            Provider::Anthropic => anthropic::parse(&response),
+            Provider::Gemini => gemini::parse(&response),
+            _ => openai::parse(&response),
+        }
+    }
+}
+
+/// Removes `<think>…</think>` blocks (and an unterminated leading one) that reasoning models
+/// served through OpenAI-compatible servers put before their answer.
+pub fn strip_thinking(text: &str) -> String {
+    let mut rest = text;
+    let mut kept = String::with_capacity(text.len());
+    while let Some(start) = rest.find("<think>") {
+        kept.push_str(&rest[..start]);
+        match rest[start..].find("</think>") {
+            Some(end) => rest = &rest[start + end + "</think>".len()..],
+            None => return kept,
+        }
+    }
+    kept.push_str(rest);
+    kept
+}
+
+/// A short description of an error body that is not JSON: a proxy's HTML page, plain text.
+fn describe_non_json(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let trimmed = text.trim();
+    if trimmed.starts_with('<') {
+        return "an HTML error page (a proxy or gateway answered)".to_string();
+    }
+    trimmed.lines().next().unwrap_or_default().chars().take(120).collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -36,12 +36,24 @@ fn base_url_preset(provider: Provider) -> Option<(&'static str, &'static str)> {
 
 /// Where a model's requests go: its own `base_url`, else the provider's variable, else the
 /// public endpoint. `None` for the built-in model and for an unconfigured compatible server.
+/// For Ollama the variable names the server (`OLLAMA_HOST`, scheme optional) and the
+/// OpenAI-compatible API is under `/v1`.
 pub fn base_url(model: &ModelSettings, environment: &Environment) -> Option<String> {
     if let Some(url) = &model.base_url {
-        return Some(url.clone());
+        return Some(url.trim_end_matches('/').to_string());
     }
     let (variable, public) = base_url_preset(model.provider)?;
-    Some(environment.get(variable).unwrap_or(public).to_string())
+    let url = environment.get(variable).unwrap_or(public).trim_end_matches('/').to_string();
+    if model.provider != Provider::Ollama {
+        return Some(url);
+    }
+    let url = if url.contains("://") { url } else { format!("http://{url}") };
+    Some(format!("{url}/v1"))
+}
+
+/// Ollama's own API root (where `/api/tags` lists the pulled models), from a base URL.
+pub fn ollama_root(base_url: &str) -> &str {
+    base_url.strip_suffix("/v1").unwrap_or(base_url)
 }
 
 /// Whether a model's credential is there. Never holds the key itself.
@@ -53,7 +65,12 @@ pub enum Credential {
     Present(String),
     /// None of these variables is set.
     Missing(Vec<String>),
+    /// The variable is not set, but the user file holds a key.
+    UserFile,
 }
+
+/// How a key from the user file is named in messages.
+pub const USER_FILE_KEY: &str = "api_key in your user file";
 
 /// Looks for a model's key: `api_key_env` when set, else the provider's usual variables.
 pub fn credential(model: &ModelSettings, environment: &Environment) -> Credential {
@@ -62,16 +79,55 @@ pub fn credential(model: &ModelSettings, environment: &Environment) -> Credentia
         None => key_variables(model.provider).iter().map(|name| name.to_string()).collect(),
     };
     if variables.is_empty() {
-        return Credential::NotNeeded;
+        return if model.api_key.is_some() { Credential::UserFile } else { Credential::NotNeeded };
     }
     match variables.iter().find(|variable| environment.is_set(variable)) {
         Some(variable) => Credential::Present(variable.clone()),
+        None if model.api_key.is_some() => Credential::UserFile,
         None => Credential::Missing(variables),
     }
 }
 
-/// True when this build can talk to the provider. Only the built-in model for now; the
-/// network adapters come with the HTTP client.
-pub fn has_adapter(provider: Provider) -> bool {
-    provider == Provider::Local
+/// How long the Ollama check may take: a local server answers in a few milliseconds, and a
+/// closed port is refused at once.
+const OLLAMA_PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// True when an Ollama server answers at the model's endpoint and has the model pulled. A
+/// plain HTTP/1.0 request over a socket, without starting the async runtime: this runs on
+/// every default drafting run, and usually finds nothing listening.
+pub fn ollama_serves(model: &ModelSettings, environment: &Environment) -> bool {
+    use std::io::{Read, Write};
+    use std::net::{TcpStream, ToSocketAddrs};
+
+    let Some(base) = base_url(model, environment) else { return false };
+    let Some(authority) = ollama_root(&base).strip_prefix("http://") else { return false };
+    let authority = authority.split('/').next().unwrap_or(authority);
+    let Some(address) = authority.to_socket_addrs().ok().and_then(|mut addresses| addresses.next())
+    else {
+        return false;
+    };
+    let Ok(mut stream) = TcpStream::connect_timeout(&address, OLLAMA_PROBE_TIMEOUT) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(OLLAMA_PROBE_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(OLLAMA_PROBE_TIMEOUT));
+    let request = format!("GET /api/tags HTTP/1.0\r\nHost: {authority}\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut response = Vec::new();
+    let _ = stream.take(1 << 20).read_to_end(&mut response);
+    let response = String::from_utf8_lossy(&response);
+    let Some((head, body)) = response.split_once("\r\n\r\n") else { return false };
+    if !head.starts_with("HTTP/1.1 200") && !head.starts_with("HTTP/1.0 200") {
+        return false;
+    }
+    let Ok(tags) = serde_json::from_str::<serde_json::Value>(body) else { return false };
+    let wanted = model.model.as_str();
+    tags["models"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry["name"].as_str())
+        .any(|name| name == wanted || name.strip_suffix(":latest") == Some(wanted))
 }

@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use crate::git::{ChangeSet, Cut, Exclusion, FileChange, Source};
 use crate::report::human_bytes;
 
-/// Renders the change description for a model.
-pub fn render_changes(changes: &ChangeSet) -> String {
+/// The first line: what was compared and how much changed.
+fn render_stats_line(changes: &ChangeSet) -> String {
     let mut text = String::new();
     let what = match &changes.source {
         Source::Staged => "Staged changes".to_string(),
@@ -29,6 +29,12 @@ pub fn render_changes(changes: &ChangeSet) -> String {
         changes.added_lines(),
         changes.removed_lines()
     );
+    text
+}
+
+/// Renders the change description for a model.
+pub fn render_changes(changes: &ChangeSet) -> String {
+    let mut text = render_stats_line(changes);
     for file in changes.sent() {
         let _ = writeln!(text, "## {}", file_header(file));
         if let Some(patch) = &file.patch {
@@ -42,6 +48,12 @@ pub fn render_changes(changes: &ChangeSet) -> String {
         }
         text.push('\n');
     }
+    render_unsent(changes, &mut text);
+    text
+}
+
+/// The list of files whose content is not sent, with the reason.
+fn render_unsent(changes: &ChangeSet, text: &mut String) {
     let unsent: Vec<&FileChange> =
         changes.files.iter().filter(|file| file.patch.is_none()).collect();
     if !unsent.is_empty() {
@@ -50,6 +62,29 @@ pub fn render_changes(changes: &ChangeSet) -> String {
             let _ = writeln!(text, "- {}: {}", file_header(file), unsent_reason(file));
         }
     }
+}
+
+/// The reduce request's input when the change was too large to send at once: the stats
+/// line, one summary per file (or its stats when it has none), and the unsent files.
+pub fn render_summaries(changes: &ChangeSet, summaries: &[Option<String>]) -> String {
+    let mut text = render_stats_line(changes);
+    let _ = writeln!(
+        text,
+        "The full diff was too large to send at once; these are per-file summaries.\n"
+    );
+    for (file, summary) in changes.files.iter().zip(summaries) {
+        if file.patch.is_none() {
+            continue;
+        }
+        let _ = writeln!(text, "## {}", file_header(file));
+        match summary {
+            Some(summary) => {
+                let _ = writeln!(text, "{summary}\n");
+            }
+            None => text.push_str("(no summary: only the stats above are known)\n\n"),
+        }
+    }
+    render_unsent(changes, &mut text);
     text
 }
 

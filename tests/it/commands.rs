@@ -60,21 +60,19 @@ fn unknown_models_are_an_error_naming_the_configured_ones() {
 }
 
 #[test]
-fn models_with_keys_but_no_adapter_yet_are_skipped_and_local_drafts() {
+fn a_provider_that_cannot_be_reached_fails_with_one_line_and_never_leaks_the_key() {
     let mut repo = TestRepo::new();
     repo.set_env("OPENAI_API_KEY", "sk-test-not-a-real-key");
+    // Nothing listens on port 9 of the loopback address: the connection is refused at once.
+    repo.set_env("OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
     repo.stage("a.txt", "a\n");
-    let run = repo.changes(&["hook", "run", "-v"]);
-    assert!(!run.success().is_empty());
-    assert!(
-        run.stderr.contains("gpt: skipped: the openai adapter is not in this version"),
-        "{}",
-        run.stderr
-    );
+    let run = repo.changes(&["hook", "run", "--models", "gpt", "--timeout", "5s"]);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert!(run.stderr.contains("gpt: failed: cannot connect"), "{}", run.stderr);
+    assert!(run.stderr.contains("--models local"), "{}", run.stderr);
     assert!(!run.stderr.contains("sk-test-not-a-real-key"));
-    let explicit = repo.changes(&["hook", "run", "--models", "gpt"]);
-    assert_eq!(explicit.code, 5, "{}", explicit.stderr);
-    assert!(explicit.stderr.contains("no model produced a draft"));
+    let local = repo.changes(&["hook", "run", "--models", "local"]);
+    assert!(!local.success().is_empty());
 }
 
 #[test]

@@ -115,6 +115,7 @@ pub fn cmd_status(context: &Context) -> Result<(), Error> {
             Credential::NotNeeded => "no key needed".to_string(),
             Credential::Present(variable) => format!("key in {variable}"),
             Credential::Missing(variables) => format!("no key ({})", variables.join(" or ")),
+            Credential::UserFile => "key in the user file".to_string(),
         };
         let default = if loaded.settings.defaults.contains(&model.name) { ", default" } else { "" };
         text.push_str(&format!("  {} ({}{default}): {credential}\n", model.name, model.provider));

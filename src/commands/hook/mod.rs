@@ -4,16 +4,14 @@
 mod install;
 mod prepare;
 
-use std::time::{Duration, Instant};
-
 use crate::cli::{HookArgs, HookCommand, RunArgs};
 use crate::commands::Context;
 use crate::config::Settings;
 use crate::error::{Error, Kind};
 use crate::git::{ChangeSet, CollectOptions, Exclusion, Filter, Repository};
-use crate::llm::{self, Answer, Selection};
+use crate::llm::Answer;
 use crate::report::format_duration_short;
-use crate::summarize::prompt;
+use crate::summarize::{self, cache::Cache, prompt, DraftOptions, Drafts};
 
 /// Runs `changes hook`.
 pub fn cmd_hook(context: &Context, args: &HookArgs) -> Result<(), Error> {
@@ -53,20 +51,33 @@ fn collect_options(repository: &Repository, settings: &Settings) -> Result<Colle
     })
 }
 
-/// The models' answers for one change set.
-struct Drafting {
-    selection: Selection,
-    answers: Vec<Answer>,
-    elapsed: Duration,
-}
-
-/// Selects the models and asks each for a commit message.
-fn draft(context: &Context, settings: &Settings, changes: &ChangeSet) -> Result<Drafting, Error> {
-    let started = Instant::now();
-    let selection = llm::select(settings, &context.models, &context.environment)?;
-    let answers =
-        llm::draft_commit(&selection, changes, settings.commit.style, settings.commit.max_subject);
-    Ok(Drafting { selection, answers, elapsed: started.elapsed() })
+/// Selects the models and asks each for a commit message, warning about replaced secrets
+/// and cache trouble on the way.
+fn draft(
+    context: &Context,
+    repository: &Repository,
+    settings: &Settings,
+    changes: &ChangeSet,
+) -> Result<Drafts, Error> {
+    let options = DraftOptions {
+        settings,
+        environment: &context.environment,
+        requested: &context.models,
+        cache: Some(Cache::in_git_dir(&repository.common_dir())),
+        timeout: settings.commit.timeout,
+    };
+    let drafts = summarize::draft_commit(changes, options)?;
+    for secret in &drafts.secrets {
+        let line = secret.line.map(|line| format!(":{line}")).unwrap_or_default();
+        context.printer.warn(&format!(
+            "{}{line}: a {} was replaced before sending; is it meant to be committed?",
+            secret.path, secret.kind
+        ));
+    }
+    if let Some(warning) = &drafts.cache_warning {
+        context.printer.warn(warning);
+    }
+    Ok(drafts)
 }
 
 /// `changes hook run [--rev REV] [--dry-run]`: prints a draft for the staged changes.
@@ -94,7 +105,7 @@ fn draft_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error> {
         return Ok(());
     }
 
-    let drafting = draft(context, settings, &changes)?;
+    let drafting = draft(context, &repository, settings, &changes)?;
     for (name, reason) in &drafting.selection.skipped {
         if context.models.is_empty() {
             context.printer.detail(&format!("{name}: skipped: {reason}"));
@@ -109,7 +120,8 @@ fn draft_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error> {
     }
     let Some(text) = render_answers(&drafting.answers) else {
         return Err(Error::new(Kind::NoAnswer, "no model produced a draft")
-            .with_hint("`changes models` shows which models are configured and have keys"));
+            .with_hint("`changes models` shows which models are configured and have keys")
+            .with_hint("`--models local` drafts with the built-in model, offline"));
     };
     context.printer.data(&text)?;
     let answered: Vec<String> = drafting

@@ -88,7 +88,7 @@ pub fn run(context: &Context, arguments: &[String]) -> Result<(), Error> {
     }
     warn_about_secrets(context, &changes);
 
-    let drafting = draft(context, settings, &changes)?;
+    let drafting = draft(context, &repository, settings, &changes)?;
     let placement = match source {
         None | Some(CommitSource::Template) => Placement::Draft,
         Some(CommitSource::Commit) => Placement::Redraft,

@@ -1,0 +1,73 @@
+//! The Anthropic Messages wire format: `x-api-key`, `anthropic-version`, `system` as a
+//! top-level field, `max_tokens` always set, and only `text` blocks read from the answer.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+
+use super::failure::{classify, Failure};
+use super::http::{retry_after, Response};
+use super::Prompt;
+
+/// The API version this adapter speaks.
+pub const VERSION: &str = "2023-06-01";
+
+/// The URL: the base URL has no version, as in Anthropic's SDKs.
+pub fn url(base: &str) -> String {
+    format!("{}/v1/messages", base.trim_end_matches('/'))
+}
+
+/// The request body.
+pub fn body(model: &str, prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
+    let mut body = json!({
+        "model": model,
+        "max_tokens": prompt.max_output_tokens,
+        "system": prompt.system,
+        "messages": [{"role": "user", "content": prompt.user}],
+    });
+    if !dropped.contains("temperature") {
+        body["temperature"] = json!(prompt.temperature);
+    }
+    body
+}
+
+/// The answer's text, or why there is none.
+pub fn parse(response: &Response) -> Result<String, Failure> {
+    let value: Result<Value, _> = serde_json::from_slice(&response.body);
+    if response.status != 200 {
+        let error = value.as_ref().ok().map(|value| &value["error"]);
+        let message = match error.and_then(|error| error["message"].as_str()) {
+            Some(message) => message.to_string(),
+            None => super::describe_non_json(&response.body),
+        };
+        let kind = error.and_then(|error| error["type"].as_str()).unwrap_or_default();
+        let parameter = ["temperature", "top_p", "top_k"]
+            .into_iter()
+            .find(|name| message.contains(name) && message.contains("not supported"));
+        return Err(classify(
+            response.status,
+            kind,
+            &message,
+            parameter,
+            retry_after(&response.headers),
+        ));
+    }
+    let value = value.map_err(|error| Failure::InvalidResponse(error.to_string()))?;
+    let Some(blocks) = value["content"].as_array() else {
+        return Err(Failure::InvalidResponse("no content in the answer".to_string()));
+    };
+    let text: String = blocks
+        .iter()
+        .filter(|block| block["type"] == "text")
+        .filter_map(|block| block["text"].as_str())
+        .collect::<Vec<_>>()
+        .join("");
+    let stop = value["stop_reason"].as_str().unwrap_or("unknown");
+    if stop == "refusal" {
+        return Err(Failure::Blocked("refusal".to_string()));
+    }
+    if text.trim().is_empty() {
+        return Err(Failure::Empty(format!("stop_reason: {stop}")));
+    }
+    Ok(text)
+}

@@ -1,0 +1,192 @@
+//! The one HTTP client every provider shares (rustls, proxy variables including `NO_PROXY`,
+//! a connect timeout) and the request loop around it: one deadline on the monotonic clock
+//! that covers connecting, the first byte and the whole body, and retries with jittered
+//! backoff that never outlive that deadline.
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::HeaderMap;
+use tokio::time::Instant;
+
+use super::failure::Failure;
+
+/// How long connecting may take: a dead network fails fast, other models go on.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Retries after the first attempt, at most.
+const MAX_RETRIES: u32 = 2;
+/// First backoff; doubled for each further retry, with ±25 % jitter.
+const BASE_BACKOFF: Duration = Duration::from_millis(500);
+
+/// Builds the shared client. Proxies come from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and
+/// `NO_PROXY` (reqwest reads them).
+pub fn client() -> Result<reqwest::Client, Failure> {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .user_agent(concat!("changes/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|error| Failure::Connection(format!("cannot set up HTTP: {error}")))
+}
+
+/// A finished HTTP exchange: status, headers and the whole body.
+#[derive(Debug)]
+pub struct Response {
+    /// HTTP status code.
+    pub status: u16,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The whole body.
+    pub body: Vec<u8>,
+}
+
+/// Posts a JSON body and reads the whole answer, all before `deadline`.
+pub async fn post_json(
+    client: &reqwest::Client,
+    url: &str,
+    headers: &[(&str, String)],
+    body: &serde_json::Value,
+    deadline: Instant,
+) -> Result<Response, Failure> {
+    let exchange = async {
+        let mut request = client.post(url).json(body);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let response = request.send().await.map_err(transport_failure)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(transport_failure)?.to_vec();
+        Ok(Response { status, headers, body })
+    };
+    match tokio::time::timeout_at(deadline, exchange).await {
+        Ok(result) => result,
+        Err(_) => Err(Failure::Timeout),
+    }
+}
+
+/// Sends a GET and reads the whole answer before `deadline` (used to see whether a local
+/// server answers).
+pub async fn get(
+    client: &reqwest::Client,
+    url: &str,
+    deadline: Instant,
+) -> Result<Response, Failure> {
+    let exchange = async {
+        let response = client.get(url).send().await.map_err(transport_failure)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(transport_failure)?.to_vec();
+        Ok(Response { status, headers, body })
+    };
+    tokio::time::timeout_at(deadline, exchange).await.unwrap_or(Err(Failure::Timeout))
+}
+
+/// A transport error in words that never include the URL's query (where no key is, but a
+/// proxy's credentials might be).
+fn transport_failure(error: reqwest::Error) -> Failure {
+    let error = error.without_url();
+    if error.is_timeout() {
+        return Failure::Timeout;
+    }
+    let mut detail = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        detail = format!("{detail}: {cause}");
+        source = cause.source();
+    }
+    if error.is_decode() || error.is_body() {
+        return Failure::InvalidResponse(detail);
+    }
+    Failure::Connection(detail)
+}
+
+/// The wait a response asks for: `retry-after-ms` (OpenAI), else `Retry-After` in seconds or
+/// as an HTTP date.
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim);
+    if let Some(millis) = text("retry-after-ms").and_then(|value| value.parse::<f64>().ok()) {
+        return (millis.is_finite() && millis >= 0.0)
+            .then(|| Duration::from_secs_f64(millis / 1000.0));
+    }
+    let value = text("retry-after")?;
+    if let Ok(seconds) = value.parse::<f64>() {
+        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+    }
+    let date = httpdate_seconds(value)?;
+    let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).ok()?.as_secs();
+    Some(Duration::from_secs(date.saturating_sub(now)))
+}
+
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) to seconds since the epoch.
+fn httpdate_seconds(text: &str) -> Option<u64> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [_, day, month, year, time, "GMT"] = parts.as_slice() else { return None };
+    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        .iter()
+        .position(|name| name == month)? as u64
+        + 1;
+    let (day, year): (u64, u64) = (day.parse().ok()?, year.parse().ok()?);
+    let clock: Vec<u64> = time.split(':').map(|part| part.parse().ok()).collect::<Option<_>>()?;
+    let [hours, minutes, seconds] = clock.as_slice() else { return None };
+    // Days from the civil date (Howard Hinnant's algorithm), valid for the Gregorian calendar.
+    let (year, month) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+    let era = year / 400;
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * month + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = (era * 146_097 + day_of_era).checked_sub(719_468)?;
+    Some(days * 86_400 + hours * 3600 + minutes * 60 + seconds)
+}
+
+/// How long to wait before retry number `retry` (0-based): the provider's wish when it gave
+/// one, else exponential backoff with jitter. `None` when the wait would not end before the
+/// deadline, or the retries are used up.
+pub fn next_wait(retry: u32, asked: Option<Duration>, deadline: Instant) -> Option<Duration> {
+    if retry >= MAX_RETRIES {
+        return None;
+    }
+    let wait = asked.unwrap_or_else(|| {
+        let base = BASE_BACKOFF * 2u32.pow(retry);
+        // Jitter from the clock's nanoseconds: enough to spread simultaneous retries.
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |time| time.subsec_nanos());
+        let factor = 0.75 + f64::from(nanos % 1000) / 2000.0;
+        base.mul_f64(factor)
+    });
+    let now = Instant::now();
+    // Leave room for the retried request itself: a wait that ends at the deadline is useless.
+    (now + wait + Duration::from_millis(100) < deadline).then_some(wait)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn retry_after_reads_milliseconds_seconds_and_dates() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("2"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(2)));
+        headers.insert("retry-after-ms", HeaderValue::from_static("1500"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_millis(1500)));
+        let mut dated = HeaderMap::new();
+        dated.insert("retry-after", HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"));
+        assert_eq!(retry_after(&dated), Some(Duration::ZERO), "a date in the past means now");
+        assert_eq!(httpdate_seconds("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[tokio::test]
+    async fn waits_never_outlive_the_deadline() {
+        let deadline = Instant::now() + Duration::from_secs(3);
+        assert_eq!(
+            next_wait(0, Some(Duration::from_secs(1)), deadline),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(next_wait(0, Some(Duration::from_secs(5)), deadline), None);
+        let backoff = next_wait(1, None, deadline).expect("fits");
+        assert!(backoff >= Duration::from_millis(750) && backoff <= Duration::from_millis(1250));
+        assert_eq!(next_wait(2, None, deadline), None, "two retries at most");
+    }
+}

@@ -1,0 +1,260 @@
+//! Drafting with models on a loopback server: concurrency across models, the map-reduce path
+//! on a large change with the concurrency cap held and the cache reused, and real commits.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::harness::{Run, TestRepo};
+
+/// Answers like an OpenAI-compatible server after a fixed delay: a commit message naming the
+/// model, or, for map requests, one `### path` summary per file asked about. Records when
+/// each request arrived.
+#[derive(Clone)]
+struct FakeModels {
+    delay: Duration,
+    arrivals: Arc<Mutex<Vec<(Instant, Value)>>>,
+}
+
+impl FakeModels {
+    fn new(delay: Duration) -> Self {
+        Self { delay, arrivals: Arc::new(Mutex::new(Vec::new())) }
+    }
+
+    fn requests(&self) -> Vec<Value> {
+        self.arrivals.lock().expect("lock").iter().map(|(_, body)| body.clone()).collect()
+    }
+
+    /// The spread between the first and the last map request's arrival: under one delay means
+    /// they were all sent in one round trip.
+    fn map_arrival_spread(&self) -> Duration {
+        let arrivals: Vec<Instant> = self
+            .arrivals
+            .lock()
+            .expect("lock")
+            .iter()
+            .filter(|(_, body)| is_map(body))
+            .map(|(at, _)| *at)
+            .collect();
+        match (arrivals.iter().min(), arrivals.iter().max()) {
+            (Some(first), Some(last)) => *last - *first,
+            _ => Duration::ZERO,
+        }
+    }
+
+    /// The most requests that were in flight at once, from arrival times and the fixed delay.
+    fn most_in_flight(&self) -> usize {
+        let arrivals: Vec<Instant> =
+            self.arrivals.lock().expect("lock").iter().map(|(at, _)| *at).collect();
+        arrivals
+            .iter()
+            .map(|start| {
+                arrivals
+                    .iter()
+                    .filter(|other| **other <= *start && *start < **other + self.delay)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+fn is_map(body: &Value) -> bool {
+    body["messages"][0]["content"].as_str().is_some_and(|system| system.contains("file by file"))
+}
+
+impl Respond for FakeModels {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        self.arrivals.lock().expect("lock").push((Instant::now(), body.clone()));
+        let model = body["model"].as_str().unwrap_or("unknown").to_string();
+        let content = if is_map(&body) {
+            let user = body["messages"][1]["content"].as_str().unwrap_or_default();
+            user.lines()
+                .filter_map(|line| line.strip_prefix("### "))
+                .map(|path| format!("### {path}\nChanges {path} a little.\n"))
+                .collect::<String>()
+        } else {
+            format!("feat: drafted by {model}\n\n- A bullet from {model}")
+        };
+        ResponseTemplate::new(200)
+            .set_delay(self.delay)
+            .set_body_json(json!({"choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}]}))
+    }
+}
+
+/// A user configuration with `count` OpenAI-compatible models on `server`, all default.
+fn configure(
+    repo: &TestRepo,
+    server: &MockServer,
+    count: usize,
+    context_tokens: usize,
+    max_concurrency: usize,
+) {
+    let mut yaml = String::from("models:\n");
+    let mut names = Vec::new();
+    for index in 1..=count {
+        names.push(format!("m{index}"));
+        yaml.push_str(&format!(
+            "  - name: m{index}\n    provider: openai-compatible\n    model: model-{index}\n    base_url: {}/v1\n    context_tokens: {context_tokens}\n    max_concurrency: {max_concurrency}\n",
+            server.uri()
+        ));
+    }
+    yaml.push_str(&format!("defaults: [{}]\n", names.join(", ")));
+    let path = repo.home.join(".config/changes/config.yaml");
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+    std::fs::write(path, yaml).expect("user configuration");
+}
+
+async fn run_changes(repo: &TestRepo, arguments: &[&str]) -> (Run, Duration) {
+    let mut command = repo.command(crate::harness::CHANGES);
+    command.args(arguments);
+    tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let output = command.output().expect("changes runs");
+        (Run::from(output), started.elapsed())
+    })
+    .await
+    .expect("joined")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn six_models_answer_in_about_one_delay_not_six() {
+    let server = MockServer::start().await;
+    let fake = FakeModels::new(Duration::from_millis(500));
+    Mock::given(wiremock::matchers::path("/v1/chat/completions"))
+        .respond_with(fake.clone())
+        .mount(&server)
+        .await;
+    let repo = TestRepo::new();
+    configure(&repo, &server, 6, 32_000, 4);
+    repo.stage("src/lib.rs", "pub fn answer() -> u32 {\n    42\n}\n");
+    let (run, elapsed) = run_changes(&repo, &["hook", "run"]).await;
+    let draft = run.success();
+    assert!(
+        draft.starts_with("feat: drafted by model-1\n"),
+        "the first configured model is the draft:\n{draft}"
+    );
+    for index in 2..=6 {
+        assert!(
+            draft.contains(&format!("# ── m{index} (")),
+            "m{index} is an alternative:\n{draft}"
+        );
+    }
+    assert_eq!(fake.requests().len(), 6, "one request per model");
+    assert!(
+        elapsed < Duration::from_millis(1400),
+        "six models took {elapsed:?}, not about one delay"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_300_file_change_takes_two_round_trips_under_the_cap_and_reuses_the_cache() {
+    let server = MockServer::start().await;
+    let fake = FakeModels::new(Duration::from_millis(300));
+    Mock::given(wiremock::matchers::path("/v1/chat/completions"))
+        .respond_with(fake.clone())
+        .mount(&server)
+        .await;
+    let repo = TestRepo::new();
+    // About 1 KB of patch per file, 300 KB in all: with 8,000 tokens of context (about 19 KB of
+    // input per request) the change cannot go in one request.
+    configure(&repo, &server, 1, 8_000, 16);
+    for index in 0..300 {
+        let body: String = (0..20)
+            .map(|line| format!("line {line} of module {index} {}\n", "x".repeat(20)))
+            .collect();
+        repo.write(&format!("src/module_{index:03}.rs"), body);
+    }
+    repo.git(&["add", "."]);
+    let (run, elapsed) = run_changes(&repo, &["hook", "run"]).await;
+    assert!(run.success().starts_with("feat: drafted by model-1"), "{}", run.stdout);
+    let requests = fake.requests();
+    let maps = requests.iter().filter(|body| is_map(body)).count();
+    assert!(maps >= 2, "map-reduce path: {maps} map requests");
+    assert_eq!(requests.len(), maps + 1, "one reduce request");
+    let summarized: usize = requests
+        .iter()
+        .filter(|body| is_map(body))
+        .map(|body| {
+            body["messages"][1]["content"].as_str().unwrap_or_default().matches("\n### ").count()
+                + 1
+        })
+        .sum();
+    assert_eq!(summarized, 300, "every file summarized exactly once");
+    assert!(fake.most_in_flight() <= 16, "cap held: {}", fake.most_in_flight());
+    assert!(
+        fake.map_arrival_spread() < Duration::from_millis(300),
+        "all {maps} map requests in one round trip"
+    );
+    // Timing under a loaded test machine is only a sanity check: far less than one request
+    // after another. The arrival spread above is the proof of one round of map requests.
+    assert!(
+        elapsed < Duration::from_millis(300) * maps as u32,
+        "two round trips, not {maps}: {elapsed:?}"
+    );
+    let reduce = requests.iter().find(|body| !is_map(body)).expect("reduce request");
+    assert!(reduce["messages"][1]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Changes src/module_299.rs a little."));
+
+    let (again, _) = run_changes(&repo, &["hook", "run"]).await;
+    again.success();
+    let second: Vec<Value> = fake.requests().into_iter().skip(requests.len()).collect();
+    assert_eq!(second.iter().filter(|body| is_map(body)).count(), 0, "served from the cache");
+    assert_eq!(second.len(), 1, "only the reduce request");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_concurrency_cap_holds_when_map_requests_outnumber_it() {
+    let server = MockServer::start().await;
+    let fake = FakeModels::new(Duration::from_millis(200));
+    Mock::given(wiremock::matchers::path("/v1/chat/completions"))
+        .respond_with(fake.clone())
+        .mount(&server)
+        .await;
+    let repo = TestRepo::new();
+    configure(&repo, &server, 1, 3_000, 2);
+    for index in 0..60 {
+        let body: String = (0..20)
+            .map(|line| format!("line {line} of file {index} {}\n", "y".repeat(30)))
+            .collect();
+        repo.write(&format!("data/file_{index:02}.txt"), body);
+    }
+    repo.git(&["add", "."]);
+    let (run, _) = run_changes(&repo, &["hook", "run"]).await;
+    run.success();
+    let maps = fake.requests().iter().filter(|body| is_map(body)).count();
+    assert!(maps > 2, "{maps} map requests");
+    assert!(fake.most_in_flight() <= 2, "at most 2 in flight, saw {}", fake.most_in_flight());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn git_commit_gets_the_merged_drafts_of_two_models() {
+    let server = MockServer::start().await;
+    let fake = FakeModels::new(Duration::from_millis(50));
+    Mock::given(wiremock::matchers::path("/v1/chat/completions"))
+        .respond_with(fake.clone())
+        .mount(&server)
+        .await;
+    let mut repo = TestRepo::new();
+    repo.stage("README.md", "# Project\n");
+    repo.commit("initial");
+    configure(&repo, &server, 2, 32_000, 4);
+    let record = repo.record_editor();
+    repo.install_hooks();
+    repo.stage("src/lib.rs", "pub fn answer() -> u32 {\n    42\n}\n");
+    let commit = {
+        let mut command = repo.command("git");
+        command.args(["commit", "-q"]);
+        tokio::task::spawn_blocking(move || command.output().expect("git")).await.expect("joined")
+    };
+    assert!(commit.status.success(), "{}", String::from_utf8_lossy(&commit.stderr));
+    let shown = std::fs::read_to_string(record).expect("editor saw the file");
+    assert!(shown.starts_with("feat: drafted by model-1\n\n- A bullet from model-1\n\n# changes: 2 of 2 models answered"), "{shown}");
+    assert!(shown.contains("# ── m2 (") && shown.contains("# feat: drafted by model-2"), "{shown}");
+    assert_eq!(repo.message("HEAD"), "feat: drafted by model-1\n\n- A bullet from model-1\n\n");
+}
