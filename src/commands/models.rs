@@ -10,13 +10,12 @@ use crate::llm::provider::{self, Credential};
 
 /// Runs `changes models`.
 pub fn cmd_models(context: &Context, args: &ModelsArgs) -> Result<(), Error> {
-    if args.check {
-        return Err(Error::unavailable("`changes models --check`")
-            .with_hint("`changes models` lists the models and whether their keys are present"));
-    }
     let repository = Repository::discover().ok();
     let loaded = context.load_config(repository.as_ref())?;
     let settings = &loaded.settings;
+    if args.check {
+        return check(context, settings);
+    }
     let header = ["NAME", "PROVIDER", "MODEL", "BASE URL", "KEY", "DEFAULT"].map(String::from);
     let mut rows = vec![header.to_vec()];
     for model in &settings.models {
@@ -44,6 +43,44 @@ pub fn cmd_models(context: &Context, args: &ModelsArgs) -> Result<(), Error> {
         ]);
     }
     context.printer.data(&render_table(&rows))?;
+    Ok(())
+}
+
+/// `--check`: one tiny request to each model (the `--models` ones, or all), side by side.
+fn check(context: &Context, settings: &crate::config::Settings) -> Result<(), Error> {
+    let models: Vec<_> = if context.models.is_empty() {
+        settings.models.clone()
+    } else {
+        let mut chosen = Vec::new();
+        for name in &context.models {
+            let model = settings.model(name).ok_or_else(|| {
+                Error::new(crate::error::Kind::Usage, format!("no model named `{name}`"))
+            })?;
+            chosen.push(model.clone());
+        }
+        chosen
+    };
+    let results = crate::llm::check(&models, &context.environment, settings.commit.timeout)?;
+    let mut rows = vec![vec!["NAME".to_string(), "RESULT".to_string()]];
+    let mut failed = 0;
+    for (model, result) in models.iter().zip(results) {
+        let cell = match result {
+            Ok(_) if model.provider == Provider::Local => "ok (built in, offline)".to_string(),
+            Ok(latency) => format!("ok in {}", crate::report::format_duration_short(latency)),
+            Err(reason) => {
+                failed += 1;
+                format!("failed: {reason}")
+            }
+        };
+        rows.push(vec![model.name.to_string(), cell]);
+    }
+    context.printer.data(&render_table(&rows))?;
+    if failed > 0 {
+        return Err(Error::new(
+            crate::error::Kind::NoAnswer,
+            format!("{failed} of {} models did not answer", models.len()),
+        ));
+    }
     Ok(())
 }
 

@@ -276,6 +276,63 @@ impl Model {
     }
 }
 
+/// Runs `future` to completion on a single-threaded runtime: requests wait on the network,
+/// not the processor, and a thread pool would only cost start-up time.
+pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, Error> {
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|error| {
+            Error::new(Kind::Io, format!("cannot start the async runtime: {error}"))
+        })?;
+    Ok(runtime.block_on(future))
+}
+
+/// Sends one tiny request to each model, all at once, and returns each one's latency or the
+/// reason it failed, in the given order.
+pub fn check(
+    models: &[ModelSettings],
+    environment: &Environment,
+    timeout: Duration,
+) -> Result<Vec<Result<Duration, String>>, Error> {
+    block_on(async {
+        let client = match http::client() {
+            Ok(client) => client,
+            Err(failure) => return models.iter().map(|_| Err(failure.to_string())).collect(),
+        };
+        let deadline = Instant::now() + timeout;
+        let prompt = Prompt {
+            system: "Reply with the single word OK.".to_string(),
+            user: "Are you there?".to_string(),
+            max_output_tokens: 16,
+            temperature: 0.0,
+        };
+        let mut tasks = tokio::task::JoinSet::new();
+        for (index, settings) in models.iter().enumerate() {
+            let model = Model::new(settings.clone(), environment);
+            let (client, prompt) = (client.clone(), prompt.clone());
+            tasks.spawn(async move {
+                let started = Instant::now();
+                let result = match model.settings.provider {
+                    Provider::Local => Ok(Duration::ZERO),
+                    _ => model
+                        .complete(&client, &prompt, deadline)
+                        .await
+                        .map(|_| started.elapsed())
+                        .map_err(|failure| model.explain(&failure)),
+                };
+                (index, result)
+            });
+        }
+        let mut results: Vec<Result<Duration, String>> =
+            models.iter().map(|_| Err("internal error: the check stopped".to_string())).collect();
+        while let Some(joined) = tasks.join_next().await {
+            if let Ok((index, result)) = joined {
+                results[index] = result;
+            }
+        }
+        results
+    })
+}
+
 /// Removes `<think>…</think>` blocks (and an unterminated leading one) that reasoning models
 /// served through OpenAI-compatible servers put before their answer.
 pub fn strip_thinking(text: &str) -> String {

@@ -114,13 +114,6 @@ pub fn draft_commit(
 
     let (sendable, secrets) =
         if settings.redact { redact_changes(changes) } else { (changes.clone(), Vec::new()) };
-    let runtime =
-        tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|error| {
-            crate::error::Error::new(
-                crate::error::Kind::Io,
-                format!("cannot start the async runtime: {error}"),
-            )
-        })?;
     let models: Vec<Arc<Model>> = selection
         .models
         .iter()
@@ -134,7 +127,7 @@ pub fn draft_commit(
         cache: options.cache,
         cache_failed: std::sync::Mutex::new(None),
     });
-    let answers = runtime.block_on(async {
+    let answers = llm::block_on(async {
         let deadline = Instant::now() + options.timeout;
         let client = match llm::http::client() {
             Ok(client) => client,
@@ -154,7 +147,7 @@ pub fn draft_commit(
             synthesize(&models, &client, &context, &mut answers, deadline).await;
         }
         answers
-    });
+    })?;
     let cache_warning = context.cache_failed.lock().ok().and_then(|mut warning| warning.take());
     Ok(Drafts { selection, answers, elapsed: started.elapsed(), secrets, cache_warning })
 }

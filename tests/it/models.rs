@@ -258,3 +258,39 @@ async fn git_commit_gets_the_merged_drafts_of_two_models() {
     assert!(shown.contains("# ── m2 (") && shown.contains("# feat: drafted by model-2"), "{shown}");
     assert_eq!(repo.message("HEAD"), "feat: drafted by model-1\n\n- A bullet from model-1\n\n");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn models_check_sends_one_tiny_request_to_each_and_reports_failures() {
+    let server = MockServer::start().await;
+    let fake = FakeModels::new(Duration::from_millis(20));
+    Mock::given(wiremock::matchers::path("/v1/chat/completions"))
+        .respond_with(fake.clone())
+        .mount(&server)
+        .await;
+    let mut repo = TestRepo::new();
+    configure(&repo, &server, 2, 32_000, 4);
+    let (run, _) = run_changes(&repo, &["models", "--check", "--models", "m1,m2,local"]).await;
+    let table = run.success();
+    assert!(table.lines().any(|line| line.starts_with("m1 ") && line.contains("ok in")), "{table}");
+    assert!(
+        table.lines().any(|line| line.starts_with("local ") && line.contains("built in")),
+        "{table}"
+    );
+    assert_eq!(fake.requests().len(), 2);
+    assert!(fake.requests().iter().all(|body| body["max_tokens"].as_u64() == Some(16)));
+
+    repo.set_env("OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
+    repo.set_env("OPENAI_API_KEY", "sk-test-key");
+    let (failed, _) =
+        run_changes(&repo, &["models", "--check", "--models", "gpt,m1", "--timeout", "5s"]).await;
+    assert_eq!(failed.code, 5);
+    assert!(
+        failed
+            .stdout
+            .lines()
+            .any(|line| line.starts_with("gpt ") && line.contains("failed: cannot connect")),
+        "{}",
+        failed.stdout
+    );
+    assert!(failed.stderr.contains("1 of 2 models did not answer"), "{}", failed.stderr);
+}
