@@ -72,3 +72,70 @@ impl Printer {
 fn write_stderr(text: &str) {
     let _ = io::stderr().lock().write_all(text.as_bytes());
 }
+
+/// One line per model on stderr, rewritten in place as answers arrive, then cleared. Only on
+/// a terminal: piped or captured stderr (hooks from IDEs, CI) gets nothing.
+pub struct LiveStatus {
+    term: console::Term,
+    lines: std::sync::Mutex<Vec<String>>,
+    drawn: std::sync::atomic::AtomicBool,
+}
+
+impl LiveStatus {
+    /// A status block for these models, or `None` when stderr is not a terminal.
+    pub fn start(names: &[String]) -> Option<Self> {
+        let term = console::Term::stderr();
+        if !term.is_term() {
+            return None;
+        }
+        let lines =
+            names.iter().map(|name| format!("  {name}: {}", style("asking…").dim())).collect();
+        let status = Self {
+            term,
+            lines: std::sync::Mutex::new(lines),
+            drawn: std::sync::atomic::AtomicBool::new(false),
+        };
+        status.redraw();
+        Some(status)
+    }
+
+    /// Replaces the line of the model at `index`.
+    pub fn update(&self, index: usize, name: &str, result: Result<std::time::Duration, &str>) {
+        let text = match result {
+            Ok(duration) => format!(
+                "  {name}: {} {}",
+                style("done").green(),
+                crate::report::format_duration_short(duration)
+            ),
+            Err(reason) => format!("  {name}: {} {reason}", style("failed").red()),
+        };
+        if let Ok(mut lines) = self.lines.lock() {
+            if let Some(line) = lines.get_mut(index) {
+                *line = text;
+            }
+        }
+        self.redraw();
+    }
+
+    fn redraw(&self) {
+        let Ok(lines) = self.lines.lock() else { return };
+        if self.drawn.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            let _ = self.term.clear_last_lines(lines.len());
+        }
+        for line in lines.iter() {
+            let _ = self.term.write_line(&console::truncate_str(
+                line,
+                usize::from(self.term.size().1).saturating_sub(1).max(20),
+                "…",
+            ));
+        }
+    }
+
+    /// Removes the block: what remains on screen is the result.
+    pub fn finish(&self) {
+        let Ok(lines) = self.lines.lock() else { return };
+        if self.drawn.load(std::sync::atomic::Ordering::SeqCst) {
+            let _ = self.term.clear_last_lines(lines.len());
+        }
+    }
+}

@@ -72,6 +72,8 @@ pub struct DraftOptions<'a> {
     pub cache: Option<Cache>,
     /// The deadline of the whole run.
     pub timeout: Duration,
+    /// Whether to show a live line per model on a terminal.
+    pub live: bool,
 }
 
 /// Asks every selected model for a commit message for `changes`. Only a configuration error
@@ -142,7 +144,13 @@ pub fn draft_commit(
                     .collect();
             }
         };
-        let mut answers = ask_all(&models, &client, &context, deadline).await;
+        let names: Vec<String> = models.iter().map(|model| model.name().to_string()).collect();
+        let live =
+            if options.live { crate::ui::LiveStatus::start(&names).map(Arc::new) } else { None };
+        let mut answers = ask_all(&models, &client, &context, deadline, live.clone()).await;
+        if let Some(live) = &live {
+            live.finish();
+        }
         if settings.commit.merge == MergeMode::Synthesize {
             synthesize(&models, &client, &context, &mut answers, deadline).await;
         }
@@ -171,12 +179,14 @@ async fn ask_all(
     client: &reqwest::Client,
     context: &Arc<RunContext>,
     deadline: Instant,
+    live: Option<Arc<crate::ui::LiveStatus>>,
 ) -> Vec<Answer> {
     let mut tasks = JoinSet::new();
     for (index, model) in models.iter().enumerate() {
         let model = Arc::clone(model);
         let client = client.clone();
         let context = Arc::clone(context);
+        let live = live.clone();
         tasks.spawn(async move {
             let begun = Instant::now();
             let outcome = match tokio::time::timeout_at(
@@ -188,6 +198,10 @@ async fn ask_all(
                 Ok(outcome) => outcome,
                 Err(_) => Err(model.explain(&Failure::Timeout)),
             };
+            if let Some(live) = &live {
+                let shown = outcome.as_ref().map(|_| begun.elapsed()).map_err(String::as_str);
+                live.update(index, model.name().as_str(), shown);
+            }
             (index, Answer { model: model.name().clone(), duration: begun.elapsed(), outcome })
         });
     }

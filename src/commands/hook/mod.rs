@@ -65,6 +65,7 @@ fn draft(
         requested: &context.models,
         cache: Some(Cache::in_git_dir(&repository.common_dir())),
         timeout: settings.commit.timeout,
+        live: true,
     };
     let drafts = summarize::draft_commit(changes, options)?;
     for secret in &drafts.secrets {

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""A loopback OpenAI-compatible model server for benchmarks.
+
+Usage: fake_model_server.py PORT DELAY_MS STATS_FILE
+
+Answers POST /v1/chat/completions after DELAY_MS: a commit message, or, for map requests
+(instructions mentioning "file by file"), one "### path" summary per file asked about. Counts
+requests, request bytes, and the most requests in flight at once; writes them as JSON to
+STATS_FILE after every request. Listens on 127.0.0.1 only.
+"""
+import json
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PORT, DELAY, STATS_FILE = int(sys.argv[1]), int(sys.argv[2]) / 1000, sys.argv[3]
+lock = threading.Lock()
+stats = {"requests": 0, "map_requests": 0, "bytes": 0, "in_flight": 0, "most_in_flight": 0}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        length = int(self.headers.get("content-length", 0))
+        raw = self.rfile.read(length)
+        body = json.loads(raw or b"{}")
+        messages = body.get("messages", [{}, {}])
+        is_map = "file by file" in messages[0].get("content", "")
+        with lock:
+            stats["requests"] += 1
+            stats["map_requests"] += int(is_map)
+            stats["bytes"] += len(raw)
+            stats["in_flight"] += 1
+            stats["most_in_flight"] = max(stats["most_in_flight"], stats["in_flight"])
+        time.sleep(DELAY)
+        if is_map:
+            paths = [line[4:] for line in messages[1]["content"].splitlines() if line.startswith("### ")]
+            content = "".join(f"### {path}\nChanges {path}.\n" for path in paths)
+        else:
+            content = f"feat: drafted by {body.get('model')}\n\n- One bullet"
+        answer = json.dumps({"choices": [{"index": 0, "finish_reason": "stop",
+                                          "message": {"role": "assistant", "content": content}}]}).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+        with lock:
+            stats["in_flight"] -= 1
+            with open(STATS_FILE, "w") as handle:
+                json.dump(stats, handle)
+
+
+ThreadingHTTPServer.daemon_threads = True
+ThreadingHTTPServer(("127.0.0.1", PORT), Handler).serve_forever()
