@@ -6,7 +6,7 @@ Usage: fake_model_server.py PORT DELAY_MS STATS_FILE
 Answers POST /v1/chat/completions after DELAY_MS: a commit message, or, for map requests
 (instructions mentioning "file by file"), one "### path" summary per file asked about. Counts
 requests, request bytes, and the most requests in flight at once; writes them as JSON to
-STATS_FILE after every request. Listens on 127.0.0.1 only.
+STATS_FILE after every request; DELETE / resets the counts. Listens on 127.0.0.1 only.
 """
 import json
 import sys
@@ -24,6 +24,16 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+    def do_DELETE(self):
+        """Resets the counters, so one run's requests can be counted."""
+        with lock:
+            stats.update(requests=0, map_requests=0, bytes=0, most_in_flight=0)
+            with open(STATS_FILE, "w") as handle:
+                json.dump(stats, handle)
+        self.send_response(204)
+        self.send_header("content-length", "0")
+        self.end_headers()
 
     def do_POST(self):
         length = int(self.headers.get("content-length", 0))
@@ -57,4 +67,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 ThreadingHTTPServer.daemon_threads = True
+# The default backlog of 5 makes simultaneous connections wait for SYN retries (a second
+# each): a real provider accepts them all.
+ThreadingHTTPServer.request_queue_size = 256
 ThreadingHTTPServer(("127.0.0.1", PORT), Handler).serve_forever()

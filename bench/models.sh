@@ -40,8 +40,9 @@ PY
 
 # Requests, map requests, bytes and most in flight of one cold run.
 one_run() {
-    rm -rf .git/changes/cache "$work/stats.json"
-    "$binary" hook run "$@" > /dev/null
+    rm -rf .git/changes/cache
+    curl -s -X DELETE "http://127.0.0.1:$port/" > /dev/null
+    "$binary" hook run "$@" > /dev/null 2>&1
     python3 -c "import json; s = json.load(open('$work/stats.json')); print(f\"    requests {s['requests']} (map {s['map_requests']}), request bytes {s['bytes']}, most in flight {s['most_in_flight']}\")"
 }
 
@@ -56,7 +57,7 @@ for spec in "3 20" "300 100"; do
         -n "1 model, cold" "$binary hook run --models m1 > /dev/null" \
         -n "6 models, cold" "$binary hook run > /dev/null" 2>/dev/null
     medians "$work/run.json"
-    "$binary" hook run > /dev/null
+    "$binary" hook run > /dev/null 2>&1
     hyperfine --warmup 1 --min-runs 10 --style none --export-json "$work/warm.json" \
         -n "6 models, warm cache" "$binary hook run > /dev/null" 2>/dev/null
     medians "$work/warm.json"
