@@ -59,7 +59,8 @@ pub(super) fn collect(
     drop(diff);
     deltas.sort_by(|left, right| left.path.cmp(&right.path));
 
-    let mut files = build_files_in_parallel(repository, &deltas, options)?;
+    let attributes = attributes_may_matter(repository);
+    let mut files = build_files_in_parallel(repository, &deltas, options, attributes)?;
     apply_total_cap(&mut files, options.limits.max_total_bytes);
     Ok(ChangeSet { source, files })
 }
@@ -106,6 +107,7 @@ fn build_files_in_parallel(
     repository: &git2::Repository,
     deltas: &[Delta],
     options: &CollectOptions,
+    attributes: bool,
 ) -> Result<Vec<FileChange>, GitError> {
     let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let workers = cores.min(deltas.len().div_ceil(FILES_PER_WORKER)).max(1);
@@ -119,7 +121,8 @@ fn build_files_in_parallel(
             let Some(delta) = deltas.get(index) else {
                 return Ok(built);
             };
-            built.push((index, build_file(repository, delta, &options.filter, options.limits)?));
+            let file = build_file(repository, delta, &options.filter, options.limits, attributes)?;
+            built.push((index, file));
         }
     };
 
@@ -151,6 +154,7 @@ fn build_file(
     delta: &Delta,
     filter: &Filter,
     limits: Limits,
+    attributes: bool,
 ) -> Result<FileChange, GitError> {
     let mut file = FileChange {
         path: delta.path.clone(),
@@ -222,7 +226,7 @@ fn build_file(
         file.exclusion.get_or_insert(Exclusion::Binary);
         return Ok(file);
     }
-    if file.exclusion.is_none() {
+    if attributes && file.exclusion.is_none() {
         file.exclusion = classify_by_attributes(repository, &delta.path);
     }
     if file.exclusion.is_none() {
@@ -250,6 +254,28 @@ fn build_file(
         file.cut = cut;
     }
     Ok(file)
+}
+
+/// Whether any attribute file could set what `classify_by_attributes` asks about. Looking up
+/// attributes costs libgit2 a dozen system calls per file; most repositories have no
+/// attribute file, or one that only sets line endings.
+fn attributes_may_matter(repository: &git2::Repository) -> bool {
+    let nested = repository
+        .index()
+        .is_ok_and(|index| index.iter().any(|entry| entry.path.ends_with(b"/.gitattributes")));
+    if nested {
+        return true;
+    }
+    let mut files = vec![repository.path().join("info").join("attributes")];
+    files.extend(repository.workdir().map(|root| root.join(".gitattributes")));
+    if let Ok(path) = repository.config().and_then(|config| config.get_path("core.attributesFile"))
+    {
+        files.push(path);
+    }
+    files
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .any(|text| text.contains("linguist") || text.contains("diff") || text.contains("binary"))
 }
 
 /// `.gitattributes`: `linguist-generated`, `linguist-vendored`, and `-diff` or `binary`.
