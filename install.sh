@@ -52,12 +52,12 @@ if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     exit 0
 fi
 
+status=0
 if [ "$install_hooks" = 1 ]; then
-    echo "==> git hooks"
-    if "$binary" hook install 2>/dev/null; then
-        :
-    else
-        echo "    this version of changes cannot install hooks yet; run \`changes hook run\` by hand"
+    echo "==> git hooks (prepare-commit-msg drafts your messages, pre-push reviews your pushes)"
+    if ! "$binary" hook install; then
+        echo "    the hooks were not installed (see above); \`changes hook status\` explains the folder" >&2
+        status=1
     fi
 fi
 
@@ -70,3 +70,4 @@ if [ "$show_draft" = 1 ]; then
         "$binary" hook run
     fi
 fi
+exit "$status"
