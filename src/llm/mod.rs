@@ -122,15 +122,15 @@ pub fn select(
     Ok(selection)
 }
 
-/// One model's result.
+/// One model's result: a commit message by default, a review for pushes.
 #[derive(Debug, Clone)]
-pub struct Answer {
+pub struct Answer<T = Message> {
     /// Which model.
     pub model: ModelName,
     /// Wall time of the model's work.
     pub duration: Duration,
-    /// The draft, or a one-line reason it failed.
-    pub outcome: Result<Message, String>,
+    /// The result, or a one-line reason it failed.
+    pub outcome: Result<T, String>,
 }
 
 /// A model ready to be asked: its settings, key, endpoint, concurrency cap, and the

@@ -6,6 +6,7 @@
 pub mod cache;
 pub mod prompt;
 pub mod redact;
+pub mod review;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,9 +16,11 @@ use tokio::time::Instant;
 
 use crate::config::{CommitStyle, MergeMode, Provider, Settings};
 use crate::env::Environment;
+use crate::error::Error;
 use crate::git::{ChangeSet, FileChange};
 use crate::llm::{self, clean, failure::Failure, Answer, Message, Model, Prompt, Selection};
 use cache::Cache;
+pub use review::Review;
 
 /// Bumped whenever a prompt changes, so cached summaries of older prompts are not reused.
 pub const PROMPT_VERSION: u32 = 1;
@@ -27,6 +30,8 @@ const BYTES_PER_TOKEN: usize = 3;
 const CONTEXT_RESERVE_TOKENS: usize = 1500;
 /// Tokens a commit message may take.
 const MESSAGE_TOKENS: u32 = 600;
+/// Tokens a review may take.
+const REVIEW_TOKENS: u32 = 1200;
 /// Tokens a per-file summary may take, per file in a map request.
 const SUMMARY_TOKENS_PER_FILE: u32 = 120;
 
@@ -45,13 +50,93 @@ pub struct SecretFound {
     pub kind: &'static str,
 }
 
-/// Everything one drafting run produced.
+/// What a run asks of every model: its final instructions, how its answer is read, and what
+/// the built-in model does instead. The change description and the map step are shared.
+pub trait Job: Send + Sync + 'static {
+    /// What one model produces.
+    type Output: Send + 'static;
+    /// Instructions of the final request.
+    fn instructions(&self) -> String;
+    /// Text put before the change description in the final request.
+    fn preface(&self) -> String {
+        String::new()
+    }
+    /// Tokens the final answer may take.
+    fn answer_tokens(&self) -> u32;
+    /// Reads a model's answer.
+    fn parse(&self, answer: &str) -> Option<Self::Output>;
+    /// The built-in model's result, from the change as collected.
+    fn local(&self, changes: &ChangeSet, secrets: &[SecretFound]) -> Self::Output;
+}
+
+/// A commit message in the configured style.
+#[derive(Debug, Clone)]
+pub struct CommitJob {
+    /// Message style.
+    pub style: CommitStyle,
+    /// Longest subject line.
+    pub max_subject: usize,
+}
+
+impl Job for CommitJob {
+    type Output = Message;
+
+    fn instructions(&self) -> String {
+        commit_instructions(COMMIT_PROMPT, self.style, self.max_subject)
+    }
+
+    fn answer_tokens(&self) -> u32 {
+        MESSAGE_TOKENS
+    }
+
+    fn parse(&self, answer: &str) -> Option<Message> {
+        clean::message(answer, self.max_subject)
+    }
+
+    fn local(&self, changes: &ChangeSet, _secrets: &[SecretFound]) -> Message {
+        llm::local::summarize(changes, self.style, self.max_subject)
+    }
+}
+
+/// A review of commits being pushed: summary of intent and risks.
+pub struct ReviewJob {
+    /// The commits, one line each, shown before the change.
+    pub commits: String,
+    /// Longest line of the built-in model's summary.
+    pub max_subject: usize,
+}
+
+impl Job for ReviewJob {
+    type Output = Review;
+
+    fn instructions(&self) -> String {
+        review::REVIEW_PROMPT.to_string()
+    }
+
+    fn preface(&self) -> String {
+        format!("Commits being pushed, newest first:\n{}\n", self.commits)
+    }
+
+    fn answer_tokens(&self) -> u32 {
+        REVIEW_TOKENS
+    }
+
+    fn parse(&self, answer: &str) -> Option<Review> {
+        review::parse(&llm::strip_thinking(answer))
+    }
+
+    fn local(&self, changes: &ChangeSet, secrets: &[SecretFound]) -> Review {
+        review::local_review(changes, secrets, self.max_subject)
+    }
+}
+
+/// Everything one run produced.
 #[derive(Debug)]
-pub struct Drafts {
+pub struct Drafts<T = Message> {
     /// Which models ran and which were skipped.
     pub selection: Selection,
     /// One answer per selected model, in selection order.
-    pub answers: Vec<Answer>,
+    pub answers: Vec<Answer<T>>,
     /// Wall time of the whole run.
     pub elapsed: Duration,
     /// Secrets replaced before anything was sent.
@@ -60,7 +145,7 @@ pub struct Drafts {
     pub cache_warning: Option<String>,
 }
 
-/// What a drafting run needs besides the change.
+/// What a run needs besides the change and the job.
 pub struct DraftOptions<'a> {
     /// The resolved configuration.
     pub settings: &'a Settings,
@@ -78,44 +163,63 @@ pub struct DraftOptions<'a> {
 
 /// Asks every selected model for a commit message for `changes`. Only a configuration error
 /// (an unknown `--models` name) fails; each model's trouble is in its `Answer`.
-pub fn draft_commit(
+pub fn draft_commit(changes: &ChangeSet, options: DraftOptions<'_>) -> Result<Drafts, Error> {
+    let settings = options.settings;
+    let job = CommitJob { style: settings.commit.style, max_subject: settings.commit.max_subject };
+    let synthesize_drafts = settings.commit.merge == MergeMode::Synthesize;
+    let (environment, timeout) = (options.environment, options.timeout);
+    let mut drafts = run(changes, options, job.clone())?;
+    if synthesize_drafts {
+        let sendable = if settings.redact { redact_changes(changes).0 } else { changes.clone() };
+        synthesize(&drafts.selection, environment, &sendable, &job, &mut drafts.answers, timeout)?;
+    }
+    Ok(drafts)
+}
+
+/// Asks every selected model to review the push whose combined change is `changes`.
+pub fn review_push(
+    changes: &ChangeSet,
+    commits: String,
+    options: DraftOptions<'_>,
+) -> Result<Drafts<Review>, Error> {
+    let job = ReviewJob { commits, max_subject: options.settings.commit.max_subject };
+    run(changes, options, job)
+}
+
+/// Selects the models and runs `job` on each, concurrently, under one deadline.
+fn run<J: Job>(
     changes: &ChangeSet,
     options: DraftOptions<'_>,
-) -> Result<Drafts, crate::error::Error> {
+    job: J,
+) -> Result<Drafts<J::Output>, Error> {
     let started = std::time::Instant::now();
     let settings = options.settings;
     let selection = llm::select(settings, options.requested, options.environment, &|model| {
         llm::provider::ollama_serves(model, options.environment)
     })?;
-    let style = settings.commit.style;
-    let max_subject = settings.commit.max_subject;
+    let (sendable, secrets) =
+        if settings.redact { redact_changes(changes) } else { (changes.clone(), Vec::new()) };
 
-    // The built-in model needs no runtime, no TLS and no redaction: keep that path instant.
+    // The built-in model needs no runtime and no TLS: keep that path instant.
     if selection.models.iter().all(|model| model.provider == Provider::Local) {
         let answers = selection
             .models
             .iter()
             .map(|model| {
                 let begun = std::time::Instant::now();
-                let message = llm::local::summarize(changes, style, max_subject);
-                Answer {
-                    model: model.name.clone(),
-                    duration: begun.elapsed(),
-                    outcome: Ok(message),
-                }
+                let output = job.local(changes, &secrets);
+                Answer { model: model.name.clone(), duration: begun.elapsed(), outcome: Ok(output) }
             })
             .collect();
         return Ok(Drafts {
             selection,
             answers,
             elapsed: started.elapsed(),
-            secrets: Vec::new(),
+            secrets,
             cache_warning: None,
         });
     }
 
-    let (sendable, secrets) =
-        if settings.redact { redact_changes(changes) } else { (changes.clone(), Vec::new()) };
     let models: Vec<Arc<Model>> = selection
         .models
         .iter()
@@ -124,8 +228,8 @@ pub fn draft_commit(
     let context = Arc::new(RunContext {
         original: changes.clone(),
         sendable,
-        style,
-        max_subject,
+        secrets: secrets.clone(),
+        job,
         cache: options.cache,
         cache_failed: std::sync::Mutex::new(None),
     });
@@ -147,12 +251,9 @@ pub fn draft_commit(
         let names: Vec<String> = models.iter().map(|model| model.name().to_string()).collect();
         let live =
             if options.live { crate::ui::LiveStatus::start(&names).map(Arc::new) } else { None };
-        let mut answers = ask_all(&models, &client, &context, deadline, live.clone()).await;
+        let answers = ask_all(&models, &client, &context, deadline, live.clone()).await;
         if let Some(live) = &live {
             live.finish();
-        }
-        if settings.commit.merge == MergeMode::Synthesize {
-            synthesize(&models, &client, &context, &mut answers, deadline).await;
         }
         answers
     })?;
@@ -161,26 +262,27 @@ pub fn draft_commit(
 }
 
 /// What every model task shares.
-struct RunContext {
+struct RunContext<J> {
     /// The change as collected (for the built-in model, which never sends anything).
     original: ChangeSet,
     /// The change with secrets replaced: the only text that goes out.
     sendable: ChangeSet,
-    style: CommitStyle,
-    max_subject: usize,
+    /// What redaction found.
+    secrets: Vec<SecretFound>,
+    job: J,
     cache: Option<Cache>,
     cache_failed: std::sync::Mutex<Option<String>>,
 }
 
 /// Every model concurrently; answers back in selection order. A model still working at the
 /// deadline is cancelled and reported as such.
-async fn ask_all(
+async fn ask_all<J: Job>(
     models: &[Arc<Model>],
     client: &reqwest::Client,
-    context: &Arc<RunContext>,
+    context: &Arc<RunContext<J>>,
     deadline: Instant,
     live: Option<Arc<crate::ui::LiveStatus>>,
-) -> Vec<Answer> {
+) -> Vec<Answer<J::Output>> {
     let mut tasks = JoinSet::new();
     for (index, model) in models.iter().enumerate() {
         let model = Arc::clone(model);
@@ -191,7 +293,7 @@ async fn ask_all(
             let begun = Instant::now();
             let outcome = match tokio::time::timeout_at(
                 deadline,
-                draft_one(&model, &client, &context, deadline),
+                ask_one(&model, &client, &context, deadline),
             )
             .await
             {
@@ -205,7 +307,7 @@ async fn ask_all(
             (index, Answer { model: model.name().clone(), duration: begun.elapsed(), outcome })
         });
     }
-    let mut answers: Vec<Option<Answer>> = models.iter().map(|_| None).collect();
+    let mut answers: Vec<Option<Answer<J::Output>>> = models.iter().map(|_| None).collect();
     while let Some(joined) = tasks.join_next().await {
         if let Ok((index, answer)) = joined {
             answers[index] = Some(answer);
@@ -224,41 +326,41 @@ async fn ask_all(
         .collect()
 }
 
-/// One model's draft: one request when the change fits its budget, else map-reduce; a
+/// One model's answer: one request when the change fits its budget, else map-reduce; a
 /// "too long" answer to the single request shrinks once to map-reduce at half the budget.
-async fn draft_one(
+async fn ask_one<J: Job>(
     model: &Arc<Model>,
     client: &reqwest::Client,
-    context: &RunContext,
+    context: &RunContext<J>,
     deadline: Instant,
-) -> Result<Message, String> {
+) -> Result<J::Output, String> {
     if model.settings.provider == Provider::Local {
-        return Ok(llm::local::summarize(&context.original, context.style, context.max_subject));
+        return Ok(context.job.local(&context.original, &context.secrets));
     }
     let budget = input_budget(model);
-    let full = prompt::render_changes(&context.sendable);
-    let system = commit_instructions(COMMIT_PROMPT, context.style, context.max_subject);
+    let preface = context.job.preface();
+    let full = format!("{preface}{}", prompt::render_changes(&context.sendable));
+    let system = context.job.instructions();
     let ask = |user: String| Prompt {
         system: system.clone(),
         user,
-        max_output_tokens: MESSAGE_TOKENS,
+        max_output_tokens: context.job.answer_tokens(),
         temperature: 0.2,
     };
     let answer = if full.len() <= budget {
         match model.complete(client, &ask(full), deadline).await {
             Err(Failure::TooLong { .. }) => {
                 let user = map_reduce_input(model, client, context, budget / 2, deadline).await?;
-                model.complete(client, &ask(user), deadline).await
+                model.complete(client, &ask(format!("{preface}{user}")), deadline).await
             }
             other => other,
         }
     } else {
         let user = map_reduce_input(model, client, context, budget, deadline).await?;
-        model.complete(client, &ask(user), deadline).await
+        model.complete(client, &ask(format!("{preface}{user}")), deadline).await
     };
     let text = answer.map_err(|failure| model.explain(&failure))?;
-    clean::message(&text, context.max_subject)
-        .ok_or_else(|| "the answer held no commit message".to_string())
+    context.job.parse(&text).ok_or_else(|| "the answer held nothing usable".to_string())
 }
 
 /// Bytes of change description one request to this model may carry.
@@ -293,10 +395,10 @@ struct Unit {
 
 /// The map step: per-file summaries from the cache or from as few parallel requests as the
 /// budget allows, rendered as the reduce request's input.
-async fn map_reduce_input(
+async fn map_reduce_input<J: Job>(
     model: &Arc<Model>,
     client: &reqwest::Client,
-    context: &RunContext,
+    context: &RunContext<J>,
     budget: usize,
     deadline: Instant,
 ) -> Result<String, String> {
@@ -483,15 +585,16 @@ fn parse_map_answer(text: &str, expected: &[(usize, String)]) -> Vec<(usize, Str
     found
 }
 
-/// `merge: synthesize`: one more request asks the first model that answered to merge every
-/// draft into one. When it fails, the drafts stay as they are.
-async fn synthesize(
-    models: &[Arc<Model>],
-    client: &reqwest::Client,
-    context: &RunContext,
+/// `merge: synthesize`: one more request asks the first network model that answered to merge
+/// every draft into one. When it fails, the drafts stay as they are.
+fn synthesize(
+    selection: &Selection,
+    environment: &Environment,
+    sendable: &ChangeSet,
+    job: &CommitJob,
     answers: &mut [Answer],
-    deadline: Instant,
-) {
+    timeout: Duration,
+) -> Result<(), Error> {
     let drafts: Vec<(usize, String)> = answers
         .iter()
         .enumerate()
@@ -500,35 +603,37 @@ async fn synthesize(
         })
         .collect();
     if drafts.len() < 2 {
-        return;
+        return Ok(());
     }
-    let Some((primary, model)) = drafts
+    let Some((primary, settings)) = drafts
         .iter()
-        .map(|(index, _)| (*index, &models[*index]))
-        .find(|(_, model)| model.settings.provider != Provider::Local)
+        .map(|(index, _)| (*index, &selection.models[*index]))
+        .find(|(_, model)| model.provider != Provider::Local)
     else {
-        return;
+        return Ok(());
     };
-    let mut user = format!(
-        "Change description:\n\n{}\n\nDrafts:\n",
-        prompt::render_changes(&context.sendable)
-    );
+    let model = Model::new(settings.clone(), environment);
+    let mut user =
+        format!("Change description:\n\n{}\n\nDrafts:\n", prompt::render_changes(sendable));
     for (index, text) in &drafts {
         user.push_str(&format!("\n--- draft by {} ---\n{text}", answers[*index].model));
     }
     let prompt = Prompt {
-        system: commit_instructions(SYNTHESIZE_PROMPT, context.style, context.max_subject),
+        system: commit_instructions(SYNTHESIZE_PROMPT, job.style, job.max_subject),
         user,
         max_output_tokens: MESSAGE_TOKENS,
         temperature: 0.2,
     };
     let begun = Instant::now();
-    if let Ok(text) = model.complete(client, &prompt, deadline).await {
-        if let Some(message) = clean::message(&text, context.max_subject) {
-            answers[primary].outcome = Ok(message);
-            answers[primary].duration += begun.elapsed();
-        }
+    let merged = llm::block_on(async {
+        let client = llm::http::client().ok()?;
+        model.complete(&client, &prompt, Instant::now() + timeout).await.ok()
+    })?;
+    if let Some(message) = merged.and_then(|text| clean::message(&text, job.max_subject)) {
+        answers[primary].outcome = Ok(message);
+        answers[primary].duration += begun.elapsed();
     }
+    Ok(())
 }
 
 /// Replaces known secret formats in every sendable patch, and says where they were.

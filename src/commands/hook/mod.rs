@@ -71,7 +71,7 @@ fn draft(
     for secret in &drafts.secrets {
         let line = secret.line.map(|line| format!(":{line}")).unwrap_or_default();
         context.printer.warn(&format!(
-            "{}{line}: a {} was replaced before sending; is it meant to be committed?",
+            "{}{line}: this looks like a {}; it is never sent to a model. Is it meant to be committed?",
             secret.path, secret.kind
         ));
     }
