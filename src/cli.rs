@@ -36,12 +36,24 @@ pub struct Cli {
     /// Deadline for this run (for example 10s or 1m), overriding commit.timeout and push.timeout.
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
+    /// Output format of the data on stdout: text, or json where the command supports it.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// Never colour the output (NO_COLOR works too).
     #[arg(long, global = true)]
     pub no_color: bool,
     /// More detail on stderr (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+/// What stdout carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// For programs.
+    Json,
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -109,7 +121,9 @@ pub enum HookCommand {
   changes hook run                        draft a message for the staged changes
   changes hook run --rev HEAD~2           draft a message for an existing commit
   changes hook run --dry-run              print what would be sent to the models, ask none
-  changes hook run --models local         use only the built-in model")]
+  changes hook run --models local         use only the built-in model
+  changes hook run pre-push               review what `git push` would send
+  changes hook run pre-push --range main..feature --format json")]
     Run(RunArgs),
 }
 
@@ -126,6 +140,9 @@ pub struct RunArgs {
     /// Draft for this existing commit instead of the staged changes.
     #[arg(long, value_name = "REV", conflicts_with = "hook")]
     pub rev: Option<String>,
+    /// With `pre-push`: review this range (`A..B`) instead of what `git push` would send.
+    #[arg(long, value_name = "A..B")]
+    pub range: Option<String>,
     /// Print the text that would be sent to the models, and ask none.
     #[arg(long)]
     pub dry_run: bool,

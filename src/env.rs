@@ -70,6 +70,7 @@ pub const CONFIG_VARIABLES: &[(&str, &str)] = &[
     ("CHANGES_PUSH_BLOCK", "push.block"),
     ("CHANGES_PUSH_TIMEOUT", "push.timeout"),
     ("CHANGES_PUSH_MAX_COMMITS", "push.max_commits"),
+    ("CHANGES_PUSH_REPORT_DIR", "push.report_dir"),
     ("CHANGES_EXCLUDE", "exclude"),
     ("CHANGES_LIMITS_MAX_FILE_BYTES", "limits.max_file_bytes"),
     ("CHANGES_LIMITS_MAX_TOTAL_BYTES", "limits.max_total_bytes"),

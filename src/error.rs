@@ -21,6 +21,8 @@ pub enum Kind {
     Unavailable,
     /// Reading or writing a file failed (exit 7).
     Io,
+    /// The user's own policy (`push.block: on-findings`) stops the push (exit 1).
+    Blocked,
     /// Whoever read our output went away (`changes ... | head`): end quietly (exit 0).
     BrokenPipe,
 }
@@ -57,6 +59,7 @@ impl Error {
             Kind::NoAnswer => 5,
             Kind::Unavailable => 6,
             Kind::Io => 7,
+            Kind::Blocked => 1,
             Kind::BrokenPipe => 0,
         }
     }

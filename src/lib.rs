@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> u8 {
             .filter(|name| !name.is_empty())
             .collect(),
         flags: FlagOverrides { timeout: cli.timeout },
+        format: cli.format,
     };
     let called_by_git = matches!(
         &cli.command,
@@ -78,8 +79,14 @@ pub fn run(cli: Cli) -> u8 {
 fn dispatch(context: &Context, command: &Command) -> Result<(), Error> {
     match command {
         Command::Hook(args) => commands::hook::cmd_hook(context, args),
-        Command::Models(args) => commands::models::cmd_models(context, args),
-        Command::Config(args) => commands::config::cmd_config(context, args),
+        Command::Models(args) => {
+            commands::text_only(context, "changes models")?;
+            commands::models::cmd_models(context, args)
+        }
+        Command::Config(args) => {
+            commands::text_only(context, "changes config")?;
+            commands::config::cmd_config(context, args)
+        }
         Command::Report(_) => Err(Error::unavailable("`changes report`")),
         Command::Completions(_) => Err(Error::unavailable("`changes completions`")),
     }

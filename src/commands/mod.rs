@@ -4,6 +4,15 @@ pub mod config;
 pub mod hook;
 pub mod models;
 
+/// Refuses `--format json` on a command that does not produce JSON yet, rather than printing
+/// text a program would then fail to parse.
+pub fn text_only(context: &Context, command: &str) -> Result<(), crate::error::Error> {
+    if context.format == crate::cli::Format::Json {
+        return Err(crate::error::Error::unavailable(&format!("--format json for `{command}`")));
+    }
+    Ok(())
+}
+
 use crate::config::{FlagOverrides, Loaded};
 use crate::env::Environment;
 use crate::error::Error;
@@ -20,6 +29,8 @@ pub struct Context {
     pub models: Vec<String>,
     /// Flags that override configuration.
     pub flags: FlagOverrides,
+    /// `--format`.
+    pub format: crate::cli::Format,
 }
 
 impl Context {

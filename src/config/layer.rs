@@ -84,6 +84,8 @@ pub struct PushLayer {
     pub timeout: Option<HumanDuration>,
     /// Newest commits reviewed.
     pub max_commits: Option<NonZeroUsize>,
+    /// Folder for the reports, relative to the work-tree root unless absolute.
+    pub report_dir: Option<String>,
 }
 
 /// `limits:` keys.

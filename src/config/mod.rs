@@ -132,6 +132,8 @@ pub struct PushSettings {
     pub timeout: Duration,
     /// Newest commits reviewed.
     pub max_commits: usize,
+    /// Folder for the reports; `None`: `<git dir>/changes/reports`.
+    pub report_dir: Option<String>,
 }
 
 /// `limits:` resolved.
@@ -368,7 +370,7 @@ impl Resolver {
             );
         }
         if let Some(push) = layer.push {
-            take_fields!(self, origin, push, push, [block, timeout, max_commits]);
+            take_fields!(self, origin, push, push, [block, timeout, max_commits, report_dir]);
         }
         if layer.exclude.is_some() {
             self.origins.insert("exclude".to_string(), origin.clone());
@@ -532,6 +534,7 @@ impl Resolver {
             block: self.push.block.ok_or_else(|| missing("push.block"))?,
             timeout: self.push.timeout.ok_or_else(|| missing("push.timeout"))?.0,
             max_commits: self.push.max_commits.ok_or_else(|| missing("push.max_commits"))?.get(),
+            report_dir: self.push.report_dir,
         };
         let limits = Limits {
             max_file_bytes: self

@@ -5,6 +5,7 @@ pub mod change;
 mod diff;
 pub mod filter;
 pub mod hooks;
+pub mod push;
 
 use std::path::{Path, PathBuf};
 

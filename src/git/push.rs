@@ -179,7 +179,8 @@ impl Repository {
                 let commit = self.inner.find_commit(id).context("reading a commit")?;
                 commits.push(PushedCommit {
                     id: id.to_string(),
-                    summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
+                    summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
+                        .into_owned(),
                     author: String::from_utf8_lossy(commit.author().name_bytes()).into_owned(),
                 });
             }
@@ -217,14 +218,22 @@ impl Repository {
             context: "finding the current branch's upstream (set one with git push -u)",
             source,
         })?;
-        let upstream_name =
-            upstream.get().shorthand().unwrap_or_default().to_string();
+        let upstream_name = upstream.get().shorthand().unwrap_or_default().to_string();
         let remote = upstream_name.split('/').next().unwrap_or("origin").to_string();
-        let remote_oid = upstream.get().peel_to_commit().context("reading the upstream")?.id().to_string();
-        let remote_ref = format!("refs/heads/{}", upstream_name.split_once('/').map_or(branch_name.as_str(), |(_, rest)| rest));
+        let remote_oid =
+            upstream.get().peel_to_commit().context("reading the upstream")?.id().to_string();
+        let remote_ref = format!(
+            "refs/heads/{}",
+            upstream_name.split_once('/').map_or(branch_name.as_str(), |(_, rest)| rest)
+        );
         Ok((
             remote,
-            RefUpdate { local_ref: format!("refs/heads/{branch_name}"), local_oid, remote_ref, remote_oid },
+            RefUpdate {
+                local_ref: format!("refs/heads/{branch_name}"),
+                local_oid,
+                remote_ref,
+                remote_oid,
+            },
         ))
     }
 
@@ -238,7 +247,10 @@ impl Repository {
             .revparse_single(id)
             .and_then(|object| object.peel_to_commit())
             .map(|commit| commit.id())
-            .map_err(|error| GitError::BadRevision { revision: id.to_string(), message: error.message().to_string() })
+            .map_err(|error| GitError::BadRevision {
+                revision: id.to_string(),
+                message: error.message().to_string(),
+            })
     }
 
     fn count_between(&self, base: Option<Oid>, tip: Oid) -> Result<usize, GitError> {

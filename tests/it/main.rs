@@ -7,3 +7,4 @@ mod config;
 mod harness;
 mod hooks;
 mod models;
+mod push;

@@ -95,6 +95,7 @@ pub fn cmd_uninstall(context: &Context, names: &[HookName]) -> Result<(), Error>
 
 /// Runs `changes hook status`.
 pub fn cmd_status(context: &Context) -> Result<(), Error> {
+    crate::commands::text_only(context, "changes hook status")?;
     let (repository, location) = locate()?;
     let mut text =
         format!("hooks folder: {}\n  because: {}\n", location.folder.display(), location.reason);

@@ -3,6 +3,7 @@
 
 mod install;
 mod prepare;
+mod push;
 
 use crate::cli::{HookArgs, HookCommand, RunArgs};
 use crate::commands::Context;
@@ -20,26 +21,35 @@ pub fn cmd_hook(context: &Context, args: &HookArgs) -> Result<(), Error> {
         HookCommand::Uninstall { hooks } => install::cmd_uninstall(context, hooks),
         HookCommand::Status => install::cmd_status(context),
         HookCommand::Run(run) => match &run.hook {
-            Some(hook) => {
-                run_for_git(context, hook, &run.arguments);
-                Ok(())
+            Some(hook) if hook == "pre-push" && run.arguments.is_empty() => {
+                push::run_by_hand(context, run)
             }
-            None => draft_by_hand(context, run),
+            Some(hook) => run_for_git(context, hook, &run.arguments),
+            None => {
+                crate::commands::text_only(context, "changes hook run")?;
+                draft_by_hand(context, run)
+            }
         },
     }
 }
 
 /// What git runs. Whatever goes wrong is one warning line and exit 0: our trouble never stops
-/// the user's commit or push.
-fn run_for_git(context: &Context, hook: &str, arguments: &[String]) {
+/// the user's commit or push. Only the user's own policy (`push.block`) may.
+fn run_for_git(context: &Context, hook: &str, arguments: &[String]) -> Result<(), Error> {
     let result = match hook {
         "prepare-commit-msg" => prepare::run(context, arguments),
-        "pre-push" => Err(Error::unavailable("the pre-push review")),
+        "pre-push" => push::run_for_git(context, arguments),
         other => Err(Error::new(Kind::Usage, format!("`{other}` is not a hook changes handles"))),
     };
-    if let Err(error) = result {
-        let goes_on = if hook == "pre-push" { "the push goes on" } else { "the commit goes on" };
-        context.printer.warn(&format!("{error}; {goes_on}"));
+    match result {
+        Err(error) if error.kind == Kind::Blocked => Err(error),
+        Err(error) => {
+            let goes_on =
+                if hook == "pre-push" { "the push goes on" } else { "the commit goes on" };
+            context.printer.warn(&format!("{error}; {goes_on}"));
+            Ok(())
+        }
+        Ok(()) => Ok(()),
     }
 }
 
