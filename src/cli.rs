@@ -150,6 +150,15 @@ pub struct RunArgs {
 
 /// `changes report ...`
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Dates are git-style: 2026-11-01, 2026-11-01T09:00:00+01:00, \"7 days ago\",
+\"yesterday\", \"2 weeks ago\", \"last monday\".
+
+Examples:
+  changes report                               the last 7 days, every available model
+  changes report --after \"2 weeks ago\" --only 'src/**'
+  changes report --after 2026-11-01 --before 2026-11-15 --out reports/ --gist"
+)]
 pub struct ReportArgs {
     /// Oldest commit date (default: 7 days ago).
     #[arg(long, value_name = "DATE")]
@@ -204,8 +213,25 @@ pub enum ConfigCommand {
 
 /// `changes completions SHELL`
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  changes completions bash > ~/.local/share/bash-completion/completions/changes
+  changes completions zsh > \"${fpath[1]}/_changes\"
+  changes completions fish > ~/.config/fish/completions/changes.fish")]
 pub struct CompletionsArgs {
-    /// bash, zsh, fish or powershell.
-    #[arg(value_name = "SHELL")]
-    pub shell: String,
+    /// The shell.
+    #[arg(value_name = "SHELL", value_enum)]
+    pub shell: Shell,
+}
+
+/// Shells with completions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// GNU Bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
 }

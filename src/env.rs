@@ -56,6 +56,15 @@ pub const OPENROUTER_API_KEY: &str = "OPENROUTER_API_KEY";
 pub const OPENROUTER_BASE_URL: &str = "OPENROUTER_BASE_URL";
 /// Ollama server (`http://localhost:11434`).
 pub const OLLAMA_HOST: &str = "OLLAMA_HOST";
+/// GitHub token for `--gist`.
+pub const GITHUB_TOKEN: &str = "GITHUB_TOKEN";
+/// GitHub token for `--gist`, the name the `gh` CLI also reads.
+pub const GH_TOKEN: &str = "GH_TOKEN";
+/// GitHub API root (`https://api.github.com`; GitHub Enterprise: `https://host/api/v3`).
+pub const GITHUB_API_URL: &str = "GITHUB_API_URL";
+/// The moment relative dates (`7 days ago`) count from, instead of the clock (for tests and
+/// reproducible reports), in any form `--after` takes.
+pub const CHANGES_NOW: &str = "CHANGES_NOW";
 
 /// Configuration keys that can be set through the environment, each with its variable.
 /// The value is parsed as YAML, exactly as if it stood in a configuration file under that key.
@@ -71,6 +80,7 @@ pub const CONFIG_VARIABLES: &[(&str, &str)] = &[
     ("CHANGES_PUSH_TIMEOUT", "push.timeout"),
     ("CHANGES_PUSH_MAX_COMMITS", "push.max_commits"),
     ("CHANGES_PUSH_REPORT_DIR", "push.report_dir"),
+    ("CHANGES_REPORT_TIMEOUT", "report.timeout"),
     ("CHANGES_EXCLUDE", "exclude"),
     ("CHANGES_LIMITS_MAX_FILE_BYTES", "limits.max_file_bytes"),
     ("CHANGES_LIMITS_MAX_TOTAL_BYTES", "limits.max_total_bytes"),

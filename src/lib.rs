@@ -7,8 +7,10 @@ pub mod config;
 pub mod env;
 pub mod error;
 pub mod files;
+pub mod gist;
 pub mod git;
 pub mod llm;
+pub mod process;
 pub mod report;
 pub mod secret;
 pub mod summarize;
@@ -87,7 +89,19 @@ fn dispatch(context: &Context, command: &Command) -> Result<(), Error> {
             commands::text_only(context, "changes config")?;
             commands::config::cmd_config(context, args)
         }
-        Command::Report(_) => Err(Error::unavailable("`changes report`")),
-        Command::Completions(_) => Err(Error::unavailable("`changes completions`")),
+        Command::Report(args) => commands::report::cmd_report(context, args),
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            let shell = match args.shell {
+                cli::Shell::Bash => clap_complete::Shell::Bash,
+                cli::Shell::Zsh => clap_complete::Shell::Zsh,
+                cli::Shell::Fish => clap_complete::Shell::Fish,
+                cli::Shell::Powershell => clap_complete::Shell::PowerShell,
+            };
+            let mut output = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "changes", &mut output);
+            context.printer.data(&String::from_utf8_lossy(&output))?;
+            Ok(())
+        }
     }
 }

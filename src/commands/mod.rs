@@ -3,6 +3,7 @@
 pub mod config;
 pub mod hook;
 pub mod models;
+pub mod report;
 
 /// Refuses `--format json` on a command that does not produce JSON yet, rather than printing
 /// text a program would then fail to parse.

@@ -20,6 +20,8 @@ pub struct Layer {
     pub commit: Option<CommitLayer>,
     /// Pre-push review.
     pub push: Option<PushLayer>,
+    /// The date-range report.
+    pub report: Option<ReportLayer>,
     /// Globs whose content is never sent; added to every other layer's globs.
     pub exclude: Option<Vec<String>>,
     /// Byte caps on what is sent.
@@ -86,6 +88,14 @@ pub struct PushLayer {
     pub max_commits: Option<NonZeroUsize>,
     /// Folder for the reports, relative to the work-tree root unless absolute.
     pub report_dir: Option<String>,
+}
+
+/// `report:` keys.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportLayer {
+    /// Deadline for the whole report.
+    pub timeout: Option<HumanDuration>,
 }
 
 /// `limits:` keys.

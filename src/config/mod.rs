@@ -136,6 +136,14 @@ pub struct PushSettings {
     pub report_dir: Option<String>,
 }
 
+/// `report:` resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportSettings {
+    /// Deadline for the whole report.
+    #[serde(serialize_with = "serialize_duration")]
+    pub timeout: Duration,
+}
+
 /// `limits:` resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Limits {
@@ -156,6 +164,8 @@ pub struct Settings {
     pub commit: CommitSettings,
     /// Pre-push review.
     pub push: PushSettings,
+    /// The date-range report.
+    pub report: ReportSettings,
     /// User globs whose content is never sent, from every layer.
     pub exclude: Vec<String>,
     /// Byte caps.
@@ -246,6 +256,7 @@ pub fn load(
                 timeout: Some(HumanDuration(timeout)),
                 ..Default::default()
             }),
+            report: Some(layer::ReportLayer { timeout: Some(HumanDuration(timeout)) }),
             ..Default::default()
         };
         resolver.apply(layer, &origin)?;
@@ -311,6 +322,7 @@ struct Resolver {
     defaults: Option<Vec<String>>,
     commit: layer::CommitLayer,
     push: layer::PushLayer,
+    report: layer::ReportLayer,
     exclude: Vec<String>,
     limits: layer::LimitsLayer,
     redact: Option<bool>,
@@ -371,6 +383,9 @@ impl Resolver {
         }
         if let Some(push) = layer.push {
             take_fields!(self, origin, push, push, [block, timeout, max_commits, report_dir]);
+        }
+        if let Some(report) = layer.report {
+            take_fields!(self, origin, report, report, [timeout]);
         }
         if layer.exclude.is_some() {
             self.origins.insert("exclude".to_string(), origin.clone());
@@ -536,6 +551,9 @@ impl Resolver {
             max_commits: self.push.max_commits.ok_or_else(|| missing("push.max_commits"))?.get(),
             report_dir: self.push.report_dir,
         };
+        let report = ReportSettings {
+            timeout: self.report.timeout.ok_or_else(|| missing("report.timeout"))?.0,
+        };
         let limits = Limits {
             max_file_bytes: self
                 .limits
@@ -553,6 +571,7 @@ impl Resolver {
             defaults,
             commit,
             push,
+            report,
             exclude: self.exclude,
             limits,
             redact: self.redact.ok_or_else(|| missing("redact"))?,

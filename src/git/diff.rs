@@ -229,7 +229,8 @@ fn build_file(
     if attributes && file.exclusion.is_none() {
         file.exclusion = classify_by_attributes(repository, &delta.path);
     }
-    if file.exclusion.is_none() {
+    // Notebooks carry outputs on very long lines; their source cells are what is diffed.
+    if file.exclusion.is_none() && !delta.path.ends_with(".ipynb") {
         let newest = new_blob.as_ref().or(old_blob.as_ref());
         file.exclusion = newest.and_then(|blob| filter::classify_content(blob.content()));
     }
@@ -241,6 +242,17 @@ fn build_file(
     options.context_lines(3);
     let old_content = old_blob.as_ref().map_or(&[][..], git2::Blob::content);
     let new_content = new_blob.as_ref().map_or(&[][..], git2::Blob::content);
+    // A notebook is diffed on its source cells: outputs, images and execution counts are
+    // noise (and often megabytes).
+    let notebooks = delta
+        .path
+        .ends_with(".ipynb")
+        .then(|| Some((notebook_sources(old_content)?, notebook_sources(new_content)?)))
+        .flatten();
+    let (old_content, new_content) = match &notebooks {
+        Some((old, new)) => (old.as_bytes(), new.as_bytes()),
+        None => (old_content, new_content),
+    };
     let mut patch =
         git2::Patch::from_buffers(old_content, None, new_content, None, Some(&mut options))
             .context("diffing a file")?;
@@ -276,6 +288,36 @@ fn attributes_may_matter(repository: &git2::Repository) -> bool {
         .iter()
         .filter_map(|path| std::fs::read_to_string(path).ok())
         .any(|text| text.contains("linguist") || text.contains("diff") || text.contains("binary"))
+}
+
+/// The source cells of a Jupyter notebook, each after a `# %% [kind]` marker line. Empty
+/// content (an added or deleted notebook's other side) is no cells; content that is not a
+/// notebook gives `None`, and the file is diffed as it is.
+fn notebook_sources(content: &[u8]) -> Option<String> {
+    if content.is_empty() {
+        return Some(String::new());
+    }
+    let notebook: serde_json::Value = serde_json::from_slice(content).ok()?;
+    let cells = notebook["cells"].as_array()?;
+    let mut text = String::new();
+    for cell in cells {
+        let kind = cell["cell_type"].as_str().unwrap_or("code");
+        text.push_str(&format!("# %% [{kind}]\n"));
+        match &cell["source"] {
+            serde_json::Value::String(source) => text.push_str(source),
+            serde_json::Value::Array(lines) => {
+                lines
+                    .iter()
+                    .filter_map(serde_json::Value::as_str)
+                    .for_each(|line| text.push_str(line));
+            }
+            _ => {}
+        }
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+    }
+    Some(text)
 }
 
 /// `.gitattributes`: `linguist-generated`, `linguist-vendored`, and `-diff` or `binary`.
@@ -367,6 +409,18 @@ mod tests {
             text.push_str(&format!("+line {line} of a hunk starting at {start}\n"));
         }
         text
+    }
+
+    #[test]
+    fn notebooks_become_their_source_cells() {
+        let notebook = r##"{"cells": [
+            {"cell_type": "markdown", "source": ["# Title\n", "Intro"]},
+            {"cell_type": "code", "source": "x = 1", "outputs": [{"data": {"image/png": "iVBORw0KGgo="}}], "execution_count": 7}
+        ], "metadata": {}, "nbformat": 4}"##;
+        let text = notebook_sources(notebook.as_bytes()).expect("a notebook");
+        assert_eq!(text, "# %% [markdown]\n# Title\nIntro\n# %% [code]\nx = 1\n");
+        assert_eq!(notebook_sources(b"not json"), None);
+        assert_eq!(notebook_sources(b"").as_deref(), Some(""));
     }
 
     #[test]

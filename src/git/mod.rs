@@ -4,6 +4,7 @@
 pub mod change;
 mod diff;
 pub mod filter;
+pub mod history;
 pub mod hooks;
 pub mod push;
 

@@ -3,6 +3,7 @@
 
 pub mod commit;
 pub mod push;
+pub mod range;
 
 /// Bytes as people read them: `812 B`, `10.2 KB`, `3.4 MB` (powers of 1,000, like git).
 pub fn human_bytes(bytes: u64) -> String {

@@ -5,6 +5,7 @@
 
 pub mod cache;
 pub mod prompt;
+pub mod range;
 pub mod redact;
 pub mod review;
 
@@ -63,8 +64,14 @@ pub trait Job: Send + Sync + 'static {
     }
     /// Tokens the final answer may take.
     fn answer_tokens(&self) -> u32;
-    /// Reads a model's answer.
-    fn parse(&self, answer: &str) -> Option<Self::Output>;
+    /// Whether every file is summarized on its own first, even when the whole change would
+    /// fit one request (the date-range report shows each file's summary).
+    fn summarize_every_file(&self) -> bool {
+        false
+    }
+    /// Reads a model's answer; `file_summaries` holds the per-file summaries when the map
+    /// step ran (one per file of the change, `None` where there is none).
+    fn parse(&self, answer: &str, file_summaries: &[Option<String>]) -> Option<Self::Output>;
     /// The built-in model's result, from the change as collected.
     fn local(&self, changes: &ChangeSet, secrets: &[SecretFound]) -> Self::Output;
 }
@@ -89,7 +96,7 @@ impl Job for CommitJob {
         MESSAGE_TOKENS
     }
 
-    fn parse(&self, answer: &str) -> Option<Message> {
+    fn parse(&self, answer: &str, _: &[Option<String>]) -> Option<Message> {
         clean::message(answer, self.max_subject)
     }
 
@@ -121,7 +128,7 @@ impl Job for ReviewJob {
         REVIEW_TOKENS
     }
 
-    fn parse(&self, answer: &str) -> Option<Review> {
+    fn parse(&self, answer: &str, _: &[Option<String>]) -> Option<Review> {
         review::parse(&llm::strip_thinking(answer))
     }
 
@@ -184,6 +191,15 @@ pub fn review_push(
 ) -> Result<Drafts<Review>, Error> {
     let job = ReviewJob { commits, max_subject: options.settings.commit.max_subject };
     run(changes, options, job)
+}
+
+/// Asks every selected model to summarize a period: each file, then an overview.
+pub fn summarize_range(
+    changes: &ChangeSet,
+    commits: String,
+    options: DraftOptions<'_>,
+) -> Result<Drafts<range::RangeSummary>, Error> {
+    run(changes, options, range::ReportJob { commits })
 }
 
 /// Selects the models and runs `job` on each, concurrently, under one deadline.
@@ -347,6 +363,18 @@ async fn ask_one<J: Job>(
         max_output_tokens: context.job.answer_tokens(),
         temperature: 0.2,
     };
+    if context.job.summarize_every_file() {
+        let summaries = map_summaries(model, client, context, budget, deadline).await?;
+        let user = format!("{preface}{}", prompt::render_summaries(&context.sendable, &summaries));
+        let text = model
+            .complete(client, &ask(user), deadline)
+            .await
+            .map_err(|failure| model.explain(&failure))?;
+        return context
+            .job
+            .parse(&text, &summaries)
+            .ok_or_else(|| "the answer held nothing usable".to_string());
+    }
     let answer = if full.len() <= budget {
         match model.complete(client, &ask(full), deadline).await {
             Err(Failure::TooLong { .. }) => {
@@ -360,7 +388,7 @@ async fn ask_one<J: Job>(
         model.complete(client, &ask(format!("{preface}{user}")), deadline).await
     };
     let text = answer.map_err(|failure| model.explain(&failure))?;
-    context.job.parse(&text).ok_or_else(|| "the answer held nothing usable".to_string())
+    context.job.parse(&text, &[]).ok_or_else(|| "the answer held nothing usable".to_string())
 }
 
 /// Bytes of change description one request to this model may carry.
@@ -402,6 +430,19 @@ async fn map_reduce_input<J: Job>(
     budget: usize,
     deadline: Instant,
 ) -> Result<String, String> {
+    let summaries = map_summaries(model, client, context, budget, deadline).await?;
+    Ok(prompt::render_summaries(&context.sendable, &summaries))
+}
+
+/// One summary per sendable file (in file order; `None` for files not sent or not
+/// summarized), from the cache or from as few parallel requests as the budget allows.
+async fn map_summaries<J: Job>(
+    model: &Arc<Model>,
+    client: &reqwest::Client,
+    context: &RunContext<J>,
+    budget: usize,
+    deadline: Instant,
+) -> Result<Vec<Option<String>>, String> {
     let files = &context.sendable.files;
     let mut summaries: Vec<Option<String>> = vec![None; files.len()];
     let mut units = Vec::new();
@@ -499,7 +540,7 @@ async fn map_reduce_input<J: Job>(
         }
         summaries[index] = Some(summary);
     }
-    Ok(prompt::render_summaries(&context.sendable, &summaries))
+    Ok(summaries)
 }
 
 /// `path` or `path (part 2 of 3)`: how a unit is named in a map request and its answer.

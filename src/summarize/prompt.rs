@@ -68,10 +68,7 @@ fn render_unsent(changes: &ChangeSet, text: &mut String) {
 /// line, one summary per file (or its stats when it has none), and the unsent files.
 pub fn render_summaries(changes: &ChangeSet, summaries: &[Option<String>]) -> String {
     let mut text = render_stats_line(changes);
-    let _ = writeln!(
-        text,
-        "The full diff was too large to send at once; these are per-file summaries.\n"
-    );
+    let _ = writeln!(text, "Per-file summaries of the change (the diff itself is not included):\n");
     for (file, summary) in changes.files.iter().zip(summaries) {
         if file.patch.is_none() {
             continue;

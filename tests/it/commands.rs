@@ -97,17 +97,23 @@ fn models_lists_every_model_with_key_state_and_never_the_key() {
 }
 
 #[test]
-fn unfinished_commands_say_so_and_fail() {
+fn completions_are_printed_for_each_shell() {
     let repo = TestRepo::new();
-    for arguments in [&["report"][..], &["completions", "bash"]] {
-        let run = repo.changes(arguments);
-        assert_eq!(run.code, 6, "{arguments:?}: {}", run.stderr);
+    for (shell, marker) in [
+        ("bash", "_changes()"),
+        ("zsh", "#compdef changes"),
+        ("fish", "complete -c changes"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let run = repo.changes(&["completions", shell]);
         assert!(
-            run.stderr.contains("not available in this version"),
-            "{arguments:?}: {}",
-            run.stderr
+            run.success().contains(marker),
+            "{shell}: {}",
+            &run.stdout[..run.stdout.len().min(200)]
         );
     }
+    let unknown = repo.changes(&["completions", "tcsh"]);
+    assert_eq!(unknown.code, 2);
 }
 
 #[test]

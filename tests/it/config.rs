@@ -40,7 +40,7 @@ fn variables_and_flags_override_files() {
         "{style}"
     );
     let timeout = text.lines().filter(|line| line.trim_start().starts_with("timeout: 9s")).count();
-    assert_eq!(timeout, 2, "commit and push timeouts come from --timeout:\n{text}");
+    assert_eq!(timeout, 3, "commit, push and report timeouts come from --timeout:\n{text}");
     assert!(text.contains("- \"*.sql\"") || text.contains("- '*.sql'"), "{text}");
 }
 

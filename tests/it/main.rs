@@ -8,3 +8,4 @@ mod harness;
 mod hooks;
 mod models;
 mod push;
+mod report;

@@ -1,0 +1,236 @@
+//! `changes report`: what changed on the current branch over a period, summarized by every
+//! model concurrently (each file, then an overview), one markdown file per model plus an
+//! overview, optionally published as one secret GitHub gist.
+
+use globset::{Glob, GlobSetBuilder};
+use jiff::Zoned;
+
+use crate::cli::ReportArgs;
+use crate::commands::Context;
+use crate::env;
+use crate::error::{Error, Kind};
+use crate::files::write_atomically;
+use crate::git::{ChangeSet, CollectOptions, Filter, Repository};
+use crate::report::range::{self, ModelRow, Period, WebRepository};
+use crate::report::utc_timestamp;
+use crate::summarize::cache::Cache;
+use crate::summarize::{self, DraftOptions};
+
+/// Default start of the period.
+const DEFAULT_AFTER: &str = "7 days ago";
+/// Default end of the period.
+const DEFAULT_BEFORE: &str = "tomorrow";
+
+/// Runs `changes report`.
+pub fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Error> {
+    crate::commands::text_only(context, "changes report")?;
+    let repository = Repository::discover()?;
+    let loaded = context.load_config(Some(&repository))?;
+    let settings = &loaded.settings;
+
+    let now = now(&context.environment)?;
+    let after_text = args.after.as_deref().unwrap_or(DEFAULT_AFTER);
+    let before_text = args.before.as_deref().unwrap_or(DEFAULT_BEFORE);
+    let after = parse_date(&now, after_text, "--after")?;
+    let before = parse_date(&now, before_text, "--before")?;
+    if after.timestamp() >= before.timestamp() {
+        return Err(Error::new(
+            Kind::Usage,
+            format!("--after ({after_text}) is not before --before ({before_text})"),
+        ));
+    }
+    let branch = repository.branch_name().unwrap_or_else(|| "HEAD".to_string());
+    let readable = |date: &Zoned| date.strftime("%Y-%m-%d %H:%M %Z").to_string();
+    let Some(window) =
+        repository.window(after.timestamp().as_second(), before.timestamp().as_second())?
+    else {
+        context.printer.info(&format!(
+            "changes: no commits on {branch} between {} and {}: nothing to report",
+            readable(&after),
+            readable(&before)
+        ));
+        return Ok(());
+    };
+
+    let options = CollectOptions {
+        filter: Filter::new(repository.work_tree(), &settings.exclude)?,
+        limits: settings.limits,
+    };
+    let mut changes = repository.range(window.base.as_deref(), &window.tip, &options)?;
+    keep_only(&mut changes, &args.only)?;
+    if changes.is_empty() {
+        context.printer.info("changes: no changed file matches --only: nothing to report");
+        return Ok(());
+    }
+
+    let commits: String = window
+        .commits
+        .iter()
+        .map(|commit| format!("- {} {}\n", &commit.id[..commit.id.len().min(12)], commit.summary))
+        .collect();
+    let drafts = summarize::summarize_range(
+        &changes,
+        commits,
+        DraftOptions {
+            settings,
+            environment: &context.environment,
+            requested: &context.models,
+            cache: Some(Cache::in_git_dir(&repository.common_dir())),
+            timeout: settings.report.timeout,
+            live: true,
+        },
+    )?;
+    for secret in &drafts.secrets {
+        let line = secret.line.map(|line| format!(":{line}")).unwrap_or_default();
+        context
+            .printer
+            .warn(&format!("{}{line}: a {} was replaced before sending", secret.path, secret.kind));
+    }
+
+    let repository_name = repository
+        .work_tree()
+        .and_then(|root| root.file_name())
+        .map_or_else(|| "repository".to_string(), |name| name.to_string_lossy().into_owned());
+    let (_, generated) = utc_timestamp(std::time::SystemTime::now());
+    let (after_label, before_label) = (readable(&after), readable(&before));
+    let period = Period {
+        repository: &repository_name,
+        branch: &branch,
+        after: (after_text, &after_label),
+        before: (before_text, &before_label),
+        commits: &window.commits,
+        base: window.base.as_deref(),
+        tip: &window.tip,
+        changes: &changes,
+        web: repository.origin_url().and_then(|url| WebRepository::from_remote(&url)),
+        generated: &generated,
+    };
+
+    let folder = match &args.out {
+        Some(folder) => folder.clone(),
+        None => repository.common_dir().join("changes").join("reports").join(format!(
+            "range-{}-{}",
+            after.strftime("%Y-%m-%d"),
+            before.strftime("%Y-%m-%d")
+        )),
+    };
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut rows = Vec::new();
+    for (answer, model) in drafts.answers.iter().zip(&drafts.selection.models) {
+        match &answer.outcome {
+            Ok(summary) => {
+                let description = format!("{}, {}", model.provider, model.model);
+                let text = range::render_model(
+                    &period,
+                    answer.model.as_str(),
+                    &description,
+                    answer.duration,
+                    summary,
+                );
+                let name = format!("{}.md", answer.model);
+                rows.push(ModelRow {
+                    model: answer.model.to_string(),
+                    duration: answer.duration,
+                    status: "ok".to_string(),
+                    size: Some(text.len() as u64),
+                    file: Some(name.clone()),
+                });
+                files.push((name, text));
+            }
+            Err(reason) => rows.push(ModelRow {
+                model: answer.model.to_string(),
+                duration: answer.duration,
+                status: format!("failed: {reason}"),
+                size: None,
+                file: None,
+            }),
+        }
+    }
+    let overview = range::render_overview(&period, &rows);
+    files.insert(0, ("overview.md".to_string(), overview.clone()));
+    for (name, text) in &files {
+        let path = folder.join(name);
+        write_atomically(&path, text.as_bytes()).map_err(|error| {
+            Error::new(Kind::Io, format!("cannot write {}: {error}", path.display()))
+        })?;
+    }
+    context.printer.data(&overview)?;
+    context.printer.info(&format!("changes: reports written to {}", folder.display()));
+    if !rows.iter().any(|row| row.file.is_some()) {
+        return Err(Error::new(Kind::NoAnswer, "no model produced a report")
+            .with_hint("`changes models` shows which models are configured and have keys"));
+    }
+
+    if args.gist {
+        publish(context, &repository_name, &after_label, &before_label, &files, &folder)?;
+    }
+    Ok(())
+}
+
+fn publish(
+    context: &Context,
+    repository: &str,
+    after: &str,
+    before: &str,
+    files: &[(String, String)],
+    folder: &std::path::Path,
+) -> Result<(), Error> {
+    let kept = format!("the reports stay in {}", folder.display());
+    let Some(token) = crate::gist::token(&context.environment) else {
+        return Err(Error::new(Kind::Usage, format!("no GitHub token for --gist; {kept}"))
+            .with_hint(
+                "set GITHUB_TOKEN (a token with the gist scope), or log in with `gh auth login`",
+            ));
+    };
+    let description = format!("changes in {repository} from {after} to {before}");
+    match crate::gist::publish(&context.environment, &token, &description, files) {
+        Ok(url) => {
+            context.printer.data(&format!("{url}\n"))?;
+            Ok(())
+        }
+        Err(reason) => {
+            Err(Error::new(Kind::Io, format!("publishing the gist failed: {reason}; {kept}")))
+        }
+    }
+}
+
+/// The moment relative dates count from: `CHANGES_NOW` when set, else the clock.
+fn now(environment: &crate::env::Environment) -> Result<Zoned, Error> {
+    match environment.get(env::CHANGES_NOW) {
+        Some(text) => parse_date(&Zoned::now(), text, env::CHANGES_NOW),
+        None => Ok(Zoned::now()),
+    }
+}
+
+/// A git-style date: `2026-11-01`, ISO 8601 with time and zone, `7 days ago`, `yesterday`,
+/// `last monday`.
+fn parse_date(now: &Zoned, text: &str, what: &str) -> Result<Zoned, Error> {
+    let invalid = || {
+        Error::new(Kind::Usage, format!("{what}: cannot read `{text}` as a date"))
+            .with_hint("write a date like 2026-11-01 or 2026-11-01T09:00:00+01:00, or a relative one like \"7 days ago\", \"yesterday\", \"last monday\"")
+    };
+    match parse_datetime::parse_datetime_at_date(now.clone(), text) {
+        Ok(parse_datetime::ParsedDateTime::InRange(date)) => Ok(date),
+        _ => Err(invalid()),
+    }
+}
+
+/// Keeps only the files matching any `--only` glob (by new or old path).
+fn keep_only(changes: &mut ChangeSet, globs: &[String]) -> Result<(), Error> {
+    if globs.is_empty() {
+        return Ok(());
+    }
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        builder.add(
+            Glob::new(glob)
+                .map_err(|error| Error::new(Kind::Usage, format!("--only {glob}: {error}")))?,
+        );
+    }
+    let set =
+        builder.build().map_err(|error| Error::new(Kind::Usage, format!("--only: {error}")))?;
+    changes.files.retain(|file| {
+        set.is_match(&file.path) || file.old_path.as_deref().is_some_and(|old| set.is_match(old))
+    });
+    Ok(())
+}

@@ -1,0 +1,356 @@
+//! `changes report` on a repository whose commits carry fixed dates over three weeks, with a
+//! fixed "now": which commits and files a window covers, the files written, and the gist.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::harness::{Run, TestRepo};
+
+/// Commits on 1, 8, 15 and 20 November 2026; "now" is 22 November at noon UTC.
+fn dated_repo() -> TestRepo {
+    let mut repo = TestRepo::new();
+    for (date, file, content, message) in [
+        ("2026-11-01T13:00:00Z", "notes.txt", "first notes\n", "start notes"),
+        (
+            "2026-11-08T10:00:00Z",
+            "src/parser.rs",
+            "pub fn parse() -> u32 {\n    1\n}\n",
+            "add the parser",
+        ),
+        (
+            "2026-11-15T10:00:00Z",
+            "src/lexer.rs",
+            "pub fn lex() {}\npub fn token() {}\n",
+            "add the lexer",
+        ),
+        (
+            "2026-11-20T10:00:00Z",
+            "docs/guide.md",
+            "# Guide\n\n## Usage\n\nRun it.\n",
+            "write the guide",
+        ),
+    ] {
+        repo.stage(file, content);
+        let output = repo
+            .command("git")
+            .args(["commit", "-q", "--no-verify", "-m", message])
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .output()
+            .expect("git commit");
+        assert!(output.status.success());
+    }
+    repo.set_env("CHANGES_NOW", "2026-11-22T12:00:00Z");
+    repo
+}
+
+fn report(repo: &TestRepo, out: &Path, extra: &[&str]) -> Run {
+    let mut arguments = vec!["report", "--out", out.to_str().unwrap_or_default()];
+    arguments.extend_from_slice(extra);
+    repo.changes(&arguments)
+}
+
+fn read(folder: &Path, name: &str) -> String {
+    std::fs::read_to_string(folder.join(name)).unwrap_or_else(|_| panic!("{name} written"))
+}
+
+/// The commit subjects a model file lists, in order.
+fn commit_subjects(text: &str) -> Vec<String> {
+    let section = text.split("## Commits").nth(1).unwrap_or_default();
+    section
+        .lines()
+        .filter_map(|line| line.strip_prefix("- `"))
+        .filter_map(|rest| rest.split("` ").nth(1))
+        .map(|rest| rest.rsplit_once(" (").map_or(rest, |(subject, _)| subject).to_string())
+        .collect()
+}
+
+/// The file sections a model file has, in order.
+fn file_sections(text: &str) -> Vec<String> {
+    let section = text
+        .split("## Files")
+        .nth(1)
+        .unwrap_or_default()
+        .split("## Commits")
+        .next()
+        .unwrap_or_default();
+    section.lines().filter_map(|line| line.strip_prefix("### ")).map(str::to_string).collect()
+}
+
+#[test]
+fn absolute_dates_select_the_commits_and_files_of_the_window() {
+    let repo = dated_repo();
+    let out = repo.home.join("out");
+    let run = report(
+        &repo,
+        &out,
+        &["--after", "2026-11-07", "--before", "2026-11-16", "--models", "local"],
+    );
+    let overview = run.success();
+    assert!(overview.contains("2 commits on `main`, 2 files changed"), "{overview}");
+    let local = read(&out, "local.md");
+    assert_eq!(commit_subjects(&local), ["add the lexer", "add the parser"]);
+    assert_eq!(file_sections(&local), ["src/parser.rs", "src/lexer.rs"], "largest change first");
+    assert_eq!(read(&out, "overview.md"), overview);
+}
+
+#[test]
+fn relative_dates_count_from_the_fixed_now() {
+    let repo = dated_repo();
+    for (after, expected) in [
+        ("1 week ago", vec!["write the guide"]),
+        ("2 weeks ago", vec!["write the guide", "add the lexer"]),
+        ("3 weeks ago", vec!["write the guide", "add the lexer", "add the parser", "start notes"]),
+    ] {
+        let out = repo.home.join(after.replace(' ', "-"));
+        report(&repo, &out, &["--after", after, "--models", "local"]).success();
+        let local = read(&out, "local.md");
+        assert_eq!(commit_subjects(&local), expected, "--after {after}");
+    }
+    // The whole history: the diff starts at the empty tree.
+    let out = repo.home.join("3-weeks-ago");
+    assert!(read(&out, "local.md").contains("`(root).."), "{}", read(&out, "local.md"));
+    assert_eq!(file_sections(&read(&out, "local.md")).len(), 4);
+
+    let out = repo.home.join("monday");
+    report(&repo, &out, &["--after", "last monday", "--models", "local"]).success();
+    assert!(commit_subjects(&read(&out, "local.md")).contains(&"write the guide".to_string()));
+
+    let empty =
+        report(&repo, &repo.home.join("empty"), &["--after", "yesterday", "--models", "local"]);
+    assert_eq!(empty.code, 0, "an empty window is a message, not an error: {}", empty.stderr);
+    assert!(empty.stderr.contains("no commits on main between"), "{}", empty.stderr);
+    let bad = report(&repo, &repo.home.join("bad"), &["--after", "the day the music died"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("cannot read `the day the music died` as a date"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn only_limits_the_report_to_matching_files() {
+    let repo = dated_repo();
+    let out = repo.home.join("only");
+    report(&repo, &out, &["--after", "3 weeks ago", "--only", "src/**", "--models", "local"])
+        .success();
+    assert_eq!(file_sections(&read(&out, "local.md")), ["src/parser.rs", "src/lexer.rs"]);
+}
+
+/// Answers map requests with one summary per file and overview requests with bullets that
+/// mention files in backticks.
+struct FakeModels;
+
+impl Respond for FakeModels {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        let system = body["messages"][0]["content"].as_str().unwrap_or_default();
+        let user = body["messages"][1]["content"].as_str().unwrap_or_default();
+        let content = if system.contains("file by file") {
+            user.lines()
+                .filter_map(|line| line.strip_prefix("### "))
+                .map(|path| format!("### {path}\nSummary of {path}.\n"))
+                .collect()
+        } else {
+            format!(
+                "- Adds a parser and a lexer (`src/parser.rs`, `src/lexer.rs`) by {}",
+                body["model"].as_str().unwrap_or_default()
+            )
+        };
+        ResponseTemplate::new(200).set_body_json(json!({"choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}]}))
+    }
+}
+
+fn two_models(repo: &TestRepo, server: &MockServer) {
+    let yaml = format!(
+        "models:\n  - name: m1\n    provider: openai-compatible\n    model: model-1\n    base_url: {uri}/v1\n  - name: m2\n    provider: openai-compatible\n    model: model-2\n    base_url: {uri}/v1\ndefaults: [m1, m2]\n",
+        uri = server.uri()
+    );
+    let path = repo.home.join(".config/changes/config.yaml");
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+    std::fs::write(path, yaml).expect("user configuration");
+}
+
+fn github_slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|character| character.is_alphanumeric() || matches!(character, ' ' | '-' | '_'))
+        .map(|character| if character == ' ' { '-' } else { character })
+        .collect()
+}
+
+async fn run_async(repo: &TestRepo, arguments: Vec<String>) -> Run {
+    let mut command = repo.command(crate::harness::CHANGES);
+    command.args(arguments);
+    tokio::task::spawn_blocking(move || Run::from(command.output().expect("changes runs")))
+        .await
+        .expect("joined")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_models_write_an_overview_and_a_file_each_with_working_anchors() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/chat/completions")).respond_with(FakeModels).mount(&server).await;
+    let repo = dated_repo();
+    repo.git(&["remote", "add", "origin", "git@github.com:owner/project.git"]);
+    two_models(&repo, &server);
+    let out = repo.home.join("two");
+    let arguments: Vec<String> = [
+        "report",
+        "--after",
+        "2026-11-07",
+        "--before",
+        "2026-11-16",
+        "--out",
+        out.to_str().unwrap_or_default(),
+    ]
+    .iter()
+    .map(|text| text.to_string())
+    .collect();
+    let run = run_async(&repo, arguments).await;
+    let overview = run.success().to_string();
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .expect("out")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["m1.md", "m2.md", "overview.md"]);
+    assert!(overview.contains("[m1](m1.md)") && overview.contains("[m2](m2.md)"), "{overview}");
+
+    let m1 = read(&out, "m1.md");
+    let headings: Vec<String> = m1
+        .lines()
+        .filter(|line| line.starts_with('#'))
+        .map(|line| github_slug(line.trim_start_matches('#')))
+        .collect();
+    let anchors: Vec<&str> = m1
+        .match_indices("](#")
+        .map(|(index, _)| &m1[index + 3..])
+        .map(|rest| rest.split(')').next().unwrap_or_default())
+        .collect();
+    assert!(anchors.len() >= 5, "{m1}");
+    for anchor in anchors {
+        assert!(
+            headings.iter().any(|heading| heading == anchor),
+            "anchor #{anchor} has no heading in:\n{m1}"
+        );
+    }
+    assert!(m1.contains("[`src/parser.rs`](#srcparserrs)"), "file mentions link to sections: {m1}");
+    assert!(m1.contains("Summary of src/lexer.rs."), "{m1}");
+    assert!(m1.contains("https://github.com/owner/project/compare/"), "{m1}");
+    assert!(m1.contains("https://github.com/owner/project/blob/"), "{m1}");
+    // Sections by size of change, largest first: the parser (3 lines), then the lexer (2).
+    assert_eq!(file_sections(&m1), ["src/parser.rs", "src/lexer.rs"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gist_sends_one_request_with_every_file_and_prints_its_address() {
+    let github = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/gists"))
+        .and(header("authorization", "Bearer gist-token"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"id": "abc", "html_url": "https://gist.example/abc"})),
+        )
+        .expect(1)
+        .mount(&github)
+        .await;
+    let mut repo = dated_repo();
+    repo.set_env("GITHUB_API_URL", &github.uri());
+    repo.set_env("GITHUB_TOKEN", "gist-token");
+    let out = repo.home.join("gist");
+    let arguments: Vec<String> = [
+        "report",
+        "--after",
+        "3 weeks ago",
+        "--models",
+        "local",
+        "--gist",
+        "--out",
+        out.to_str().unwrap_or_default(),
+    ]
+    .iter()
+    .map(|text| text.to_string())
+    .collect();
+    let run = run_async(&repo, arguments).await;
+    assert!(run.success().ends_with("https://gist.example/abc\n"), "{}", run.stdout);
+    let requests = github.received_requests().await.expect("recorded");
+    let body: Value = serde_json::from_slice(&requests[0].body).expect("json");
+    assert_eq!(body["public"], false);
+    let files: Vec<&String> = body["files"].as_object().expect("files").keys().collect();
+    assert_eq!(files, ["local.md", "overview.md"]);
+    assert!(body["files"]["local.md"]["content"]
+        .as_str()
+        .is_some_and(|text| text.contains("## Files")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gist_failures_are_one_line_and_keep_the_files() {
+    for (status, answer, words) in [
+        (
+            401,
+            json!({"message": "Bad credentials"}),
+            "GitHub rejected the token from GITHUB_TOKEN (401 Bad credentials)",
+        ),
+        (
+            422,
+            json!({"message": "Validation Failed", "errors": [{"resource": "Gist", "code": "missing_field", "field": "files"}]}),
+            "GitHub refused the gist (422 Validation Failed: missing_field)",
+        ),
+    ] {
+        let github = MockServer::start().await;
+        Mock::given(path("/gists"))
+            .respond_with(ResponseTemplate::new(status).set_body_json(answer))
+            .mount(&github)
+            .await;
+        let mut repo = dated_repo();
+        repo.set_env("GITHUB_API_URL", &github.uri());
+        repo.set_env("GITHUB_TOKEN", "bad-token");
+        let out: PathBuf = repo.home.join("kept");
+        let arguments: Vec<String> = [
+            "report",
+            "--after",
+            "3 weeks ago",
+            "--models",
+            "local",
+            "--gist",
+            "--out",
+            out.to_str().unwrap_or_default(),
+        ]
+        .iter()
+        .map(|text| text.to_string())
+        .collect();
+        let run = run_async(&repo, arguments).await;
+        assert_ne!(run.code, 0);
+        let error_line =
+            run.stderr.lines().find(|line| line.starts_with("error:")).unwrap_or_default();
+        assert!(error_line.contains(words), "{}", run.stderr);
+        assert!(error_line.contains("the reports stay in"), "{}", run.stderr);
+        assert!(!run.stderr.contains("bad-token"));
+        assert!(out.join("overview.md").exists() && out.join("local.md").exists());
+    }
+}
+
+#[test]
+fn gist_without_a_token_says_how_to_get_one() {
+    let mut repo = dated_repo();
+    // No GITHUB_TOKEN, no GH_TOKEN, and no `gh` on this PATH.
+    repo.set_env("PATH", "/usr/bin:/bin");
+    let out = repo.home.join("no-token");
+    let run = report(&repo, &out, &["--after", "3 weeks ago", "--models", "local", "--gist"]);
+    if std::path::Path::new("/usr/bin/gh").exists() {
+        return;
+    }
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("no GitHub token for --gist"), "{}", run.stderr);
+    assert!(run.stderr.contains("GITHUB_TOKEN"), "{}", run.stderr);
+    assert!(out.join("overview.md").exists());
+}
