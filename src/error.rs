@@ -23,6 +23,8 @@ pub enum Kind {
     Io,
     /// The user's own policy (`push.block: on-findings`) stops the push (exit 1).
     Blocked,
+    /// Ctrl-C or SIGTERM while models were being asked (exit 130).
+    Interrupted,
     /// Whoever read our output went away (`changes ... | head`): end quietly (exit 0).
     BrokenPipe,
 }
@@ -60,6 +62,7 @@ impl Error {
             Kind::Unavailable => 6,
             Kind::Io => 7,
             Kind::Blocked => 1,
+            Kind::Interrupted => 130,
             Kind::BrokenPipe => 0,
         }
     }

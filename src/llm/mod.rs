@@ -277,13 +277,34 @@ impl Model {
 }
 
 /// Runs `future` to completion on a single-threaded runtime: requests wait on the network,
-/// not the processor, and a thread pool would only cost start-up time.
+/// not the processor, and a thread pool would only cost start-up time. Ctrl-C (SIGINT) or
+/// SIGTERM drops the future, which cancels every request in flight, and returns an
+/// `Interrupted` error before anything is written.
 pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, Error> {
+    use tokio::signal::unix::{signal, SignalKind};
+
     let runtime =
         tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|error| {
             Error::new(Kind::Io, format!("cannot start the async runtime: {error}"))
         })?;
-    Ok(runtime.block_on(future))
+    runtime.block_on(async {
+        let interrupted = async {
+            let (Ok(mut interrupt), Ok(mut terminate)) =
+                (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+            else {
+                // Without handlers the default action still ends the process at once.
+                return std::future::pending::<()>().await;
+            };
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        };
+        tokio::select! {
+            output = future => Ok(output),
+            () = interrupted => Err(Error::new(Kind::Interrupted, "interrupted; nothing was written")),
+        }
+    })
 }
 
 /// Sends one tiny request to each model, all at once, and returns each one's latency or the

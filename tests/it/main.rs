@@ -4,6 +4,7 @@
 mod collect;
 mod commands;
 mod config;
+mod faults;
 mod harness;
 mod hooks;
 mod models;
