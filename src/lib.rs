@@ -11,6 +11,8 @@ pub mod gist;
 pub mod git;
 pub mod llm;
 pub mod process;
+#[cfg(test)]
+mod properties;
 pub mod report;
 pub mod secret;
 pub mod summarize;

@@ -294,3 +294,71 @@ async fn models_check_sends_one_tiny_request_to_each_and_reports_failures() {
     );
     assert!(failed.stderr.contains("1 of 2 models did not answer"), "{}", failed.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_runs_racing_on_one_cache_lose_and_corrupt_nothing() {
+    let server = MockServer::start().await;
+    let fake = FakeModels::new(Duration::from_millis(100));
+    Mock::given(wiremock::matchers::path("/v1/chat/completions"))
+        .respond_with(fake.clone())
+        .mount(&server)
+        .await;
+    let repo = TestRepo::new();
+    configure(&repo, &server, 1, 3_000, 8);
+    for index in 0..40 {
+        let body: String = (0..20)
+            .map(|line| format!("line {line} of file {index} {}\n", "z".repeat(30)))
+            .collect();
+        repo.write(&format!("data/file_{index:02}.txt"), body);
+    }
+    repo.git(&["add", "."]);
+    let (first, second) =
+        tokio::join!(run_changes(&repo, &["hook", "run"]), run_changes(&repo, &["hook", "run"]));
+    first.0.success();
+    second.0.success();
+    let log = std::fs::read_to_string(repo.path(".git/changes/cache/m1.log")).expect("cache log");
+    assert!(
+        log.lines().all(|line| line.len() > 41 && line.as_bytes()[40] == b' '),
+        "every line whole"
+    );
+    let before = fake.requests().len();
+    let (third, _) = run_changes(&repo, &["hook", "run"]).await;
+    third.success();
+    let after: Vec<Value> = fake.requests().into_iter().skip(before).collect();
+    assert_eq!(
+        after.iter().filter(|body| is_map(body)).count(),
+        0,
+        "the raced cache serves every file"
+    );
+}
+
+#[test]
+fn two_worktrees_committing_at_the_same_moment_both_get_drafts() {
+    let mut repo = TestRepo::new();
+    repo.stage("README.md", "# Project\n");
+    repo.commit("initial");
+    let record = repo.record_editor();
+    repo.install_hooks();
+    let second = repo.home.join("second");
+    repo.git(&["worktree", "add", "-q", second.to_str().unwrap_or_default(), "-b", "side"]);
+    repo.stage("main.rs", "pub fn main_side() {}\n");
+    std::fs::write(second.join("side.rs"), "pub fn other_side() {}\n").expect("file");
+    let add =
+        repo.command("git").current_dir(&second).args(["add", "side.rs"]).output().expect("add");
+    assert!(add.status.success());
+    let commits: Vec<_> = [repo.root.clone(), second.clone()]
+        .into_iter()
+        .map(|folder| {
+            let mut command = repo.command("git");
+            command.current_dir(folder).args(["commit", "-q"]);
+            std::thread::spawn(move || command.output().expect("git commit"))
+        })
+        .collect();
+    for commit in commits {
+        let output = commit.join().expect("thread");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    let shown = std::fs::read_to_string(record).expect("record");
+    assert_eq!(shown.matches("# changes: ").count(), 2, "{shown}");
+    assert_ne!(repo.message("main"), repo.message("side"));
+}
