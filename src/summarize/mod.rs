@@ -683,7 +683,7 @@ pub fn redact_changes(changes: &ChangeSet) -> (ChangeSet, Vec<SecretFound>) {
     let mut found = Vec::new();
     for file in &mut sendable.files {
         let Some(patch) = &file.patch else { continue };
-        let redacted = redact::redact(patch);
+        let redacted = redact::redact_file(&file.path, patch);
         if redacted.findings.is_empty() {
             continue;
         }

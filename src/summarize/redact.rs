@@ -1,38 +1,518 @@
-//! Placeholder until the redaction module lands: finds nothing.
+//! Replaces known secret formats in diff or plain text with `[REDACTED <label>]` markers, so
+//! that nothing resembling a credential leaves the machine inside a prompt.
+//!
+//! The text is first scanned for short trigger literals (token prefixes such as `ghp_`, key
+//! markers, `://`, and keywords such as `token` or `password`), a few vectorised passes over
+//! the whole text. Only the lines holding one are looked at again, and on them only the rules
+//! whose trigger occurs run their full expressions; every other line is copied in bulk. What
+//! a rule finds becomes a [`Finding`] and the secret value, and only the value, is replaced:
+//! variable names, quotes and the leading diff marker stay, so the model still sees that a
+//! key changed.
+//!
+//! Three families of rules exist:
+//! - token formats with a distinctive prefix or shape (`patterns.rs`),
+//! - values assigned to secret-sounding names, judged by the name, the kind of file, and the
+//!   value's length, character mix and entropy (`heuristics.rs`, word lists in
+//!   `vocabulary.rs`),
+//! - PEM private key blocks, which span lines and are handled here.
+//!
+//! A multi-line key block, from its BEGIN line to its END line, becomes one line: the text
+//! before the BEGIN marker (with its diff marker), `[REDACTED private key]`, and the text after
+//! the END marker. The output therefore has fewer lines than the input; [`Finding::line`]
+//! always counts input lines. A block without an END line runs to the end of the text, or to
+//! the next `diff --git` line, since a key cannot continue into another file. A hunk that
+//! starts inside a key shows base64 lines and an END line without a BEGIN line; those base64
+//! lines are redacted together.
+//!
+//! Values that announce themselves as illustrations are left alone: AWS's documented
+//! `AKIAIOSFODNN7EXAMPLE` (anything containing `example`), `your-api-key-here`, `xxxx`,
+//! `<token>`, `${VAR}` and the like.
+
+mod heuristics;
+mod patterns;
+#[cfg(test)]
+mod tests;
+mod vocabulary;
+
+use std::fmt;
+use std::ops::Range;
+
+use heuristics::FileContext;
+use patterns::Families;
 
 /// One secret found and replaced.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Finding {
-    /// 1-based line in the input text.
+    /// The 1-based line of the input text on which the secret starts.
     pub line: usize,
-    /// What kind of secret.
+    /// The format the secret was recognised as.
     pub kind: SecretKind,
 }
 
-/// Kinds of secrets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The formats of secret that [`redact`] recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SecretKind {
-    /// A private key block.
+    /// An AWS access key id (`AKIA…`, `ASIA…`).
+    AwsAccessKey,
+    /// A 40-character AWS secret access key assigned to an AWS secret name.
+    AwsSecretKey,
+    /// A Google API key (`AIza…`).
+    GoogleApiKey,
+    /// The `private_key` field of a Google service-account JSON file.
+    GoogleServiceAccountKey,
+    /// A Google OAuth client secret (`GOCSPX-…`) or access token (`ya29.…`).
+    GoogleOAuthCredential,
+    /// An Azure storage or service-bus key, AD client secret or SAS signature.
+    AzureKey,
+    /// A GitHub personal, OAuth, app or refresh token.
+    GitHubToken,
+    /// A GitLab personal, deploy, runner or other token.
+    GitLabToken,
+    /// A Slack bot, user, app or refresh token.
+    SlackToken,
+    /// The secret path of a Slack incoming-webhook URL.
+    SlackWebhook,
+    /// A Stripe secret or restricted key, or a webhook signing secret.
+    StripeKey,
+    /// An OpenAI API key (`sk-…`, `sk-proj-…`, `sk-svcacct-…`).
+    OpenAiKey,
+    /// An Anthropic API key (`sk-ant-…`).
+    AnthropicKey,
+    /// A Groq API key (`gsk_…`).
+    GroqKey,
+    /// An xAI API key (`xai-…`).
+    XaiKey,
+    /// A Perplexity API key (`pplx-…`).
+    PerplexityKey,
+    /// An OpenRouter API key (`sk-or-v1-…`).
+    OpenRouterKey,
+    /// A Replicate API token (`r8_…`).
+    ReplicateToken,
+    /// A Hugging Face access token (`hf_…`).
+    HuggingFaceToken,
+    /// An npm access token (`npm_…`).
+    NpmToken,
+    /// A PyPI upload token (`pypi-AgEI…`).
+    PyPiToken,
+    /// A SendGrid API key (`SG.x.y`).
+    SendGridKey,
+    /// A Twilio API key SID, or an account SID or auth token when assigned.
+    TwilioKey,
+    /// A DigitalOcean personal, OAuth or refresh token (`dop_v1_…`).
+    DigitalOceanToken,
+    /// A Shopify access token or shared secret (`shpat_…`).
+    ShopifyToken,
+    /// A Databricks personal access token (`dapi…`).
+    DatabricksToken,
+    /// A HashiCorp Vault token (`hvs.…`).
+    VaultToken,
+    /// An `age` encryption secret key (`AGE-SECRET-KEY-1…`).
+    AgeSecretKey,
+    /// A JSON Web Token (`eyJ….eyJ….signature`).
+    Jwt,
+    /// A PEM private key block, from its BEGIN line to its END line.
     PrivateKeyBlock,
+    /// The password part of a `scheme://user:password@host` URL.
+    PasswordInUrl,
+    /// A bearer, token or basic credential following an authorization scheme word.
+    AuthorizationHeader,
+    /// A random-looking value assigned to a secret-sounding name.
+    HighEntropyAssignment,
 }
 
 impl SecretKind {
-    /// A short human label.
+    /// Every kind, in declaration order, so callers and tests can enumerate them.
+    pub const ALL: [SecretKind; 33] = [
+        SecretKind::AwsAccessKey,
+        SecretKind::AwsSecretKey,
+        SecretKind::GoogleApiKey,
+        SecretKind::GoogleServiceAccountKey,
+        SecretKind::GoogleOAuthCredential,
+        SecretKind::AzureKey,
+        SecretKind::GitHubToken,
+        SecretKind::GitLabToken,
+        SecretKind::SlackToken,
+        SecretKind::SlackWebhook,
+        SecretKind::StripeKey,
+        SecretKind::OpenAiKey,
+        SecretKind::AnthropicKey,
+        SecretKind::GroqKey,
+        SecretKind::XaiKey,
+        SecretKind::PerplexityKey,
+        SecretKind::OpenRouterKey,
+        SecretKind::ReplicateToken,
+        SecretKind::HuggingFaceToken,
+        SecretKind::NpmToken,
+        SecretKind::PyPiToken,
+        SecretKind::SendGridKey,
+        SecretKind::TwilioKey,
+        SecretKind::DigitalOceanToken,
+        SecretKind::ShopifyToken,
+        SecretKind::DatabricksToken,
+        SecretKind::VaultToken,
+        SecretKind::AgeSecretKey,
+        SecretKind::Jwt,
+        SecretKind::PrivateKeyBlock,
+        SecretKind::PasswordInUrl,
+        SecretKind::AuthorizationHeader,
+        SecretKind::HighEntropyAssignment,
+    ];
+
+    /// The short human name that appears inside the `[REDACTED <label>]` marker.
     pub fn label(self) -> &'static str {
-        "private key"
+        match self {
+            SecretKind::AwsAccessKey => "AWS access key",
+            SecretKind::AwsSecretKey => "AWS secret key",
+            SecretKind::GoogleApiKey => "Google API key",
+            SecretKind::GoogleServiceAccountKey => "Google service account key",
+            SecretKind::GoogleOAuthCredential => "Google OAuth credential",
+            SecretKind::AzureKey => "Azure key",
+            SecretKind::GitHubToken => "GitHub token",
+            SecretKind::GitLabToken => "GitLab token",
+            SecretKind::SlackToken => "Slack token",
+            SecretKind::SlackWebhook => "Slack webhook",
+            SecretKind::StripeKey => "Stripe key",
+            SecretKind::OpenAiKey => "OpenAI key",
+            SecretKind::AnthropicKey => "Anthropic key",
+            SecretKind::GroqKey => "Groq key",
+            SecretKind::XaiKey => "xAI key",
+            SecretKind::PerplexityKey => "Perplexity key",
+            SecretKind::OpenRouterKey => "OpenRouter key",
+            SecretKind::ReplicateToken => "Replicate token",
+            SecretKind::HuggingFaceToken => "Hugging Face token",
+            SecretKind::NpmToken => "npm token",
+            SecretKind::PyPiToken => "PyPI token",
+            SecretKind::SendGridKey => "SendGrid key",
+            SecretKind::TwilioKey => "Twilio key",
+            SecretKind::DigitalOceanToken => "DigitalOcean token",
+            SecretKind::ShopifyToken => "Shopify token",
+            SecretKind::DatabricksToken => "Databricks token",
+            SecretKind::VaultToken => "Vault token",
+            SecretKind::AgeSecretKey => "age secret key",
+            SecretKind::Jwt => "JWT",
+            SecretKind::PrivateKeyBlock => "private key",
+            SecretKind::PasswordInUrl => "URL password",
+            SecretKind::AuthorizationHeader => "authorization credential",
+            SecretKind::HighEntropyAssignment => "secret value",
+        }
     }
 }
 
-/// The text with secrets replaced, and where they were.
-#[derive(Debug, Clone)]
+impl fmt::Display for SecretKind {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.label())
+    }
+}
+
+/// The text with every recognised secret replaced, and one finding per replacement.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Redacted {
-    /// The text to send.
+    /// The input text with each secret value replaced by `[REDACTED <label>]`.
     pub text: String,
-    /// What was replaced.
+    /// What was replaced, in the order the replacements appear in `text`.
     pub findings: Vec<Finding>,
 }
 
-/// Replaces known secret formats.
+/// Replaces every recognised secret in `text` (a unified diff or plain text) with a marker.
+///
+/// The kind of each file (source code, configuration, lock file) is read from the diff
+/// headers (`diff --git a/… b/…`, `+++ b/…`); before any header it is unknown.
 pub fn redact(text: &str) -> Redacted {
-    Redacted { text: text.to_string(), findings: Vec::new() }
+    redact_with_context(text, FileContext::default(), true)
+}
+
+/// Like [`redact`], for the patch of one file whose path is known from elsewhere, as when a
+/// patch is printed without its real file name; headers inside `patch` are then ignored.
+pub fn redact_file(path: &str, patch: &str) -> Redacted {
+    redact_with_context(patch, FileContext::for_path(path), false)
+}
+
+/// Redacts `text`, starting from `context` and following diff headers when `follow_headers`.
+fn redact_with_context(text: &str, context: FileContext, follow_headers: bool) -> Redacted {
+    let candidates = patterns::find_candidates(text);
+    let mut redactor = Redactor {
+        text,
+        lowercased: &candidates.lowercased,
+        file_starts: &candidates.file_starts,
+        output: String::with_capacity(text.len()),
+        copied_until: 0,
+        findings: Vec::new(),
+        context,
+        follow_headers,
+        counted_until: 0,
+        counted_lines: 1,
+    };
+    let mut hits = candidates.hits.iter().peekable();
+    while let Some(&(offset, family)) = hits.next() {
+        if offset < redactor.copied_until {
+            // Inside a line already written, or a private key block already swallowed.
+            continue;
+        }
+        let line = redactor.line_at(offset);
+        let mut families = Families::default();
+        families.add(family);
+        while let Some(&(_, family)) = hits.next_if(|&&(next, _)| next < line.end) {
+            families.add(family);
+        }
+        redactor.process_line(line, families);
+    }
+    redactor.finish()
+}
+
+/// Where one line sits in the input.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    /// The 1-based line number.
+    number: usize,
+    /// Byte offset of the line's first byte.
+    start: usize,
+    /// Byte offset just past the line's ending.
+    end: usize,
+}
+
+/// The state of one call to [`redact`].
+///
+/// Only lines holding a trigger literal are visited. The output lags behind the input: the
+/// unchanged stretch `text[copied_until..]` is copied in one piece when a line changes or the
+/// text ends, so ordinary lines cost nothing beyond the candidate scan.
+struct Redactor<'a> {
+    text: &'a str,
+    /// `text` with ASCII letters lowercased, at the same byte offsets.
+    lowercased: &'a str,
+    /// Offsets of the lines that start a file's diff, in increasing order.
+    file_starts: &'a [usize],
+    output: String,
+    /// How much of `text` the output accounts for.
+    copied_until: usize,
+    findings: Vec<Finding>,
+    /// What the last diff header (or the caller) said about the current file.
+    context: FileContext,
+    /// Whether diff headers update `context`; not when the caller gave the path.
+    follow_headers: bool,
+    /// Line numbers are counted lazily: `counted_until` starts line `counted_lines`.
+    counted_until: usize,
+    counted_lines: usize,
+}
+
+impl<'a> Redactor<'a> {
+    /// The line containing `offset`, which must not lie before a line already visited.
+    fn line_at(&mut self, offset: usize) -> Line {
+        let text = self.text;
+        let start = text[..offset].rfind('\n').map_or(0, |newline| newline + 1);
+        if start > self.counted_until {
+            self.counted_lines += count_newlines(&text[self.counted_until..start]);
+            self.counted_until = start;
+        }
+        let end = text[offset..].find('\n').map_or(text.len(), |newline| offset + newline + 1);
+        Line { number: self.counted_lines, start, end }
+    }
+
+    /// Redacts one line that holds a trigger literal.
+    fn process_line(&mut self, line: Line, families: Families) {
+        let text = self.text;
+        let (content, ending) = split_line_ending(&text[line.start..line.end]);
+        if families.header && self.follow_headers {
+            self.context.observe_header(content);
+        }
+        if families.tokens && self.private_key_line(content, ending, line, families) {
+            return;
+        }
+        if !(families.tokens || families.keywords) {
+            return;
+        }
+        let Some(lowercased) = self.lowercased.get(line.start..line.start + content.len()) else {
+            return;
+        };
+        let spans = patterns::find_spans(content, lowercased, families, self.context);
+        if !spans.is_empty() {
+            self.catch_up(line.start);
+            self.write_spans(content, &spans, line.number);
+            self.finish_line(ending, line.end);
+        }
+    }
+
+    /// Handles a line holding a private key BEGIN marker that opens a multi-line block, or an
+    /// END marker that closes a block whose BEGIN line lies before the hunk; returns whether
+    /// it did.
+    fn private_key_line(
+        &mut self,
+        content: &str,
+        ending: &str,
+        line: Line,
+        families: Families,
+    ) -> bool {
+        let following = self.text[line.end..].split_inclusive('\n');
+        if let Some(begin) = patterns::private_key_begin(content) {
+            if !patterns::starts_multi_line_block(content, begin.end, following) {
+                return false;
+            }
+            self.catch_up(line.start);
+            self.write_fragment(line, families, 0..begin.start);
+            self.push_marker(SecretKind::PrivateKeyBlock, line.number);
+            self.swallow_block(line, ending);
+            return true;
+        }
+        let Some(end) = patterns::private_key_end(content) else {
+            return false;
+        };
+        let Some(run) = self.key_body_before(line) else {
+            return false;
+        };
+        // The hunk started inside a key: everything from the first body line is the key.
+        self.catch_up(run.start);
+        self.output.push_str(run.marker);
+        self.push_marker(SecretKind::PrivateKeyBlock, run.line);
+        self.write_fragment(line, families, end.end..content.len());
+        self.finish_line(ending, line.end);
+        true
+    }
+
+    /// Skips the body of a block opened on `begin`: through its END line (keeping what follows
+    /// the END marker), up to the next file of the diff, or to the end of the text.
+    fn swallow_block(&mut self, begin: Line, begin_ending: &str) {
+        let text = self.text;
+        let later_files =
+            &self.file_starts[self.file_starts.partition_point(|&start| start < begin.end)..];
+        let search_end = later_files.first().copied().unwrap_or(text.len());
+        if let Some(marker) = patterns::find_private_key_end(&text[begin.end..search_end]) {
+            let marker_start = begin.end + marker.start;
+            let line = self.line_at(marker_start);
+            let (content, ending) = split_line_ending(&text[line.start..line.end]);
+            let after_marker = begin.end + marker.end - line.start;
+            self.write_fragment(line, Families::ALL, after_marker..content.len());
+            self.finish_line(ending, line.end);
+            return;
+        }
+        // Unterminated: the block ends before the next file, or with the text, and keeps the
+        // line ending of its last line.
+        let ending = if search_end > begin.end {
+            let swallowed = &text[..search_end];
+            if swallowed.ends_with("\r\n") {
+                "\r\n"
+            } else if swallowed.ends_with('\n') {
+                "\n"
+            } else {
+                ""
+            }
+        } else {
+            begin_ending
+        };
+        self.finish_line(ending, search_end);
+    }
+
+    /// The base64 lines directly above `line` that have not been written yet, as a key body
+    /// whose BEGIN line is outside the diff; `None` when there are none.
+    fn key_body_before(&self, line: Line) -> Option<KeyBody<'a>> {
+        let text = self.text;
+        let mut run_start = line.start;
+        let mut count = 0;
+        while run_start > self.copied_until {
+            let previous_start = text[..run_start - 1].rfind('\n').map_or(0, |newline| newline + 1);
+            let (previous, _) = split_line_ending(&text[previous_start..run_start]);
+            if !patterns::is_key_body_line(previous) {
+                break;
+            }
+            run_start = previous_start;
+            count += 1;
+        }
+        if count == 0 {
+            return None;
+        }
+        let (first, _) = split_line_ending(&text[run_start..]);
+        let first_line = line.number.saturating_sub(count);
+        Some(KeyBody { start: run_start, line: first_line, marker: diff_marker(first) })
+    }
+
+    /// Copies the unchanged input up to `offset` into the output.
+    fn catch_up(&mut self, offset: usize) {
+        if self.copied_until < offset {
+            self.output.push_str(&self.text[self.copied_until..offset]);
+            self.copied_until = offset;
+        }
+    }
+
+    /// Ends a line written by hand: appends `ending` and marks the input as accounted for up
+    /// to `end`.
+    fn finish_line(&mut self, ending: &str, end: usize) {
+        self.output.push_str(ending);
+        self.copied_until = end;
+    }
+
+    /// Writes the part `range` of a line, with any single-line secrets in it replaced.
+    fn write_fragment(&mut self, line: Line, families: Families, range: Range<usize>) {
+        let absolute = line.start + range.start..line.start + range.end;
+        let (text, lowercased) = (self.text, self.lowercased);
+        let (Some(fragment), Some(lowercased)) =
+            (text.get(absolute.clone()), lowercased.get(absolute))
+        else {
+            return;
+        };
+        let spans = patterns::find_spans(fragment, lowercased, families, self.context);
+        self.write_spans(fragment, &spans, line.number);
+    }
+
+    /// Writes `fragment` with each span replaced by its marker.
+    fn write_spans(&mut self, fragment: &str, spans: &[patterns::Span], line_number: usize) {
+        let mut cursor = 0;
+        for span in spans {
+            // Spans are sorted, disjoint and on character boundaries, so `get` always succeeds;
+            // were it ever to fail, text is dropped rather than a secret kept.
+            self.output.push_str(fragment.get(cursor..span.start).unwrap_or_default());
+            self.push_marker(span.kind, line_number);
+            cursor = cursor.max(span.end);
+        }
+        self.output.push_str(fragment.get(cursor..).unwrap_or_default());
+    }
+
+    /// Appends one `[REDACTED <label>]` marker and records the finding.
+    fn push_marker(&mut self, kind: SecretKind, line_number: usize) {
+        self.output.push_str("[REDACTED ");
+        self.output.push_str(kind.label());
+        self.output.push(']');
+        self.findings.push(Finding { line: line_number, kind });
+    }
+
+    /// Copies what is left and returns the result.
+    fn finish(mut self) -> Redacted {
+        self.catch_up(self.text.len());
+        Redacted { text: self.output, findings: self.findings }
+    }
+}
+
+/// Base64 lines above an END marker whose BEGIN line is not in the text.
+struct KeyBody<'a> {
+    /// Byte offset of the first body line.
+    start: usize,
+    /// The 1-based number of the first body line.
+    line: usize,
+    /// The diff marker of the first body line, kept in front of the replacement.
+    marker: &'a str,
+}
+
+/// How many `\n` bytes `text` holds. Counting into a `u8` per chunk of 255 bytes (which
+/// cannot overflow) lets the compiler compare 32 bytes per instruction.
+fn count_newlines(text: &str) -> usize {
+    text.as_bytes()
+        .chunks(255)
+        .map(|chunk| usize::from(chunk.iter().map(|&byte| u8::from(byte == b'\n')).sum::<u8>()))
+        .sum()
+}
+
+/// Splits a line produced by `split_inclusive('\n')` into its content and its `\n` or `\r\n`.
+fn split_line_ending(raw_line: &str) -> (&str, &str) {
+    if let Some(content) = raw_line.strip_suffix("\r\n") {
+        (content, "\r\n")
+    } else if let Some(content) = raw_line.strip_suffix('\n') {
+        (content, "\n")
+    } else {
+        (raw_line, "")
+    }
+}
+
+/// The unified-diff marker at the start of a line (`+`, `-` or a space), or nothing.
+fn diff_marker(line: &str) -> &str {
+    match line.as_bytes().first() {
+        Some(b'+' | b'-' | b' ') => &line[..1],
+        _ => "",
+    }
 }

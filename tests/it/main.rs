@@ -10,3 +10,4 @@ mod hooks;
 mod models;
 mod push;
 mod report;
+mod secrets;

@@ -1,0 +1,493 @@
+//! The two corpora behind the recall and false-positive figures: realistic lines holding a
+//! secret, each with the exact value that must be replaced, and realistic look-alikes that must
+//! come through unchanged.
+
+use super::fakes::*;
+use crate::summarize::redact::SecretKind;
+
+/// One line holding one secret, as it would appear added in a diff of `path`.
+pub struct SecretCase {
+    /// The file the line belongs to; it decides the diff header and the file context.
+    pub path: &'static str,
+    /// The source line, without diff marker.
+    pub line: String,
+    /// The exact substring of `line` that must be replaced.
+    pub secret: &'static str,
+    /// The kind the finding must report.
+    pub kind: SecretKind,
+}
+
+/// One line that holds no secret although it resembles one.
+pub struct LookAlike {
+    /// The file the line belongs to.
+    pub path: &'static str,
+    /// The source line, without diff marker.
+    pub line: &'static str,
+}
+
+fn case(path: &'static str, line: String, secret: &'static str, kind: SecretKind) -> SecretCase {
+    SecretCase { path, line, secret, kind }
+}
+
+/// Realistic secrets in Python, JS/TS, Go, Rust, YAML, .env, JSON, shell, Terraform,
+/// Dockerfile and more.
+pub fn secret_cases() -> Vec<SecretCase> {
+    use SecretKind::*;
+    vec![
+        case(".env", format!("AWS_ACCESS_KEY_ID={AWS_ACCESS_KEY_1}"), AWS_ACCESS_KEY_1, AwsAccessKey),
+        case(
+            "infra/providers.tf",
+            format!("  access_key = \"{AWS_ACCESS_KEY_2}\""),
+            AWS_ACCESS_KEY_2,
+            AwsAccessKey,
+        ),
+        case(
+            "scripts/upload.py",
+            format!("session = boto3.Session(aws_access_key_id=\"{AWS_ACCESS_KEY_3}\", region_name=\"eu-west-1\")"),
+            AWS_ACCESS_KEY_3,
+            AwsAccessKey,
+        ),
+        case(
+            ".aws/credentials",
+            format!("aws_secret_access_key = {AWS_SECRET_KEY_1}"),
+            AWS_SECRET_KEY_1,
+            AwsSecretKey,
+        ),
+        case(
+            ".github/workflows/deploy.yml",
+            format!("          AWS_SECRET_ACCESS_KEY: \"{AWS_SECRET_KEY_2}\""),
+            AWS_SECRET_KEY_2,
+            AwsSecretKey,
+        ),
+        case(
+            "web/src/firebase.ts",
+            format!("  apiKey: \"{GOOGLE_API_KEY_1}\","),
+            GOOGLE_API_KEY_1,
+            GoogleApiKey,
+        ),
+        case(
+            "internal/geo/maps.go",
+            format!("const mapsKey = \"{GOOGLE_API_KEY_2}\""),
+            GOOGLE_API_KEY_2,
+            GoogleApiKey,
+        ),
+        case(
+            "config/client_secret.json",
+            format!("    \"client_secret\": \"{GOOGLE_OAUTH_SECRET}\","),
+            GOOGLE_OAUTH_SECRET,
+            GoogleOAuthCredential,
+        ),
+        case(
+            "scripts/list-drive.sh",
+            format!("curl -s -H \"Authorization: Bearer {GOOGLE_OAUTH_TOKEN}\" https://www.googleapis.com/drive/v3/files"),
+            GOOGLE_OAUTH_TOKEN,
+            GoogleOAuthCredential,
+        ),
+        case(
+            "src/Api/appsettings.json",
+            format!("    \"Storage\": \"DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey={AZURE_STORAGE_KEY};EndpointSuffix=core.windows.net\","),
+            AZURE_STORAGE_KEY,
+            AzureKey,
+        ),
+        case(".env.production", format!("AZURE_CLIENT_SECRET={AZURE_CLIENT_SECRET}"), AZURE_CLIENT_SECRET, AzureKey),
+        case(
+            "app/llm.py",
+            format!("AZURE_OPENAI_API_KEY = \"{AZURE_OPENAI_KEY}\""),
+            AZURE_OPENAI_KEY,
+            AzureKey,
+        ),
+        case(
+            "scripts/mirror.sh",
+            format!("git clone https://x-access-token:{GITHUB_CLASSIC}@github.com/acme/infra.git"),
+            GITHUB_CLASSIC,
+            GitHubToken,
+        ),
+        case(
+            "tools/release.py",
+            format!("gh = Github(\"{GITHUB_OAUTH}\")"),
+            GITHUB_OAUTH,
+            GitHubToken,
+        ),
+        case(
+            "src/github.rs",
+            format!("    let octocrab = Octocrab::builder().personal_token(\"{GITHUB_SERVER}\".to_string()).build()?;"),
+            GITHUB_SERVER,
+            GitHubToken,
+        ),
+        case(
+            "src/octokit.ts",
+            format!("const octokit = new Octokit({{ auth: \"{GITHUB_FINE_GRAINED}\" }});"),
+            GITHUB_FINE_GRAINED,
+            GitHubToken,
+        ),
+        case(".gitlab-ci.yml", format!("  GITLAB_TOKEN: {GITLAB_PERSONAL}"), GITLAB_PERSONAL, GitLabToken),
+        case("deploy.sh", format!("export CI_DEPLOY_TOKEN={GITLAB_DEPLOY}"), GITLAB_DEPLOY, GitLabToken),
+        case(
+            "runner/config.toml",
+            format!("  token = \"{GITLAB_RUNNER}\""),
+            GITLAB_RUNNER,
+            GitLabToken,
+        ),
+        case(
+            "bot/notify.py",
+            format!("client = WebClient(token=\"{SLACK_BOT}\")"),
+            SLACK_BOT,
+            SlackToken,
+        ),
+        case(".env", format!("SLACK_APP_TOKEN={SLACK_APP}"), SLACK_APP, SlackToken),
+        case(
+            "src/alerts.js",
+            format!("await fetch(\"https://hooks.slack.com/services/{SLACK_WEBHOOK_PATH}\", {{ method: \"POST\", body }});"),
+            SLACK_WEBHOOK_PATH,
+            SlackWebhook,
+        ),
+        case(
+            "server/billing.js",
+            format!("const stripe = require(\"stripe\")(\"{STRIPE_LIVE}\");"),
+            STRIPE_LIVE,
+            StripeKey,
+        ),
+        case(
+            "tests/conftest.py",
+            format!("stripe.api_key = \"{STRIPE_TEST}\""),
+            STRIPE_TEST,
+            StripeKey,
+        ),
+        case(
+            "config/stripe.yaml",
+            format!("restricted_key: {STRIPE_RESTRICTED}"),
+            STRIPE_RESTRICTED,
+            StripeKey,
+        ),
+        case(".env.local", format!("STRIPE_WEBHOOK_SECRET={STRIPE_WEBHOOK}"), STRIPE_WEBHOOK, StripeKey),
+        case(
+            "app/summarize.py",
+            format!("client = OpenAI(api_key=\"{OPENAI_PROJECT}\")"),
+            OPENAI_PROJECT,
+            OpenAiKey,
+        ),
+        case(".env", format!("OPENAI_API_KEY={OPENAI_LEGACY}"), OPENAI_LEGACY, OpenAiKey),
+        case(
+            "src/lib/openai.ts",
+            format!("const openai = new OpenAI({{ apiKey: \"{OPENAI_SERVICE_ACCOUNT}\" }});"),
+            OPENAI_SERVICE_ACCOUNT,
+            OpenAiKey,
+        ),
+        case(
+            "agent/main.py",
+            format!("client = anthropic.Anthropic(api_key=\"{ANTHROPIC_1}\")"),
+            ANTHROPIC_1,
+            AnthropicKey,
+        ),
+        case(
+            "~/.zshrc",
+            format!("export ANTHROPIC_API_KEY='{ANTHROPIC_2}'"),
+            ANTHROPIC_2,
+            AnthropicKey,
+        ),
+        case(
+            "cmd/chat/main.go",
+            format!("\tclient := groq.NewClient(\"{GROQ}\")"),
+            GROQ,
+            GroqKey,
+        ),
+        case(
+            "src/providers/xai.rs",
+            format!("const XAI_KEY: &str = \"{XAI}\";"),
+            XAI,
+            XaiKey,
+        ),
+        case(
+            "config/providers.json",
+            format!("  \"perplexity\": {{ \"key\": \"{PERPLEXITY}\" }},"),
+            PERPLEXITY,
+            PerplexityKey,
+        ),
+        case(
+            "src/router.ts",
+            format!("const headers = {{ Authorization: `Bearer {OPENROUTER}` }};"),
+            OPENROUTER,
+            OpenRouterKey,
+        ),
+        case(
+            "notebooks/generate.py",
+            format!("os.environ[\"REPLICATE_API_TOKEN\"] = \"{REPLICATE}\""),
+            REPLICATE,
+            ReplicateToken,
+        ),
+        case(
+            "train/upload.py",
+            format!("login(token=\"{HUGGING_FACE_1}\")"),
+            HUGGING_FACE_1,
+            HuggingFaceToken,
+        ),
+        case("Dockerfile", format!("ENV HF_TOKEN={HUGGING_FACE_2}"), HUGGING_FACE_2, HuggingFaceToken),
+        case(
+            ".npmrc",
+            format!("//registry.npmjs.org/:_authToken={NPM}"),
+            NPM,
+            NpmToken,
+        ),
+        case(".pypirc", format!("password = {PYPI}"), PYPI, PyPiToken),
+        case(
+            "src/mailer.js",
+            format!("sgMail.setApiKey(\"{SENDGRID}\");"),
+            SENDGRID,
+            SendGridKey,
+        ),
+        case(
+            "sms/client.py",
+            format!("client = Client(\"{TWILIO_API_KEY}\", api_secret, account_sid)"),
+            TWILIO_API_KEY,
+            TwilioKey,
+        ),
+        case(".env", format!("TWILIO_ACCOUNT_SID={TWILIO_ACCOUNT_SID}"), TWILIO_ACCOUNT_SID, TwilioKey),
+        case(
+            "config/sms.yml",
+            format!("twilio_auth_token: \"{TWILIO_AUTH_TOKEN}\""),
+            TWILIO_AUTH_TOKEN,
+            TwilioKey,
+        ),
+        case(
+            "terraform/do.tf",
+            format!("  token = \"{DIGITALOCEAN}\""),
+            DIGITALOCEAN,
+            DigitalOceanToken,
+        ),
+        case(
+            "shop/sync.rb",
+            format!("session = ShopifyAPI::Auth::Session.new(shop: shop, access_token: \"{SHOPIFY}\")"),
+            SHOPIFY,
+            ShopifyToken,
+        ),
+        case(
+            "jobs/databricks.cfg",
+            format!("token = {DATABRICKS}"),
+            DATABRICKS,
+            DatabricksToken,
+        ),
+        case("scripts/vault-login.sh", format!("vault login {VAULT}"), VAULT, VaultToken),
+        case("secrets/backup.txt", format!("# public key: age1qz; {AGE}"), AGE, AgeSecretKey),
+        case(
+            "web/src/api.test.ts",
+            format!("const sessionToken = \"{JWT_1}\";"),
+            JWT_1,
+            Jwt,
+        ),
+        case(
+            "docs/requests.http",
+            format!("Authorization: Bearer {JWT_2}"),
+            JWT_2,
+            Jwt,
+        ),
+        case(
+            "config/service-account.json",
+            format!("  \"private_key\": \"{BEGIN_PKCS8}\\n{PEM_LINE_1}\\n{PEM_LINE_2}\\n{END_PKCS8}\\n\","),
+            SERVICE_ACCOUNT_SPAN,
+            GoogleServiceAccountKey,
+        ),
+        case(
+            ".env",
+            format!("SIGNING_KEY=\"{BEGIN_EC}\\n{PEM_LINE_4}\\n{END_EC}\""),
+            EC_INLINE_SPAN,
+            PrivateKeyBlock,
+        ),
+        case(
+            "docker-compose.yml",
+            "      DATABASE_URL: postgres://app:Tr0ub4dor-and-3@db:5432/app".to_string(),
+            "Tr0ub4dor-and-3",
+            PasswordInUrl,
+        ),
+        case(
+            "app/cache.py",
+            "cache = redis.from_url(\"redis://:k8sRedisPw2024@redis.internal:6379/0\")".to_string(),
+            "k8sRedisPw2024",
+            PasswordInUrl,
+        ),
+        case(
+            "internal/store/mongo.go",
+            "\tdsn := \"mongodb+srv://svc-reporting:8zs3wD7KtChqY7@cluster0.abcd1.mongodb.net/reports\""
+                .to_string(),
+            "8zs3wD7KtChqY7",
+            PasswordInUrl,
+        ),
+        case(
+            "settings/production.py",
+            format!("SECRET_KEY = \"{SECRET_BASE62_40}\""),
+            SECRET_BASE62_40,
+            HighEntropyAssignment,
+        ),
+        case(
+            "internal/auth/jwt.go",
+            format!("\tjwtSecret := \"{SECRET_BASE62_32}\""),
+            SECRET_BASE62_32,
+            HighEntropyAssignment,
+        ),
+        case(
+            "src/session.rs",
+            format!("const SESSION_SECRET: &str = \"{SECRET_HEX_64}\";"),
+            SECRET_HEX_64,
+            HighEntropyAssignment,
+        ),
+        case(
+            "k8s/db-secret.yaml",
+            format!("  password: {KUBERNETES_PASSWORD}"),
+            KUBERNETES_PASSWORD,
+            HighEntropyAssignment,
+        ),
+        case(
+            "terraform/rds.tf",
+            "  master_password = \"Summer2024!Prod\"".to_string(),
+            "Summer2024!Prod",
+            HighEntropyAssignment,
+        ),
+        case(".env", "DB_PASSWORD=hunter22Xq".to_string(), "hunter22Xq", HighEntropyAssignment),
+        case(
+            "config/default.json",
+            format!("  \"apiSecret\": \"{SECRET_BASE62_32_B}\","),
+            SECRET_BASE62_32_B,
+            HighEntropyAssignment,
+        ),
+        case(
+            "scripts/restore.sh",
+            "mysql -u root --password 'Rk9!vQ2m#x' shop < dump.sql".to_string(),
+            "Rk9!vQ2m#x",
+            HighEntropyAssignment,
+        ),
+        case(
+            "Dockerfile",
+            format!("ENV API_TOKEN {SECRET_BASE62_28}"),
+            SECRET_BASE62_28,
+            HighEntropyAssignment,
+        ),
+        case(
+            "scripts/smoke.sh",
+            format!("curl -H \"Authorization: Basic {BASIC_CREDENTIAL}\" https://staging.acme.io/health"),
+            BASIC_CREDENTIAL,
+            AuthorizationHeader,
+        ),
+        case(
+            "client/api.py",
+            format!("headers = {{\"Authorization\": \"Token {SECRET_HEX_40}\"}}"),
+            SECRET_HEX_40,
+            AuthorizationHeader,
+        ),
+    ]
+}
+
+/// What the service-account case must replace: the whole escaped key, BEGIN to END.
+const SERVICE_ACCOUNT_SPAN: &str = concat!(
+    "-----BEGIN ",
+    "PRIVATE KEY-----",
+    "\\nr3UIuM1InUiSFGM4PTzAgueQsJbxE9I7s7k940Vz2Rywrj6l0LN74Piux3ys7khO",
+    "\\niysI2CzqF6LRcdY6abcGJGfydOuXQGl6Zo4GB/QqQhHD1Kf2HcPyj1twPg6ieaxw\\n",
+    "-----END ",
+    "PRIVATE KEY-----"
+);
+
+/// What the inline EC key case must replace.
+const EC_INLINE_SPAN: &str = concat!(
+    "-----BEGIN EC ",
+    "PRIVATE KEY-----",
+    "\\nK6DoOzwSiSUs1lqhzTYqjAshKILKYmkpogpWeFGQZDzg+m2M2XZfgbrCoenwn21+\\n",
+    "-----END EC ",
+    "PRIVATE KEY-----"
+);
+
+fn look_alike(path: &'static str, line: &'static str) -> LookAlike {
+    LookAlike { path, line }
+}
+
+/// Lines that resemble secrets but are not, and must pass through untouched.
+pub fn look_alikes() -> Vec<LookAlike> {
+    vec![
+        look_alike("Cargo.lock", "checksum = \"98856f28fa119644c6e2a87a5913b8e1715999b3dc9c39b2183beb2ab6c9e7a2\""),
+        look_alike("package-lock.json", "      \"integrity\": \"sha512-y6y4mc5Tj+4ETff/85y01B5PlASLlfEUGKfzxQKfWetemwxgbbkDBSa6CqRjQmBJqat51v525g38fQzAIsGQaw==\","),
+        look_alike("package-lock.json", "      \"resolved\": \"https://registry.npmjs.org/js-tokens/-/js-tokens-4.0.0.tgz\","),
+        look_alike("package-lock.json", "    \"node_modules/@auth/core\": {"),
+        look_alike("go.sum", "golang.org/x/crypto v0.21.0 h1:4hk5Osmh43giZQxmqFGooLPoEqJBm3INfy9x7vkR4Zo="),
+        look_alike("go.sum", "golang.org/x/oauth2 v0.18.0/go.mod h1:Wf7knwG0MPoWIMMBgFlEaSUDaKskp0dCfrlJRJXbBi8="),
+        look_alike("yarn.lock", "  resolved \"https://registry.yarnpkg.com/lodash/-/lodash-4.17.21.tgz#1d3715f06f48a54e4ecb15a1c1bd23a55fe9868d\""),
+        look_alike("yarn.lock", "  integrity sha512-v2kDEe57lecTulaDIuNTPy3Ry4gLGJ6Z1O3vE1krgXZNrsQ+LFTGHVxVjcXPs17LhbZVGedAJv8XZ1tvj5FvSg=="),
+        look_alike("pnpm-lock.yaml", "    resolution: {integrity: sha512-k+P8ZTbWz0eHymrzxMfpU9780Uv09YCgW7KIA7PU1DE=}"),
+        look_alike("poetry.lock", "    {file = \"requests-2.31.0.tar.gz\", hash = \"sha256:942c5a758f98d790eaed1a29cb6eefc7ffb0d1cf7af05c3d2791656dbd6ad1e1\"},"),
+        look_alike("app/models.py", "request_id = \"4d6dd960-4c80-4b51-84c4-d20e30e38056\""),
+        look_alike("fixtures/order.json", "  \"correlationId\": \"4d6dd960-4c80-4b51-84c4-d20e30e38056\","),
+        look_alike("deploy/release.toml", "commit = \"496bc814362b9582bae3fe996959d66a7fba46ee\""),
+        look_alike(".github/workflows/ci.yml", "        sha: 1d3715f06f48a54e4ecb15a1c1bd23a55fe9868d"),
+        look_alike("Dockerfile", "FROM node:20-alpine@sha256:98856f28fa119644c6e2a87a5913b8e1715999b3dc9c39b2183beb2ab6c9e7a2"),
+        look_alike("src/image.rs", "const PIXEL_PNG: &str = \"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==\";"),
+        look_alike("tests/test_digest.py", "EXPECTED_DIGEST = \"k+P8ZTbWz0eHymrzxMfpU9780Uv09YCgW7KIA7PU1DE=\""),
+        look_alike(".env.example", "OPENAI_API_KEY=sk-your-key-here"),
+        look_alike("README.md", "api_key = \"your-api-key-here\""),
+        look_alike("docs/aws.md", "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"),
+        look_alike("docs/aws.md", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        look_alike(".env.sample", "GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+        look_alike("config/database.yml", "  password: changeme"),
+        look_alike("docs/api.md", "  token: \"<token>\""),
+        look_alike(".env.example", "API_KEY=${API_KEY}"),
+        look_alike("scripts/ci.sh", "export TOKEN=$GITHUB_TOKEN"),
+        look_alike("src/openai.ts", "const apiKey = process.env.OPENAI_API_KEY;"),
+        look_alike("app/llm.py", "api_key = os.environ[\"ANTHROPIC_API_KEY\"]"),
+        look_alike("app/hub.py", "token = os.getenv(\"HF_TOKEN\")"),
+        look_alike("app/settings.py", "password = None"),
+        look_alike("config/default.json", "  \"apiKey\": null,"),
+        look_alike("config/app.yaml", "use_auth: false"),
+        look_alike("app/llm.py", "max_tokens = 4096"),
+        look_alike("deploy/hosts.ini", "key_path = \"/home/deploy/.ssh/id_ed25519\""),
+        look_alike("nginx/site.yml", "private_key_file: /etc/ssl/private/server.key"),
+        look_alike("db/schema.py", "primary_key = \"a8f5f167f44f4964e6c998dee827110c\""),
+        look_alike("settings.json", "  \"keyboard.layout\": \"en-US-international-with-dead-keys\","),
+        look_alike("zoo/animals.py", "monkey = \"Xk9mP2qLz8Rt5Vw3\""),
+        look_alike("src/config.ts", "const url = \"https://api.internal.acme.io:8443/v1/models\";"),
+        look_alike(".gitmodules", "\turl = git@github.com:acme/infra.git"),
+        look_alike("scripts/sync.sh", "rsync -e ssh ssh://deploy@bastion.acme.io:2222/srv/app ./app"),
+        look_alike("README.md", "git clone https://jdoe@bitbucket.org/acme/repo.git"),
+        look_alike("web/styles.css", "  --accent-color: #1e90ff;"),
+        look_alike("web/theme.scss", "$token-border-color: #AABBCC !default;"),
+        look_alike("src/worker.rs", "fn handle_authentication_token_refresh_for_background_worker() {"),
+        look_alike("src/nlp.ts", "const tokenizerConfigurationForMultilingualModels = loadTokenizer();"),
+        look_alike("app/auth.py", "password = get_password_from_keyring(service_name)"),
+        look_alike("app/views.py", "auth_token = self.request.headers.get(\"X-Auth-Token\")"),
+        look_alike("terraform/rds.tf", "  password = var.db_password"),
+        look_alike("terraform/kms.tf", "  kms_key_id = \"arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\""),
+        look_alike("web/src/List.tsx", "      <ListItem key={item.id} title={item.name} />"),
+        look_alike("internal/api/auth.go", "\ttoken := r.Header.Get(\"Authorization\")"),
+        look_alike("ansible/db.yml", "    password: \"{{ vault_db_password }}\""),
+        look_alike(".github/workflows/ci.yml", "          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}"),
+        look_alike("docs/auth.md", "    Authorization: Bearer <your-token>"),
+        look_alike("ansible/users.yml", "public_key = \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq4vT9PwYbQ3hJ6k2L0Zm5cXrA8sN1uE7fD4gH2iK3l deploy\""),
+        look_alike("locales/en.json", "  \"key\": \"settings.notifications.title\","),
+        look_alike("web/index.html", "<script src=\"/vendor.js\" integrity=\"sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC\"></script>"),
+        look_alike("fixtures/files.json", "  \"hash\": \"d41d8cd98f00b204e9800998ecf8427e\","),
+        look_alike("web/Spinner.jsx", "  <div className=\"sk-fading-circle-animation-container\" />"),
+        look_alike("ml/train.py", "tokenizer_name = \"bert-base-multilingual-uncased-v2\""),
+        look_alike("app/policy.py", "password_min_length = 12"),
+        look_alike("app/models/user.rb", "  validates :password, length: { minimum: 8 }"),
+        look_alike("src/pem.rs", "    if line.starts_with(\"-----BEGIN RSA PRIVATE KEY-----\") {"),
+        look_alike("scripts/env.sh", "export PATH=$HOME/.cargo/bin:$PATH"),
+        look_alike("src/cache.rs", "        let cache_key = format!(\"{}:{}\", model, digest);"),
+        look_alike("src/types.ts", "  token: string;"),
+        look_alike("src/client.rs", "    pub fn new(api_key: &str) -> Self {"),
+        look_alike("docs/setup.md", "Create a token with the `repo` scope and paste it into the prompt."),
+        look_alike("src/auth/session.py", "SESSION_COOKIE_NAME = \"sessionid\""),
+        // Found as false positives by running the module over real source trees.
+        look_alike("src/utf16.rs", "/// character in the Basic Multilingual Plane."),
+        look_alike("src/ffi.rs", "pub const NCRYPT_NO_CACHED_PASSWORD: u32 = 16384u32;"),
+        look_alike("src/ffi.rs", "pub const NS_E_DRM_PASSWORD_TOO_LONG: HRESULT = 0xC00D1B93_u32 as _;"),
+        look_alike("src/ffi.rs", "    pub AcquireCredentialsHandleA: SpAcquireCredentialsHandleFn,"),
+        look_alike("README.md", "gpg --keyserver hkps://keys.openpgp.org --recv-keys 5BE8A3F6C8A5C01D106C0AD820B1A390B168D356"),
+        look_alike("conf/management.properties", "# com.sun.management.jmxremote.password.toHashes = true|false"),
+        look_alike("crypto/oid.py", "    AttributeOID.CHALLENGE_PASSWORD: \"challengePassword\","),
+        look_alike("crypto/ec.py", "    backend: \"Backend\", private_key: \"_EllipticCurvePrivateKey\", data: bytes"),
+        look_alike("src/phf.rs", "    keys: \"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz\","),
+        look_alike(".circleci/config.yml", "          key: project-cache-v5-<< parameters.rust_img >>-{{ checksum \"Cargo.toml\" }}"),
+        look_alike("http/cookies.py", "_LegalKeyChars  = r\"\\w\\d!#%&'~_`><@,:/\\$\\*\\+\\-\\.\\^\\|\\)\\(\\?\\}\\{\\=\""),
+        look_alike("lexers/builtins.py", "COCOA = {'PKPassLibrary', 'PKPaymentAuthorizationController', 'PKAddPassesViewController'}"),
+        look_alike("src/ssh.py", "_SK_START = b\"-----BEGIN OPENSSH PRIVATE KEY-----\""),
+        look_alike("urllib/request.py", "            proxy_auth_hdr = \"Proxy-Authorization\""),
+        look_alike("hooks/update-paranoid", "\tmy $rule_key = \"repository.$repository_name.allow\";"),
+        look_alike("src/hpack.rs", "        let key = \"hello-world-hello-world-HELLO-zzz\";"),
+        look_alike("tests/parse.rs", "    b\"HTTP/1.1 200 OK\\r\\nAccess-Control-Allow-Credentials: hell\\0o\\r\\n\";"),
+    ]
+}
