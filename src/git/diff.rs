@@ -351,10 +351,13 @@ fn classify_by_attributes(repository: &git2::Repository, path: &str) -> Option<E
 /// does not, keeps its first lines that fit. The file header lines are dropped: prompts name
 /// the file themselves.
 fn cap_hunks(printed: &str, max_bytes: usize) -> (String, Option<Cut>) {
-    let body = match printed.find("\n@@") {
-        Some(index) => &printed[index + 1..],
-        None if printed.starts_with("@@") => printed,
-        None => return (String::new(), None),
+    let body = if printed.starts_with("@@") {
+        printed
+    } else {
+        match printed.find("\n@@") {
+            Some(index) => &printed[index + 1..],
+            None => return (String::new(), None),
+        }
     };
     if body.len() <= max_bytes {
         return (body.to_string(), None);
@@ -380,22 +383,64 @@ fn cap_hunks(printed: &str, max_bytes: usize) -> (String, Option<Cut>) {
     (kept, Some(cut))
 }
 
-/// Walks the files in path order and drops the patch text of any file that would take the
-/// total over `max_total_bytes`; smaller files further on may still fit.
+/// The least a file's share of the total is worth: about one hunk.
+const MIN_SHARE_BYTES: usize = 1024;
+
+/// Shares `max_total_bytes` fairly between the files so that every file that can have a
+/// meaningful share (`MIN_SHARE_BYTES`) shows its first hunks, rather than the first files
+/// whole and the rest nothing: small patches are kept whole, and what they leave is split
+/// evenly between the larger ones (water-filling). When there are more files than shares,
+/// the files past the last share, in path order, are listed with stats only.
 fn apply_total_cap(files: &mut [FileChange], max_total_bytes: usize) {
-    let mut total = 0usize;
-    for file in files.iter_mut() {
-        let Some(patch) = &file.patch else { continue };
-        if total + patch.len() <= max_total_bytes {
-            total += patch.len();
-            continue;
-        }
-        let total_bytes = match file.cut {
-            Some(Cut::FileCap { total_bytes, .. }) => total_bytes,
-            _ => patch.len(),
-        };
+    let total: usize = files.iter().filter_map(|file| file.patch.as_ref()).map(String::len).sum();
+    if total <= max_total_bytes {
+        return;
+    }
+    let with_patch: Vec<usize> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, file)| file.patch.is_some())
+        .map(|(index, _)| index)
+        .collect();
+    let shares = (max_total_bytes / MIN_SHARE_BYTES).max(1);
+    for &index in with_patch.iter().skip(shares) {
+        let file = &mut files[index];
+        let total_bytes = original_bytes(file);
         file.patch = None;
         file.cut = Some(Cut::TotalCap { total_bytes });
+    }
+    let mut chosen: Vec<usize> = with_patch.into_iter().take(shares).collect();
+    chosen.sort_by_key(|index| files[*index].patch.as_ref().map_or(0, String::len));
+    let mut remaining = max_total_bytes;
+    for (position, &index) in chosen.iter().enumerate() {
+        let share = remaining / (chosen.len() - position);
+        let file = &mut files[index];
+        let Some(patch) = &file.patch else { continue };
+        if patch.len() <= share {
+            remaining -= patch.len();
+            continue;
+        }
+        let total_bytes = original_bytes(file);
+        let (kept, cut) = cap_hunks(patch, share);
+        remaining -= kept.len();
+        match cut {
+            Some(Cut::FileCap { kept_bytes, kept_hunks, total_hunks, .. }) if !kept.is_empty() => {
+                file.cut = Some(Cut::FileCap { kept_bytes, kept_hunks, total_hunks, total_bytes });
+                file.patch = Some(kept);
+            }
+            _ => {
+                file.patch = None;
+                file.cut = Some(Cut::TotalCap { total_bytes });
+            }
+        }
+    }
+}
+
+/// The size of a file's whole patch, before any cap.
+fn original_bytes(file: &FileChange) -> usize {
+    match file.cut {
+        Some(Cut::FileCap { total_bytes, .. }) => total_bytes,
+        _ => file.patch.as_ref().map_or(0, String::len),
     }
 }
 
@@ -457,7 +502,7 @@ mod tests {
     }
 
     #[test]
-    fn total_cap_skips_files_that_do_not_fit_and_keeps_later_small_ones() {
+    fn total_cap_shares_the_budget_so_every_file_shows_its_start() {
         let file = |path: &str, bytes: usize| FileChange {
             path: path.to_string(),
             old_path: None,
@@ -472,11 +517,46 @@ mod tests {
             cut: None,
             patch: Some("x".repeat(bytes)),
         };
-        let mut files = vec![file("a", 60), file("b", 60), file("c", 30)];
-        apply_total_cap(&mut files, 100);
-        assert!(files[0].patch.is_some());
-        assert_eq!(files[1].patch, None);
-        assert_eq!(files[1].cut, Some(Cut::TotalCap { total_bytes: 60 }));
-        assert!(files[2].patch.is_some());
+        let hunks =
+            |count: usize| (0..count).map(|index| hunk(index * 10 + 1, 20)).collect::<String>();
+        let mut files = vec![file("a", 0), file("b", 0), file("c", 0)];
+        files[0].patch = Some(hunks(12));
+        files[1].patch = Some(hunks(12));
+        files[2].patch = Some(hunks(1));
+        let small = files[2].patch.as_ref().map_or(0, String::len);
+        let budget = 4 * 1024;
+        apply_total_cap(&mut files, budget);
+        assert_eq!(
+            files[2].patch.as_ref().map(String::len),
+            Some(small),
+            "a small patch stays whole"
+        );
+        let sent: usize =
+            files.iter().filter_map(|file| file.patch.as_ref()).map(String::len).sum();
+        assert!(sent <= budget && sent > budget / 2, "{sent}");
+        for file in &files[..2] {
+            assert!(
+                file.patch.as_ref().is_some_and(|patch| patch.starts_with("@@")),
+                "every file keeps its start"
+            );
+            assert!(
+                matches!(file.cut, Some(Cut::FileCap { total_hunks: 12, .. })),
+                "{:?}",
+                file.cut
+            );
+        }
+        let mut many: Vec<FileChange> =
+            (0..10).map(|index| file(&format!("f{index}"), 0)).collect();
+        for file in &mut many {
+            file.patch = Some(hunks(5));
+        }
+        let whole = hunks(5).len();
+        apply_total_cap(&mut many, 4 * 1024);
+        assert_eq!(
+            many.iter().filter(|file| file.patch.is_some()).count(),
+            4,
+            "four shares of 1 KB"
+        );
+        assert_eq!(many[9].cut, Some(Cut::TotalCap { total_bytes: whole }));
     }
 }
