@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds a deterministic benchmark repository with a staged change of N files.
 
-Usage: fixture.py DIR FILES [LINES_PER_FILE]
+Usage: fixture.py DIR FILES [LINES_PER_FILE] [--extras]
 
 The base commit holds FILES Rust-like source files spread over 20 folders; the staged change
 rewrites a tenth of each file's lines and adds two functions to it, so every file has a few
@@ -30,8 +30,10 @@ def source(index: int, lines: int, changed: bool) -> str:
 
 
 def main() -> None:
-    folder, files = sys.argv[1], int(sys.argv[2])
-    lines = int(sys.argv[3]) if len(sys.argv) > 3 else 100
+    arguments = [argument for argument in sys.argv[1:] if not argument.startswith("--")]
+    extras = "--extras" in sys.argv
+    folder, files = arguments[0], int(arguments[1])
+    lines = int(arguments[2]) if len(arguments) > 2 else 100
     env = dict(os.environ, GIT_CONFIG_GLOBAL="/dev/null", GIT_CONFIG_SYSTEM="/dev/null",
                GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.com",
                GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="bench@example.com",
@@ -50,6 +52,14 @@ def main() -> None:
     for index, path in enumerate(paths):
         with open(os.path.join(folder, path), "w") as handle:
             handle.write(source(index, lines, changed=True))
+    if extras:
+        with open(os.path.join(folder, "Cargo.lock"), "w") as handle:
+            for package in range(4000):
+                handle.write(f'[[package]]\nname = "crate-{package}"\nversion = "1.{package % 50}.2"\n\n')
+        os.makedirs(os.path.join(folder, "assets"), exist_ok=True)
+        for number in range(3):
+            with open(os.path.join(folder, f"assets/image-{number}.png"), "wb") as handle:
+                handle.write(bytes((number * 7 + offset * 13) % 256 for offset in range(50_000)))
     git("add", "-A")
 
 

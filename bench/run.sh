@@ -1,25 +1,38 @@
 #!/usr/bin/env bash
-# Benchmarks of `changes` against git on the same staged change, medians over repeated runs
-# (hyperfine). BENCHMARKS.md records the figures with the date and the machine.
+# The benchmark suite: every target of BENCHMARKS.md, each printed next to its baseline from
+# the same run. Medians over repeated runs (hyperfine). Builds its own fixture repositories
+# (bench/fixture.py) and a loopback model server (bench/fake_model_server.py).
 #
-# Usage: bench/run.sh [path/to/changes]   (default: target/release/changes, rebuilt first)
-# Needs: python3, git, hyperfine (Debian: apt-get install hyperfine).
+# Usage: bench/run.sh [--quick]   (--quick skips the 5,000-file fixture)
+# Needs: python3, git, hyperfine (Debian: apt-get install hyperfine), curl.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-if [ $# -eq 0 ]; then
-    cargo build --quiet --release --manifest-path "$here/../Cargo.toml"
-fi
-binary=${1:-$here/../target/release/changes}
-binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
+quick=${1:-}
+cargo build --quiet --release --manifest-path "$here/../Cargo.toml"
+binary=$here/../target/release/changes
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+delay=500
+port=$((20000 + RANDOM % 20000))
+python3 "$here/fake_model_server.py" "$port" "$delay" "$work/stats.json" &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
 
 export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_SYSTEM=/dev/null HOME="$work/home" NO_COLOR=1
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
 export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
-mkdir -p "$HOME"
+mkdir -p "$HOME/.config/changes"
+# Six models on the loopback server; the defaults stay the built-in ones (no keys here), so
+# `--models m1` and `--models m1,...,m6` choose them explicitly.
+{
+    echo "models:"
+    for index in 1 2 3 4 5 6; do
+        printf '  - {name: m%s, provider: openai-compatible, model: model-%s, base_url: "http://127.0.0.1:%s/v1", max_concurrency: 16, context_tokens: 32000}\n' \
+            "$index" "$index" "$port"
+    done
+} > "$HOME/.config/changes/config.yaml"
+six=m1,m2,m3,m4,m5,m6
 
-# Prints "name: median (min … max) over N runs" for each command of a hyperfine JSON export.
+# "name: median (min … max, N runs)" for each command of a hyperfine JSON export.
 medians() {
     python3 - "$1" <<'PY'
 import json, sys
@@ -29,30 +42,84 @@ for result in json.load(open(sys.argv[1]))["results"]:
           f"(min {ms(result['min'])}, max {ms(result['max'])}, {len(result['times'])} runs)")
 PY
 }
+bench() {
+    local json=$work/$1.json
+    shift
+    hyperfine --style none --export-json "$json" "$@" > /dev/null 2>&1
+    medians "$json"
+}
+# Requests, map requests, bytes and most in flight of one run of `changes hook run "$@"`.
+count() {
+    curl -s -X DELETE "http://127.0.0.1:$port/" > /dev/null
+    "$binary" hook run "$@" > /dev/null 2>&1
+    python3 -c "import json; s = json.load(open('$work/stats.json')); print(f\"requests {s['requests']} (map {s['map_requests']}), request bytes {s['bytes']}, about {s['bytes'] // 3} input tokens, most in flight {s['most_in_flight']}\")"
+}
+sleep 0.5
 
-for files in 20 2000; do
-    repo="$work/files-$files"
-    python3 "$here/fixture.py" "$repo" "$files"
-    echo "## staged change of $files files ($(cd "$repo" && git diff --cached --shortstat | sed 's/^ //'))"
-    (cd "$repo" && hyperfine --warmup 3 --min-runs 20 --style none --export-json "$work/diff-$files.json" \
-        -n "git diff --cached --stat -p" "git diff --cached --stat -p > /dev/null" \
-        -n "changes hook run --models local" "$binary hook run --models local > /dev/null")
-    medians "$work/diff-$files.json"
+echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); $(date -u +%F)"
+
+echo "## start-up"
+bench version -N --warmup 5 --min-runs 50 -n "changes --version" "$binary --version" -n "git --version" "git --version"
+
+make_fixture() {
+    python3 "$here/fixture.py" "$work/$1" "$2" "$3" ${4:-}
+    echo "## $1: $(cd "$work/$1" && git diff --cached --shortstat | sed 's/^ //')"
+}
+make_fixture small 3 60
+make_fixture medium 20 500
+make_fixture large 300 500 --extras
+
+echo "## git commit on medium (GIT_EDITOR=true keeps the file as prepared)"
+(
+    cd "$work/medium"
+    git tag base HEAD
+    "$binary" hook install > /dev/null 2>&1
+    GIT_EDITOR=true bench commit --warmup 3 --min-runs 30 --prepare "git reset -q --soft base" \
+        -n "git commit, no hook" "git -c core.hooksPath=/nonexistent commit -q --allow-empty-message" \
+        -n "git commit, changes hook (built-in model)" "git commit -q"
+    echo "  subject of the last commit: $(git log -1 --format=%s)"
+    git reset -q --soft base
+    "$binary" hook uninstall > /dev/null 2>&1
+)
+
+for fixture in small large; do
+    echo "## models on $fixture, server answering after $delay ms (cold: cache cleared before each run)"
+    (
+        cd "$work/$fixture"
+        bench "$fixture-models" --warmup 1 --min-runs 10 --prepare "rm -rf .git/changes/cache" \
+            -n "1 model" "$binary hook run --models m1" -n "6 models" "$binary hook run --models $six"
+        rm -rf .git/changes/cache
+        echo "  one run, 1 model: $(count --models m1)"
+        rm -rf .git/changes/cache
+        echo "  one run, 6 models: $(count --models $six)"
+    )
 done
 
-# git commit with the prepare-commit-msg hook (built-in model) against git commit with no
-# hook, on the same 20-file change. GIT_EDITOR=true accepts the file as it is; each run starts
-# from the same staged state.
-repo="$work/files-20"
+echo "## large after a commit: the draft of that commit again, per-file summaries cached"
 (
-    cd "$repo"
-    git tag base HEAD
-    "$binary" hook install >/dev/null 2>&1
-    echo "## git commit on the 20-file change"
-    GIT_EDITOR=true hyperfine --warmup 3 --min-runs 20 --style none --export-json "$work/commit.json" \
-        --prepare "git reset -q --soft base" \
-        -n "git commit (no hook)" "git -c core.hooksPath=/nonexistent commit -q --allow-empty-message" \
-        -n "git commit (changes hook, local model)" "git commit -q"
-    medians "$work/commit.json"
-    echo "  subject of the last commit: $(git log -1 --format=%s)"
+    cd "$work/large"
+    rm -rf .git/changes/cache
+    "$binary" hook run --models $six > /dev/null 2>&1
+    git -c core.hooksPath=/nonexistent commit -q -m "large change"
+    echo "  requests: $(count --models $six --rev HEAD)"
+    bench warm --warmup 1 --min-runs 10 -n "6 models, warm cache" "$binary hook run --models $six --rev HEAD"
 )
+
+if [ "$quick" != "--quick" ]; then
+    make_fixture huge 5000 500
+    (
+        cd "$work/huge"
+        echo "## collecting the staged diff of huge"
+        bench huge-diff -N --warmup 1 --min-runs 10 \
+            -n "git diff --cached -p > /dev/null" "git diff --cached -p --output=/dev/null" \
+            -n "changes hook run --dry-run (collect, filter, render)" "$binary hook run --dry-run --models local --no-color"
+        echo "## peak memory on huge (built-in model)"
+        /usr/bin/time -f "  changes hook run --models local: %M KB peak resident, %e s" \
+            "$binary" hook run --models local > /dev/null 2> "$work/time.txt" || true
+        tail -1 "$work/time.txt"
+        /usr/bin/time -f "  git diff --cached -p: %M KB peak resident, %e s" \
+            git diff --cached -p --output=/dev/null 2> "$work/time.txt"
+        tail -1 "$work/time.txt"
+        echo "  requests with 1 model: $(count --models m1)"
+    )
+fi

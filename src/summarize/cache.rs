@@ -89,18 +89,35 @@ impl Cache {
         prompt_version: u32,
         summary: &str,
     ) -> std::io::Result<()> {
-        let Some(key) = Self::key(model, file, prompt_version) else { return Ok(()) };
+        self.put_all(model, prompt_version, &[(file, summary.to_string())])
+    }
+
+    /// Stores many summaries with one append: one open and one write, whose lines other
+    /// processes' appends never interleave with.
+    pub fn put_all(
+        &self,
+        model: &ModelSettings,
+        prompt_version: u32,
+        entries: &[(&FileChange, String)],
+    ) -> std::io::Result<()> {
+        let keyed: Vec<(String, &String)> = entries
+            .iter()
+            .filter_map(|(file, summary)| Some((Self::key(model, file, prompt_version)?, summary)))
+            .collect();
+        if keyed.is_empty() {
+            return Ok(());
+        }
         std::fs::create_dir_all(&self.folder)?;
         let path = self.log_path(model);
         if std::fs::metadata(&path).is_ok_and(|metadata| metadata.len() > MAX_LOG_BYTES) {
             std::fs::remove_file(&path)?;
         }
-        // One write per entry: appends from several processes never interleave inside a line.
-        let line = format!("{key} {}\n", escape(summary));
-        OpenOptions::new().create(true).append(true).open(&path)?.write_all(line.as_bytes())?;
+        let lines: String =
+            keyed.iter().map(|(key, summary)| format!("{key} {}\n", escape(summary))).collect();
+        OpenOptions::new().create(true).append(true).open(&path)?.write_all(lines.as_bytes())?;
         if let Ok(mut loaded) = self.loaded.lock() {
-            if let Some(entries) = loaded.get_mut(model.name.as_str()) {
-                entries.insert(key, summary.to_string());
+            if let Some(known) = loaded.get_mut(model.name.as_str()) {
+                known.extend(keyed.into_iter().map(|(key, summary)| (key, summary.clone())));
             }
         }
         Ok(())

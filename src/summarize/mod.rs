@@ -511,6 +511,7 @@ async fn map_summaries<J: Job>(
         return Err(format!("summarizing files failed: {reason}"));
     }
     // Whole-file summaries from their parts, cached when every part came back.
+    let mut fresh: Vec<(&FileChange, String)> = Vec::new();
     for (index, file) in files.iter().enumerate() {
         let parts: Vec<&Unit> = units.iter().filter(|unit| unit.file == index).collect();
         if parts.is_empty() {
@@ -528,17 +529,17 @@ async fn map_summaries<J: Job>(
         let complete = texts.len() == parts.len();
         let summary = texts.join(" ");
         if complete {
-            if let Some(cache) = &context.cache {
-                if let Err(error) = cache.put(&model.settings, file, PROMPT_VERSION, &summary) {
-                    if let Ok(mut warning) = context.cache_failed.lock() {
-                        warning.get_or_insert_with(|| {
-                            format!("cannot write the summary cache: {error}")
-                        });
-                    }
-                }
-            }
+            fresh.push((file, summary.clone()));
         }
         summaries[index] = Some(summary);
+    }
+    // One append for all of them: a file open per entry cost a fifth of a second on 300 files.
+    if let Some(cache) = &context.cache {
+        if let Err(error) = cache.put_all(&model.settings, PROMPT_VERSION, &fresh) {
+            if let Ok(mut warning) = context.cache_failed.lock() {
+                warning.get_or_insert_with(|| format!("cannot write the summary cache: {error}"));
+            }
+        }
     }
     Ok(summaries)
 }
