@@ -355,7 +355,15 @@ async fn ask_one<J: Job>(
     }
     let budget = input_budget(model);
     let preface = context.job.preface();
-    let full = format!("{preface}{}", prompt::render_changes(&context.sendable));
+    // A change whose patches alone exceed the budget goes to map-reduce without rendering it
+    // whole first: with several models that render was repeated for nothing.
+    let patch_bytes: usize =
+        context.sendable.sent().filter_map(|file| file.patch.as_ref()).map(String::len).sum();
+    let full = if patch_bytes <= budget {
+        format!("{preface}{}", prompt::render_changes(&context.sendable))
+    } else {
+        String::new()
+    };
     let system = context.job.instructions();
     let ask = |user: String| Prompt {
         system: system.clone(),
@@ -375,7 +383,7 @@ async fn ask_one<J: Job>(
             .parse(&text, &summaries)
             .ok_or_else(|| "the answer held nothing usable".to_string());
     }
-    let answer = if full.len() <= budget {
+    let answer = if !full.is_empty() && full.len() <= budget {
         match model.complete(client, &ask(full), deadline).await {
             Err(Failure::TooLong { .. }) => {
                 let user = map_reduce_input(model, client, context, budget / 2, deadline).await?;
