@@ -3,7 +3,9 @@
 # the same run. Medians over repeated runs (hyperfine). Builds its own fixture repositories
 # (bench/fixture.py) and a loopback model server (bench/fake_model_server.py).
 #
-# Usage: bench/run.sh [--quick]   (--quick skips the 5,000-file fixture)
+# Usage: bench/run.sh [--quick | --collection]
+#   --quick        skips the 5,000-file fixture
+#   --collection   only the 20-file and 2,000-file collection comparison
 # Needs: python3, git, hyperfine (Debian: apt-get install hyperfine), curl.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -57,6 +59,22 @@ count() {
 sleep 0.5
 
 echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); $(date -u +%F)"
+
+# Collection against git on 20 and 2,000 files of 100 lines (the first figures of the project).
+collection() {
+    for files in 20 2000; do
+        python3 "$here/fixture.py" "$work/files-$files" "$files" 100
+        echo "## staged change of $files files ($(cd "$work/files-$files" && git diff --cached --shortstat | sed 's/^ //'))"
+        (cd "$work/files-$files" && bench "files-$files" -N --warmup 3 --min-runs 20 \
+            -n "git diff --cached --stat -p" "git diff --cached --stat -p --output=/dev/null" \
+            -n "changes hook run --models local" "$binary hook run --models local")
+    done
+}
+if [ "$quick" = "--collection" ]; then
+    collection
+    exit 0
+fi
+collection
 
 echo "## start-up"
 bench version -N --warmup 5 --min-runs 50 -n "changes --version" "$binary --version" -n "git --version" "git --version"
