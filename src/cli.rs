@@ -76,6 +76,9 @@ pub enum Command {
     Config(ConfigArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
+    /// Print the man page (roff), generated from these same definitions.
+    #[command(hide = true)]
+    Manpage,
 }
 
 /// `changes hook ...`

@@ -62,6 +62,23 @@ pub const GITHUB_TOKEN: &str = "GITHUB_TOKEN";
 pub const GH_TOKEN: &str = "GH_TOKEN";
 /// GitHub API root (`https://api.github.com`; GitHub Enterprise: `https://host/api/v3`).
 pub const GITHUB_API_URL: &str = "GITHUB_API_URL";
+/// Set by the pre-commit framework for `prepare-commit-msg`: git's second argument.
+pub const PRE_COMMIT_COMMIT_MSG_SOURCE: &str = "PRE_COMMIT_COMMIT_MSG_SOURCE";
+/// Set by the pre-commit framework for `prepare-commit-msg`: git's third argument.
+pub const PRE_COMMIT_COMMIT_OBJECT_NAME: &str = "PRE_COMMIT_COMMIT_OBJECT_NAME";
+/// Set by the pre-commit framework for `pre-push`: what the remote has.
+pub const PRE_COMMIT_FROM_REF: &str = "PRE_COMMIT_FROM_REF";
+/// Set by the pre-commit framework for `pre-push`: what is pushed.
+pub const PRE_COMMIT_TO_REF: &str = "PRE_COMMIT_TO_REF";
+/// Set by the pre-commit framework for `pre-push`: the remote's name.
+pub const PRE_COMMIT_REMOTE_NAME: &str = "PRE_COMMIT_REMOTE_NAME";
+/// Set by the pre-commit framework for `pre-push`: the remote's URL.
+pub const PRE_COMMIT_REMOTE_URL: &str = "PRE_COMMIT_REMOTE_URL";
+/// Set by the pre-commit framework for `pre-push`: the remote branch.
+pub const PRE_COMMIT_REMOTE_BRANCH: &str = "PRE_COMMIT_REMOTE_BRANCH";
+/// Set by the pre-commit framework for `pre-push`: the local branch.
+pub const PRE_COMMIT_LOCAL_BRANCH: &str = "PRE_COMMIT_LOCAL_BRANCH";
+
 /// The moment relative dates (`7 days ago`) count from, instead of the clock (for tests and
 /// reproducible reports), in any form `--after` takes.
 pub const CHANGES_NOW: &str = "CHANGES_NOW";

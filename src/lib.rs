@@ -83,15 +83,16 @@ pub fn run(cli: Cli) -> u8 {
 fn dispatch(context: &Context, command: &Command) -> Result<(), Error> {
     match command {
         Command::Hook(args) => commands::hook::cmd_hook(context, args),
-        Command::Models(args) => {
-            commands::text_only(context, "changes models")?;
-            commands::models::cmd_models(context, args)
-        }
-        Command::Config(args) => {
-            commands::text_only(context, "changes config")?;
-            commands::config::cmd_config(context, args)
-        }
+        Command::Models(args) => commands::models::cmd_models(context, args),
+        Command::Config(args) => commands::config::cmd_config(context, args),
         Command::Report(args) => commands::report::cmd_report(context, args),
+        Command::Manpage => {
+            use clap::CommandFactory;
+            let mut output = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut output)?;
+            context.printer.data(&String::from_utf8_lossy(&output))?;
+            Ok(())
+        }
         Command::Completions(args) => {
             use clap::CommandFactory;
             let shell = match args.shell {

@@ -15,9 +15,24 @@ pub fn cmd_config(context: &Context, args: &ConfigArgs) -> Result<(), Error> {
     match args.command.as_ref().unwrap_or(&ConfigCommand::Show) {
         ConfigCommand::Show => {
             let loaded = context.load_config(repository.as_ref())?;
-            context.printer.data(&config::render_annotated(&loaded.settings, &loaded.origins))?;
+            if context.format == crate::cli::Format::Json {
+                let origins: serde_json::Map<String, serde_json::Value> = loaded
+                    .origins
+                    .iter()
+                    .map(|(key, origin)| {
+                        (key.clone(), serde_json::Value::String(origin.to_string()))
+                    })
+                    .collect();
+                let value = serde_json::json!({ "settings": loaded.settings, "origins": origins });
+                context.printer.data(&crate::commands::pretty_json(&value))?;
+            } else {
+                context
+                    .printer
+                    .data(&config::render_annotated(&loaded.settings, &loaded.origins))?;
+            }
         }
         ConfigCommand::Path => {
+            crate::commands::text_only(context, "changes config path")?;
             let loaded = context.load_config(repository.as_ref())?;
             let mut text = String::new();
             if loaded.files.iter().all(|(origin, _)| !matches!(origin, Origin::UserFile(_))) {

@@ -16,6 +16,32 @@ pub fn cmd_models(context: &Context, args: &ModelsArgs) -> Result<(), Error> {
     if args.check {
         return check(context, settings);
     }
+    if context.format == crate::cli::Format::Json {
+        let models: Vec<serde_json::Value> = settings
+            .models
+            .iter()
+            .map(|model| {
+                let (state, variable) = match provider::credential(model, &context.environment) {
+                    Credential::NotNeeded => ("not needed", None),
+                    Credential::Present(variable) => ("present", Some(variable)),
+                    Credential::Missing(variables) => ("missing", Some(variables.join(" or "))),
+                    Credential::UserFile => ("user file", None),
+                };
+                serde_json::json!({
+                    "name": model.name.as_str(),
+                    "provider": model.provider.as_str(),
+                    "model": model.model,
+                    "base_url": provider::base_url(model, &context.environment),
+                    "key": {"state": state, "variable": variable},
+                    "default": settings.defaults.contains(&model.name),
+                })
+            })
+            .collect();
+        context
+            .printer
+            .data(&crate::commands::pretty_json(&serde_json::json!({ "models": models })))?;
+        return Ok(());
+    }
     let header = ["NAME", "PROVIDER", "MODEL", "BASE URL", "KEY", "DEFAULT"].map(String::from);
     let mut rows = vec![header.to_vec()];
     for model in &settings.models {

@@ -23,7 +23,6 @@ const DEFAULT_BEFORE: &str = "tomorrow";
 
 /// Runs `changes report`.
 pub fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Error> {
-    crate::commands::text_only(context, "changes report")?;
     let repository = Repository::discover()?;
     let loaded = context.load_config(Some(&repository))?;
     let settings = &loaded.settings;
@@ -154,15 +153,47 @@ pub fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Error> {
             Error::new(Kind::Io, format!("cannot write {}: {error}", path.display()))
         })?;
     }
-    context.printer.data(&overview)?;
+    let json = context.format == crate::cli::Format::Json;
+    if !json {
+        context.printer.data(&overview)?;
+    }
     context.printer.info(&format!("changes: reports written to {}", folder.display()));
     if !rows.iter().any(|row| row.file.is_some()) {
         return Err(Error::new(Kind::NoAnswer, "no model produced a report")
             .with_hint("`changes models` shows which models are configured and have keys"));
     }
-
-    if args.gist {
-        publish(context, &repository_name, &after_label, &before_label, &files, &folder)?;
+    let gist = if args.gist {
+        Some(publish(context, &repository_name, &after_label, &before_label, &files, &folder)?)
+    } else {
+        None
+    };
+    if json {
+        let models: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|row| {
+                serde_json::json!({
+                    "model": row.model,
+                    "duration_ms": row.duration.as_millis(),
+                    "status": row.status,
+                    "bytes": row.size,
+                    "file": row.file.as_ref().map(|file| folder.join(file).display().to_string()),
+                })
+            })
+            .collect();
+        let value = serde_json::json!({
+            "after": after_label,
+            "before": before_label,
+            "branch": branch,
+            "commits": window.commits.iter().map(|commit| commit.id.clone()).collect::<Vec<_>>(),
+            "files": changes.files.iter().map(|file| file.path.clone()).collect::<Vec<_>>(),
+            "folder": folder.display().to_string(),
+            "overview": folder.join("overview.md").display().to_string(),
+            "models": models,
+            "gist": gist,
+        });
+        context.printer.data(&crate::commands::pretty_json(&value))?;
+    } else if let Some(url) = gist {
+        context.printer.data(&format!("{url}\n"))?;
     }
     Ok(())
 }
@@ -174,7 +205,7 @@ fn publish(
     before: &str,
     files: &[(String, String)],
     folder: &std::path::Path,
-) -> Result<(), Error> {
+) -> Result<String, Error> {
     let kept = format!("the reports stay in {}", folder.display());
     let Some(token) = crate::gist::token(&context.environment) else {
         return Err(Error::new(Kind::Usage, format!("no GitHub token for --gist; {kept}"))
@@ -183,15 +214,9 @@ fn publish(
             ));
     };
     let description = format!("changes in {repository} from {after} to {before}");
-    match crate::gist::publish(&context.environment, &token, &description, files) {
-        Ok(url) => {
-            context.printer.data(&format!("{url}\n"))?;
-            Ok(())
-        }
-        Err(reason) => {
-            Err(Error::new(Kind::Io, format!("publishing the gist failed: {reason}; {kept}")))
-        }
-    }
+    crate::gist::publish(&context.environment, &token, &description, files).map_err(|reason| {
+        Error::new(Kind::Io, format!("publishing the gist failed: {reason}; {kept}"))
+    })
 }
 
 /// The moment relative dates count from: `CHANGES_NOW` when set, else the clock.

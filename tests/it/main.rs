@@ -7,6 +7,7 @@ mod config;
 mod faults;
 mod harness;
 mod hooks;
+mod integrations;
 mod models;
 mod push;
 mod report;

@@ -51,12 +51,20 @@ pub fn cmd_install(context: &Context, names: &[HookName], force: bool) -> Result
     printer.info(&format!("hooks folder: {} ({})", location.folder.display(), location.reason));
     if let Some(manager) = location.manager {
         printer.info(&format!(
-            "core.hooksPath belongs to {}: installing into its folder, chaining any hook already there, \
-             and leaving core.hooksPath as it is. If {} rewrites the folder, add this line to its hook \
-             file instead: changes hook run <hook> \"$@\"",
+            "core.hooksPath belongs to {}: installing into its folder, chaining any hook already \
+             there, and leaving core.hooksPath as it is. {} rewrites that folder when it reinstalls; \
+             to keep changes for good, add these lines to its own hook files instead:",
             manager.name(),
             manager.name()
         ));
+        let own_folder = location.folder.parent().unwrap_or(&location.folder);
+        for hook in selected(names) {
+            printer.info(&format!(
+                "  {}: changes hook run {} \"$@\"",
+                own_folder.join(hook.file_name()).display(),
+                hook.file_name()
+            ));
+        }
     } else if location.shared {
         printer.info("core.hooksPath points outside this repository: every repository using it gets these hooks");
     }
@@ -95,8 +103,10 @@ pub fn cmd_uninstall(context: &Context, names: &[HookName]) -> Result<(), Error>
 
 /// Runs `changes hook status`.
 pub fn cmd_status(context: &Context) -> Result<(), Error> {
-    crate::commands::text_only(context, "changes hook status")?;
     let (repository, location) = locate()?;
+    if context.format == crate::cli::Format::Json {
+        return status_json(context, &repository, &location);
+    }
     let mut text =
         format!("hooks folder: {}\n  because: {}\n", location.folder.display(), location.reason);
     if let Some(manager) = location.manager {
@@ -122,6 +132,65 @@ pub fn cmd_status(context: &Context) -> Result<(), Error> {
         text.push_str(&format!("  {} ({}{default}): {credential}\n", model.name, model.provider));
     }
     context.printer.data(&text)?;
+    Ok(())
+}
+
+/// `hook status --format json`.
+fn status_json(
+    context: &Context,
+    repository: &Repository,
+    location: &HooksLocation,
+) -> Result<(), Error> {
+    let hooks: Vec<serde_json::Value> = Hook::ALL
+        .iter()
+        .map(|hook| {
+            let state = hooks::state(&location.folder, *hook);
+            let mut value = serde_json::json!({ "name": hook.file_name() });
+            match state {
+                HookState::Missing => value["state"] = "missing".into(),
+                HookState::Foreign { executable, manager } => {
+                    value["state"] = "foreign".into();
+                    value["executable"] = executable.into();
+                    value["manager"] = manager.map(|manager| manager.name()).into();
+                }
+                HookState::Ours { executable, binary, binary_exists, legacy } => {
+                    value["state"] = "installed".into();
+                    value["executable"] = executable.into();
+                    value["binary"] = binary.display().to_string().into();
+                    value["binary_exists"] = binary_exists.into();
+                    value["chained"] = legacy.map(|legacy| legacy.display().to_string()).into();
+                }
+            }
+            value
+        })
+        .collect();
+    let loaded = context.load_config(Some(repository))?;
+    let models: Vec<serde_json::Value> = loaded
+        .settings
+        .models
+        .iter()
+        .map(|model| {
+            let key = match provider::credential(model, &context.environment) {
+                Credential::NotNeeded => "not needed",
+                Credential::Present(_) | Credential::UserFile => "present",
+                Credential::Missing(_) => "missing",
+            };
+            serde_json::json!({
+                "name": model.name.as_str(),
+                "provider": model.provider.as_str(),
+                "default": loaded.settings.defaults.contains(&model.name),
+                "key": key,
+            })
+        })
+        .collect();
+    let value = serde_json::json!({
+        "hooks_folder": location.folder.display().to_string(),
+        "reason": location.reason,
+        "manager": location.manager.map(|manager| manager.name()),
+        "hooks": hooks,
+        "models": models,
+    });
+    context.printer.data(&crate::commands::pretty_json(&value))?;
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use crate::commands::Context;
 use crate::config::Settings;
 use crate::error::{Error, Kind};
 use crate::git::{ChangeSet, CollectOptions, Exclusion, Filter, Repository};
-use crate::llm::Answer;
+use crate::llm::{Answer, Message};
 use crate::report::format_duration_short;
 use crate::summarize::{self, cache::Cache, prompt, DraftOptions, Drafts};
 
@@ -22,13 +22,14 @@ pub fn cmd_hook(context: &Context, args: &HookArgs) -> Result<(), Error> {
         HookCommand::Status => install::cmd_status(context),
         HookCommand::Run(run) => match &run.hook {
             Some(hook) if hook == "pre-push" && run.arguments.is_empty() => {
-                push::run_by_hand(context, run)
+                if context.environment.is_set(crate::env::PRE_COMMIT_TO_REF) {
+                    run_for_git(context, "pre-commit-framework pre-push", &[])
+                } else {
+                    push::run_by_hand(context, run)
+                }
             }
             Some(hook) => run_for_git(context, hook, &run.arguments),
-            None => {
-                crate::commands::text_only(context, "changes hook run")?;
-                draft_by_hand(context, run)
-            }
+            None => draft_by_hand(context, run),
         },
     }
 }
@@ -39,13 +40,14 @@ fn run_for_git(context: &Context, hook: &str, arguments: &[String]) -> Result<()
     let result = match hook {
         "prepare-commit-msg" => prepare::run(context, arguments),
         "pre-push" => push::run_for_git(context, arguments),
+        "pre-commit-framework pre-push" => push::run_for_pre_commit(context),
         other => Err(Error::new(Kind::Usage, format!("`{other}` is not a hook changes handles"))),
     };
     match result {
         Err(error) if error.kind == Kind::Blocked => Err(error),
         Err(error) => {
             let goes_on =
-                if hook == "pre-push" { "the push goes on" } else { "the commit goes on" };
+                if hook.ends_with("pre-push") { "the push goes on" } else { "the commit goes on" };
             context.printer.warn(&format!("{error}; {goes_on}"));
             Ok(())
         }
@@ -112,6 +114,7 @@ fn draft_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error> {
     }
     describe_unsent(context, &changes);
     if args.dry_run {
+        crate::commands::text_only(context, "changes hook run --dry-run")?;
         context.printer.data(&prompt::render_changes(&changes))?;
         return Ok(());
     }
@@ -129,6 +132,13 @@ fn draft_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error> {
             context.printer.warn(&format!("{}: failed: {reason}", answer.model));
         }
     }
+    if context.format == crate::cli::Format::Json {
+        context.printer.data(&crate::commands::pretty_json(&draft_json(&drafting, &changes)))?;
+        if drafting.answers.iter().all(|answer| answer.outcome.is_err()) {
+            return Err(Error::new(Kind::NoAnswer, "no model produced a draft"));
+        }
+        return Ok(());
+    }
     let Some(text) = render_answers(&drafting.answers) else {
         return Err(Error::new(Kind::NoAnswer, "no model produced a draft")
             .with_hint("`changes models` shows which models are configured and have keys")
@@ -143,6 +153,61 @@ fn draft_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error> {
         .collect();
     context.printer.detail(&format!("drafted by {}", answered.join(", ")));
     Ok(())
+}
+
+/// `hook run --format json`: the draft, every model's answer, and every file with whether its
+/// content was sent.
+fn draft_json(drafting: &Drafts, changes: &ChangeSet) -> serde_json::Value {
+    let message = drafting.answers.iter().find_map(|answer| answer.outcome.as_ref().ok());
+    let answers: Vec<serde_json::Value> = drafting
+        .answers
+        .iter()
+        .map(|answer| match &answer.outcome {
+            Ok(message) => serde_json::json!({
+                "model": answer.model.as_str(),
+                "duration_ms": answer.duration.as_millis(),
+                "status": "ok",
+                "subject": message.subject,
+                "body": message.body,
+            }),
+            Err(reason) => serde_json::json!({
+                "model": answer.model.as_str(),
+                "duration_ms": answer.duration.as_millis(),
+                "status": "failed",
+                "error": reason,
+            }),
+        })
+        .collect();
+    let skipped: Vec<serde_json::Value> = drafting
+        .selection
+        .skipped
+        .iter()
+        .map(|(model, reason)| serde_json::json!({ "model": model.as_str(), "reason": reason }))
+        .collect();
+    let files: Vec<serde_json::Value> = changes
+        .files
+        .iter()
+        .map(|file| {
+            serde_json::json!({
+                "path": file.path,
+                "old_path": file.old_path,
+                "status": file.status.as_str(),
+                "added": file.added_lines,
+                "removed": file.removed_lines,
+                "sent": file.patch.is_some(),
+                "not_sent_because": file.exclusion.as_ref().map(ToString::to_string)
+                    .or_else(|| file.patch.is_none().then(|| file.cut.map(|cut| cut.to_string())).flatten()),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "message": message.map(Message::to_text),
+        "subject": message.map(|message| message.subject.clone()),
+        "body": message.map(|message| message.body.clone()),
+        "answers": answers,
+        "skipped": skipped,
+        "files": files,
+    })
 }
 
 /// The first successful draft, followed by the others as `#` comments; `None` when every

@@ -26,9 +26,19 @@ pub fn run(context: &Context, arguments: &[String]) -> Result<(), Error> {
         ));
     };
     let message_file = Path::new(message_file);
-    // git passes an empty source for `--squash` in some versions, and nothing for a plain commit.
-    let source = arguments.get(1).map(String::as_str).filter(|source| !source.is_empty());
-    let revision = arguments.get(2).map(String::as_str).filter(|revision| !revision.is_empty());
+    // git passes an empty source for `--squash` in some versions, and nothing for a plain
+    // commit. The pre-commit framework passes only the file and the rest in variables.
+    let environment = &context.environment;
+    let source = arguments
+        .get(1)
+        .map(String::as_str)
+        .or_else(|| environment.get(env::PRE_COMMIT_COMMIT_MSG_SOURCE))
+        .filter(|source| !source.is_empty());
+    let revision = arguments
+        .get(2)
+        .map(String::as_str)
+        .or_else(|| environment.get(env::PRE_COMMIT_COMMIT_OBJECT_NAME))
+        .filter(|revision| !revision.is_empty());
 
     let repository = Repository::discover()?;
     if repository.work_tree().is_none() {

@@ -57,6 +57,34 @@ pub fn run_for_git(context: &Context, arguments: &[String]) -> Result<(), Error>
     review(context, Source::Git { remote, url }, updates, None)
 }
 
+/// Called by the pre-commit framework, which passes the refs in variables instead of stdin.
+/// Same rules as from git: only the user's policy may stop the push.
+pub fn run_for_pre_commit(context: &Context) -> Result<(), Error> {
+    let environment = &context.environment;
+    let (Some(from), Some(to)) =
+        (environment.get(env::PRE_COMMIT_FROM_REF), environment.get(env::PRE_COMMIT_TO_REF))
+    else {
+        return Ok(());
+    };
+    let remote = environment.get(env::PRE_COMMIT_REMOTE_NAME).unwrap_or("origin");
+    let url = environment.get(env::PRE_COMMIT_REMOTE_URL).unwrap_or(remote);
+    let branch = |name: Option<&str>| {
+        let name = name.unwrap_or("HEAD");
+        if name.starts_with("refs/") {
+            name.to_string()
+        } else {
+            format!("refs/heads/{name}")
+        }
+    };
+    let update = RefUpdate {
+        local_ref: branch(environment.get(env::PRE_COMMIT_LOCAL_BRANCH)),
+        local_oid: to.to_string(),
+        remote_ref: branch(environment.get(env::PRE_COMMIT_REMOTE_BRANCH)),
+        remote_oid: from.to_string(),
+    };
+    review(context, Source::Git { remote, url }, vec![update], None)
+}
+
 /// By hand: the upstream of the current branch, or `--range A..B`; errors are real errors.
 pub fn run_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error> {
     let source = match &args.range {
