@@ -73,11 +73,18 @@ fn write_stderr(text: &str) {
     let _ = io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// One line per model on stderr, rewritten in place as answers arrive, then cleared. Only on
-/// a terminal: piped or captured stderr (hooks from IDEs, CI) gets nothing.
+/// Frames of the spinner shown beside a model still being asked.
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// One line per model on stderr, rewritten in place as answers arrive (a spinner while a
+/// model is asked, then its time and status), cleared at the end. Only on a terminal: piped
+/// or captured stderr (hooks from IDEs, CI) gets nothing.
 pub struct LiveStatus {
     term: console::Term,
-    lines: std::sync::Mutex<Vec<String>>,
+    names: Vec<String>,
+    /// `None` while the model is being asked, then its final line.
+    done: std::sync::Mutex<Vec<Option<String>>>,
+    frame: std::sync::atomic::AtomicUsize,
     drawn: std::sync::atomic::AtomicBool,
 }
 
@@ -88,54 +95,61 @@ impl LiveStatus {
         if !term.is_term() {
             return None;
         }
-        let lines =
-            names.iter().map(|name| format!("  {name}: {}", style("asking…").dim())).collect();
         let status = Self {
             term,
-            lines: std::sync::Mutex::new(lines),
+            names: names.to_vec(),
+            done: std::sync::Mutex::new(vec![None; names.len()]),
+            frame: std::sync::atomic::AtomicUsize::new(0),
             drawn: std::sync::atomic::AtomicBool::new(false),
         };
         status.redraw();
         Some(status)
     }
 
-    /// Replaces the line of the model at `index`.
+    /// Moves the spinners one frame.
+    pub fn tick(&self) {
+        self.frame.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.redraw();
+    }
+
+    /// Replaces the line of the model at `index` with its result.
     pub fn update(&self, index: usize, name: &str, result: Result<std::time::Duration, &str>) {
         let text = match result {
             Ok(duration) => format!(
-                "  {name}: {} {}",
-                style("done").green(),
+                "  {} {name}: {}",
+                style("✓").green(),
                 crate::report::format_duration_short(duration)
             ),
-            Err(reason) => format!("  {name}: {} {reason}", style("failed").red()),
+            Err(reason) => format!("  {} {name}: {reason}", style("✗").red()),
         };
-        if let Ok(mut lines) = self.lines.lock() {
-            if let Some(line) = lines.get_mut(index) {
-                *line = text;
+        if let Ok(mut done) = self.done.lock() {
+            if let Some(line) = done.get_mut(index) {
+                *line = Some(text);
             }
         }
         self.redraw();
     }
 
     fn redraw(&self) {
-        let Ok(lines) = self.lines.lock() else { return };
+        let Ok(done) = self.done.lock() else { return };
+        let frame = SPINNER[self.frame.load(std::sync::atomic::Ordering::Relaxed) % SPINNER.len()];
         if self.drawn.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            let _ = self.term.clear_last_lines(lines.len());
+            let _ = self.term.clear_last_lines(self.names.len());
         }
-        for line in lines.iter() {
-            let _ = self.term.write_line(&console::truncate_str(
-                line,
-                usize::from(self.term.size().1).saturating_sub(1).max(20),
-                "…",
-            ));
+        let width = usize::from(self.term.size().1).saturating_sub(1).max(20);
+        for (name, line) in self.names.iter().zip(done.iter()) {
+            let text = match line {
+                Some(text) => text.clone(),
+                None => format!("  {} {name}: {}", style(frame).cyan(), style("asking…").dim()),
+            };
+            let _ = self.term.write_line(&console::truncate_str(&text, width, "…"));
         }
     }
 
     /// Removes the block: what remains on screen is the result.
     pub fn finish(&self) {
-        let Ok(lines) = self.lines.lock() else { return };
         if self.drawn.load(std::sync::atomic::Ordering::SeqCst) {
-            let _ = self.term.clear_last_lines(lines.len());
+            let _ = self.term.clear_last_lines(self.names.len());
         }
     }
 }

@@ -267,7 +267,19 @@ fn run<J: Job>(
         let names: Vec<String> = models.iter().map(|model| model.name().to_string()).collect();
         let live =
             if options.live { crate::ui::LiveStatus::start(&names).map(Arc::new) } else { None };
+        let spinner = live.clone().map(|live| {
+            tokio::spawn(async move {
+                let mut interval = tokio::time::interval(Duration::from_millis(100));
+                loop {
+                    interval.tick().await;
+                    live.tick();
+                }
+            })
+        });
         let answers = ask_all(&models, &client, &context, deadline, live.clone()).await;
+        if let Some(spinner) = spinner {
+            spinner.abort();
+        }
         if let Some(live) = &live {
             live.finish();
         }
