@@ -156,6 +156,27 @@ impl FileChange {
     }
 }
 
+#[cfg(test)]
+impl FileChange {
+    /// A modified text file with this patch, for tests.
+    pub fn modified(path: &str, patch: &str) -> Self {
+        Self {
+            path: path.to_string(),
+            old_path: None,
+            status: Status::Modified,
+            added_lines: 1,
+            removed_lines: 0,
+            old_size: 0,
+            new_size: 0,
+            old_mode: 0o100644,
+            new_mode: 0o100644,
+            exclusion: None,
+            cut: None,
+            patch: Some(patch.to_string()),
+        }
+    }
+}
+
 /// Which two states of the repository a `ChangeSet` compares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {

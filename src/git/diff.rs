@@ -509,20 +509,7 @@ mod tests {
 
     #[test]
     fn total_cap_shares_the_budget_so_every_file_shows_its_start() {
-        let file = |path: &str, bytes: usize| FileChange {
-            path: path.to_string(),
-            old_path: None,
-            status: Status::Modified,
-            added_lines: 1,
-            removed_lines: 0,
-            old_size: 0,
-            new_size: 0,
-            old_mode: 0o100644,
-            new_mode: 0o100644,
-            exclusion: None,
-            cut: None,
-            patch: Some("x".repeat(bytes)),
-        };
+        let file = |path: &str, bytes: usize| FileChange::modified(path, &"x".repeat(bytes));
         let hunks =
             |count: usize| (0..count).map(|index| hunk(index * 10 + 1, 20)).collect::<String>();
         let mut files = vec![file("a", 0), file("b", 0), file("c", 0)];

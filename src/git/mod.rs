@@ -123,13 +123,7 @@ impl Repository {
             }
             Err(source) => return Err(GitError::Git { context: "reading HEAD", source }),
         };
-        let index = self.inner.index().context("reading the index")?;
-        let mut diff_options = diff::diff_options();
-        let diff = self
-            .inner
-            .diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut diff_options))
-            .context("comparing the index with HEAD")?;
-        diff::collect(&self.inner, diff, Source::Staged, options)
+        self.index_against(head_tree.as_ref(), options)
     }
 
     /// The index against `revision` instead of `HEAD` (an amend redraft compares with
@@ -142,11 +136,20 @@ impl Repository {
         let base = revision.map(|revision| self.resolve_commit(revision)).transpose()?;
         let base_tree =
             base.as_ref().map(git2::Commit::tree).transpose().context("reading a tree")?;
+        self.index_against(base_tree.as_ref(), options)
+    }
+
+    /// The index compared with `tree` (`None`: the empty tree).
+    fn index_against(
+        &self,
+        tree: Option<&git2::Tree<'_>>,
+        options: &CollectOptions,
+    ) -> Result<ChangeSet, GitError> {
         let index = self.inner.index().context("reading the index")?;
         let mut diff_options = diff::diff_options();
         let diff = self
             .inner
-            .diff_tree_to_index(base_tree.as_ref(), Some(&index), Some(&mut diff_options))
+            .diff_tree_to_index(tree, Some(&index), Some(&mut diff_options))
             .context("comparing the index with a commit")?;
         diff::collect(&self.inner, diff, Source::Staged, options)
     }

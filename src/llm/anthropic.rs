@@ -35,12 +35,8 @@ pub fn body(model: &str, prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
 pub fn parse(response: &Response) -> Result<String, Failure> {
     let value: Result<Value, _> = serde_json::from_slice(&response.body);
     if response.status != 200 {
-        let error = value.as_ref().ok().map(|value| &value["error"]);
-        let message = match error.and_then(|error| error["message"].as_str()) {
-            Some(message) => message.to_string(),
-            None => super::describe_non_json(&response.body),
-        };
-        let kind = error.and_then(|error| error["type"].as_str()).unwrap_or_default();
+        let (error, message) = super::error_parts(&value, &response.body);
+        let kind = error.as_ref().and_then(|error| error["type"].as_str()).unwrap_or_default();
         let parameter = ["temperature", "top_p", "top_k"]
             .into_iter()
             .find(|name| message.contains(name) && message.contains("not supported"));

@@ -33,11 +33,8 @@ pub fn body(prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
 pub fn parse(response: &Response) -> Result<String, Failure> {
     let value: Result<Value, _> = serde_json::from_slice(&response.body);
     if response.status != 200 {
-        let error = value.as_ref().ok().map(|value| &value["error"]);
-        let message = match error.and_then(|error| error["message"].as_str()) {
-            Some(message) => message.to_string(),
-            None => super::describe_non_json(&response.body),
-        };
+        let (error, message) = super::error_parts(&value, &response.body);
+        let error = error.as_ref();
         if message.contains("API key not valid") || message.contains("API_KEY_INVALID") {
             return Err(Failure::Unauthorized { status: response.status, detail: message });
         }

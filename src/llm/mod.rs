@@ -370,6 +370,21 @@ pub fn strip_thinking(text: &str) -> String {
     kept
 }
 
+/// The `error` object of a JSON error body (OpenAI, Anthropic and Gemini all use one) and
+/// its message, or a description of a body that is not JSON (a proxy's HTML page).
+fn error_parts(
+    body: &Result<serde_json::Value, serde_json::Error>,
+    raw: &[u8],
+) -> (Option<serde_json::Value>, String) {
+    let error =
+        body.as_ref().ok().map(|value| value["error"].clone()).filter(|error| !error.is_null());
+    let message = match error.as_ref().and_then(|error| error["message"].as_str()) {
+        Some(message) => message.to_string(),
+        None => describe_non_json(raw),
+    };
+    (error, message)
+}
+
 /// A short description of an error body that is not JSON: a proxy's HTML page, plain text.
 fn describe_non_json(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);

@@ -67,13 +67,10 @@ pub fn body(provider: Provider, model: &str, prompt: &Prompt, dropped: &BTreeSet
 pub fn parse(response: &Response) -> Result<String, Failure> {
     let value: Result<Value, _> = serde_json::from_slice(&response.body);
     if response.status != 200 {
-        let error = value.as_ref().ok().map(|value| &value["error"]);
+        let (error, message) = super::error_parts(&value, &response.body);
+        let error = error.as_ref();
         let text =
             |key: &str| error.and_then(|error| error[key].as_str()).unwrap_or_default().to_string();
-        let message = match error.and_then(|error| error["message"].as_str()) {
-            Some(message) => message.to_string(),
-            None => super::describe_non_json(&response.body),
-        };
         let kind = format!("{} {}", text("type"), text("code"));
         let parameter = error.and_then(|error| error["param"].as_str());
         return Err(classify(

@@ -150,7 +150,6 @@ fn unescape(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::config::{ModelName, Provider};
-    use crate::git::Status;
     use std::time::Duration;
 
     fn model(name: &str, id: &str) -> ModelSettings {
@@ -168,20 +167,7 @@ mod tests {
     }
 
     fn file(path: &str, patch: &str) -> FileChange {
-        FileChange {
-            path: path.to_string(),
-            old_path: None,
-            status: Status::Modified,
-            added_lines: 1,
-            removed_lines: 0,
-            old_size: 0,
-            new_size: 0,
-            old_mode: 0o100644,
-            new_mode: 0o100644,
-            exclusion: None,
-            cut: None,
-            patch: Some(patch.to_string()),
-        }
+        FileChange::modified(path, patch)
     }
 
     #[test]
