@@ -102,6 +102,10 @@ pub enum HookName {
 #[derive(Debug, Subcommand)]
 pub enum HookCommand {
     /// Install the hooks into the hooks folder git uses for this repository.
+    #[command(after_help = "Examples:
+  changes hook install                           both hooks
+  changes hook install --hook prepare-commit-msg only the commit-message hook
+  changes hook install --force                   replace an old .changes-legacy file")]
     Install {
         /// Only this hook (repeatable; default: both).
         #[arg(long = "hook", value_name = "NAME")]
@@ -111,12 +115,18 @@ pub enum HookCommand {
         force: bool,
     },
     /// Remove what `install` added and restore any hook it moved aside.
+    #[command(after_help = "Examples:
+  changes hook uninstall                         both hooks, restoring any hook moved aside
+  changes hook uninstall --hook pre-push")]
     Uninstall {
         /// Only this hook (repeatable; default: both).
         #[arg(long = "hook", value_name = "NAME")]
         hooks: Vec<HookName>,
     },
     /// Show which hooks are installed, the binary they call, and the models with keys.
+    #[command(after_help = "Examples:
+  changes hook status
+  changes hook status --format json")]
     Status,
     /// Run a hook's job: what the installed hooks call, or by hand with no HOOK to draft a
     /// message for the staged changes and print it.
@@ -190,6 +200,12 @@ pub struct ModelsArgs {
 
 /// `changes config [show|path|init]`
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  changes config show                    every value and the file or variable it came from
+  changes config show --format json
+  changes config path                    where the user and repository files are
+  changes config init                    a commented .changes.yaml for this repository
+  changes config init --user             the same for your user file")]
 pub struct ConfigArgs {
     /// What to show or do (default: show).
     #[command(subcommand)]
