@@ -430,17 +430,25 @@ fn closed_stderr_and_a_closed_pipe_never_panic() {
 #[test]
 fn sigint_and_sigterm_cancel_requests_write_nothing_and_exit_promptly() {
     let repo = TestRepo::new();
-    let (url, _) = raw_server(|_| std::thread::sleep(Duration::from_secs(30)));
+    let (url, connections) = raw_server(|_| std::thread::sleep(Duration::from_secs(30)));
     one_model(&repo, &url, "");
     let message = staged_with_message(&repo);
     for signal in ["-INT", "-TERM"] {
+        let before = connections.load(Ordering::SeqCst);
         let mut child = repo
             .command(CHANGES)
             .args(["hook", "run", "prepare-commit-msg", message.to_str().unwrap_or_default()])
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("spawn");
-        std::thread::sleep(Duration::from_millis(500));
+        // Signal only once the request is in flight, however slow the machine is.
+        let waiting = Instant::now();
+        while connections.load(Ordering::SeqCst) == before
+            && waiting.elapsed() < Duration::from_secs(20)
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(50));
         let started = Instant::now();
         let killed = std::process::Command::new("kill")
             .args([signal, &child.id().to_string()])
