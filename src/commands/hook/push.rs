@@ -4,7 +4,7 @@
 //! verdict, writes the full report, and applies the user's `push.block` policy — the only
 //! thing that may stop a push.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -45,10 +45,13 @@ pub fn run_for_git(context: &Context, arguments: &[String]) -> Result<(), Error>
     let remote = arguments.first().map_or("origin", String::as_str);
     let url = arguments.get(1).map_or(remote, String::as_str);
     let mut input = String::new();
-    std::io::stdin()
-        .take(MAX_INPUT_BYTES)
-        .read_to_string(&mut input)
-        .map_err(|error| Error::new(Kind::Io, format!("cannot read the refs git sent: {error}")))?;
+    // git always pipes the refs; a terminal on stdin means someone typed the command, and
+    // waiting for them to type refs would be a prompt.
+    if !std::io::stdin().is_terminal() {
+        std::io::stdin().take(MAX_INPUT_BYTES).read_to_string(&mut input).map_err(|error| {
+            Error::new(Kind::Io, format!("cannot read the refs git sent: {error}"))
+        })?;
+    }
     if input.trim().is_empty() {
         return Ok(());
     }
