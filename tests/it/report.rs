@@ -185,7 +185,7 @@ fn github_slug(heading: &str) -> String {
         .collect()
 }
 
-async fn run_async(repo: &TestRepo, arguments: Vec<String>) -> Run {
+async fn run_async(repo: &TestRepo, arguments: &[&str]) -> Run {
     let mut command = repo.command(crate::harness::CHANGES);
     command.args(arguments);
     tokio::task::spawn_blocking(move || Run::from(command.output().expect("changes runs")))
@@ -201,19 +201,19 @@ async fn two_models_write_an_overview_and_a_file_each_with_working_anchors() {
     repo.git(&["remote", "add", "origin", "git@github.com:owner/project.git"]);
     two_models(&repo, &server);
     let out = repo.home.join("two");
-    let arguments: Vec<String> = [
-        "report",
-        "--after",
-        "2026-11-07",
-        "--before",
-        "2026-11-16",
-        "--out",
-        out.to_str().unwrap_or_default(),
-    ]
-    .iter()
-    .map(|text| text.to_string())
-    .collect();
-    let run = run_async(&repo, arguments).await;
+    let run = run_async(
+        &repo,
+        &[
+            "report",
+            "--after",
+            "2026-11-07",
+            "--before",
+            "2026-11-16",
+            "--out",
+            out.to_str().unwrap_or_default(),
+        ],
+    )
+    .await;
     let overview = run.success().to_string();
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .expect("out")
@@ -267,20 +267,20 @@ async fn gist_sends_one_request_with_every_file_and_prints_its_address() {
     repo.set_env("GITHUB_API_URL", &github.uri());
     repo.set_env("GITHUB_TOKEN", "gist-token");
     let out = repo.home.join("gist");
-    let arguments: Vec<String> = [
-        "report",
-        "--after",
-        "3 weeks ago",
-        "--models",
-        "local",
-        "--gist",
-        "--out",
-        out.to_str().unwrap_or_default(),
-    ]
-    .iter()
-    .map(|text| text.to_string())
-    .collect();
-    let run = run_async(&repo, arguments).await;
+    let run = run_async(
+        &repo,
+        &[
+            "report",
+            "--after",
+            "3 weeks ago",
+            "--models",
+            "local",
+            "--gist",
+            "--out",
+            out.to_str().unwrap_or_default(),
+        ],
+    )
+    .await;
     assert!(run.success().ends_with("https://gist.example/abc\n"), "{}", run.stdout);
     let requests = github.received_requests().await.expect("recorded");
     let body: Value = serde_json::from_slice(&requests[0].body).expect("json");
@@ -315,20 +315,20 @@ async fn gist_failures_are_one_line_and_keep_the_files() {
         repo.set_env("GITHUB_API_URL", &github.uri());
         repo.set_env("GITHUB_TOKEN", "bad-token");
         let out: PathBuf = repo.home.join("kept");
-        let arguments: Vec<String> = [
-            "report",
-            "--after",
-            "3 weeks ago",
-            "--models",
-            "local",
-            "--gist",
-            "--out",
-            out.to_str().unwrap_or_default(),
-        ]
-        .iter()
-        .map(|text| text.to_string())
-        .collect();
-        let run = run_async(&repo, arguments).await;
+        let run = run_async(
+            &repo,
+            &[
+                "report",
+                "--after",
+                "3 weeks ago",
+                "--models",
+                "local",
+                "--gist",
+                "--out",
+                out.to_str().unwrap_or_default(),
+            ],
+        )
+        .await;
         assert_ne!(run.code, 0);
         let error_line =
             run.stderr.lines().find(|line| line.starts_with("error:")).unwrap_or_default();
