@@ -362,3 +362,49 @@ fn two_worktrees_committing_at_the_same_moment_both_get_drafts() {
     assert_eq!(shown.matches("# changes: ").count(), 2, "{shown}");
     assert_ne!(repo.message("main"), repo.message("side"));
 }
+
+/// Rejects any request larger than `limit` bytes as too long for the context, like OpenAI
+/// does; answers the others like `FakeModels`.
+struct SmallContext {
+    limit: usize,
+    inner: FakeModels,
+}
+
+impl Respond for SmallContext {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        if request.body.len() > self.limit {
+            self.inner.arrivals.lock().expect("lock").push((Instant::now(), Value::Null));
+            return ResponseTemplate::new(400).set_body_json(json!({"error": {
+                "message": "This model's maximum context length is 8192 tokens. However, your messages resulted in 30000 tokens.",
+                "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}}));
+        }
+        self.inner.respond(request)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_context_length_error_shrinks_once_to_per_file_summaries() {
+    let server = MockServer::start().await;
+    let fake = FakeModels::new(Duration::from_millis(10));
+    Mock::given(wiremock::matchers::path("/v1/chat/completions"))
+        .respond_with(SmallContext { limit: 15_000, inner: fake.clone() })
+        .mount(&server)
+        .await;
+    let repo = TestRepo::new();
+    // The model claims 10,000 tokens (about 25 KB of input): the 21 KB change goes in one
+    // request first; the server takes only 15 KB, and half the budget (12.75 KB) fits.
+    configure(&repo, &server, 1, 10_000, 4);
+    for index in 0..12 {
+        let body: String = (0..30)
+            .map(|line| format!("line {line} of file {index} {}\n", "w".repeat(30)))
+            .collect();
+        repo.write(&format!("data/file_{index:02}.txt"), body);
+    }
+    repo.git(&["add", "."]);
+    let (run, _) = run_changes(&repo, &["hook", "run"]).await;
+    assert!(run.success().starts_with("feat: drafted by model-1"), "{}", run.stderr);
+    let requests = fake.requests();
+    assert_eq!(requests[0], Value::Null, "the first, whole request was refused as too long");
+    assert!(requests.iter().skip(1).any(is_map), "then the change went file by file");
+    assert!(!is_map(requests.last().expect("a reduce request")), "and one reduce request ended it");
+}
