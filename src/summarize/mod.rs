@@ -531,22 +531,24 @@ async fn map_summaries<J: Job>(
         return Err(format!("summarizing files failed: {reason}"));
     }
     // Whole-file summaries from their parts, cached when every part came back.
-    let mut fresh: Vec<(&FileChange, String)> = Vec::new();
-    for (index, file) in files.iter().enumerate() {
-        let parts: Vec<&Unit> = units.iter().filter(|unit| unit.file == index).collect();
-        if parts.is_empty() {
-            continue;
+    // Units are in file order, so one pass groups them (a scan per file was quadratic).
+    let mut by_file: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    for (unit, summary) in units.iter().zip(unit_summaries) {
+        match by_file.last_mut() {
+            Some((file, parts, texts)) if *file == unit.file => {
+                *parts += 1;
+                texts.extend(summary);
+            }
+            _ => by_file.push((unit.file, 1, summary.into_iter().collect())),
         }
-        let texts: Vec<String> = units
-            .iter()
-            .enumerate()
-            .filter(|(_, unit)| unit.file == index)
-            .filter_map(|(unit_index, _)| unit_summaries[unit_index].clone())
-            .collect();
+    }
+    let mut fresh: Vec<(&FileChange, String)> = Vec::new();
+    for (index, parts, texts) in by_file {
         if texts.is_empty() {
             continue;
         }
-        let complete = texts.len() == parts.len();
+        let file = &files[index];
+        let complete = texts.len() == parts;
         let summary = texts.join(" ");
         if complete {
             fresh.push((file, summary.clone()));

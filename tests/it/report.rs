@@ -250,6 +250,20 @@ async fn two_models_write_an_overview_and_a_file_each_with_working_anchors() {
     assert_eq!(file_sections(&m1), ["src/parser.rs", "src/lexer.rs"]);
 }
 
+/// `report --gist` over three weeks with the built-in model, against `github` as the API.
+async fn gist_report(github: &MockServer, token: &str, folder: &str) -> (TestRepo, PathBuf, Run) {
+    let mut repo = dated_repo();
+    repo.set_env("GITHUB_API_URL", &github.uri());
+    repo.set_env("GITHUB_TOKEN", token);
+    let out = repo.home.join(folder);
+    let arguments = ["report", "--after", "3 weeks ago", "--models", "local", "--gist", "--out"];
+    let mut all: Vec<&str> = arguments.to_vec();
+    let out_text = out.to_str().unwrap_or_default().to_string();
+    all.push(&out_text);
+    let run = run_async(&repo, &all).await;
+    (repo, out, run)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gist_sends_one_request_with_every_file_and_prints_its_address() {
     let github = MockServer::start().await;
@@ -263,24 +277,7 @@ async fn gist_sends_one_request_with_every_file_and_prints_its_address() {
         .expect(1)
         .mount(&github)
         .await;
-    let mut repo = dated_repo();
-    repo.set_env("GITHUB_API_URL", &github.uri());
-    repo.set_env("GITHUB_TOKEN", "gist-token");
-    let out = repo.home.join("gist");
-    let run = run_async(
-        &repo,
-        &[
-            "report",
-            "--after",
-            "3 weeks ago",
-            "--models",
-            "local",
-            "--gist",
-            "--out",
-            out.to_str().unwrap_or_default(),
-        ],
-    )
-    .await;
+    let (_repo, _, run) = gist_report(&github, "gist-token", "gist").await;
     assert!(run.success().ends_with("https://gist.example/abc\n"), "{}", run.stdout);
     let requests = github.received_requests().await.expect("recorded");
     let body: Value = serde_json::from_slice(&requests[0].body).expect("json");
@@ -311,24 +308,7 @@ async fn gist_failures_are_one_line_and_keep_the_files() {
             .respond_with(ResponseTemplate::new(status).set_body_json(answer))
             .mount(&github)
             .await;
-        let mut repo = dated_repo();
-        repo.set_env("GITHUB_API_URL", &github.uri());
-        repo.set_env("GITHUB_TOKEN", "bad-token");
-        let out: PathBuf = repo.home.join("kept");
-        let run = run_async(
-            &repo,
-            &[
-                "report",
-                "--after",
-                "3 weeks ago",
-                "--models",
-                "local",
-                "--gist",
-                "--out",
-                out.to_str().unwrap_or_default(),
-            ],
-        )
-        .await;
+        let (_repo, out, run) = gist_report(&github, "bad-token", "kept").await;
         assert_ne!(run.code, 0);
         let error_line =
             run.stderr.lines().find(|line| line.starts_with("error:")).unwrap_or_default();

@@ -23,31 +23,36 @@ pub fn cmd_hook(context: &Context, args: &HookArgs) -> Result<(), Error> {
         HookCommand::Run(run) => match &run.hook {
             Some(hook) if hook == "pre-push" && run.arguments.is_empty() => {
                 if context.environment.is_set(crate::env::PRE_COMMIT_TO_REF) {
-                    run_for_git(context, "pre-commit-framework pre-push", &[])
+                    never_block(context, hook, push::run_for_pre_commit(context))
                 } else {
                     push::run_by_hand(context, run)
                 }
             }
-            Some(hook) => run_for_git(context, hook, &run.arguments),
+            Some(hook) => {
+                let result = match hook.as_str() {
+                    "prepare-commit-msg" => prepare::run(context, &run.arguments),
+                    "pre-push" => push::run_for_git(context, &run.arguments),
+                    other => Err(Error::new(
+                        Kind::Usage,
+                        format!("`{other}` is not a hook changes handles"),
+                    )),
+                };
+                never_block(context, hook, result)
+            }
             None => draft_by_hand(context, run),
         },
     }
 }
 
-/// What git runs. Whatever goes wrong is one warning line and exit 0: our trouble never stops
-/// the user's commit or push. Only the user's own policy (`push.block`) may.
-fn run_for_git(context: &Context, hook: &str, arguments: &[String]) -> Result<(), Error> {
-    let result = match hook {
-        "prepare-commit-msg" => prepare::run(context, arguments),
-        "pre-push" => push::run_for_git(context, arguments),
-        "pre-commit-framework pre-push" => push::run_for_pre_commit(context),
-        other => Err(Error::new(Kind::Usage, format!("`{other}` is not a hook changes handles"))),
-    };
+/// The result of a hook run for git (or a hook manager). Whatever went wrong is one warning
+/// line and exit 0: our trouble never stops the user's commit or push. Only the user's own
+/// policy (`push.block`) may.
+fn never_block(context: &Context, hook: &str, result: Result<(), Error>) -> Result<(), Error> {
     match result {
         Err(error) if error.kind == Kind::Blocked => Err(error),
         Err(error) => {
             let goes_on =
-                if hook.ends_with("pre-push") { "the push goes on" } else { "the commit goes on" };
+                if hook == "pre-push" { "the push goes on" } else { "the commit goes on" };
             context.printer.warn(&format!("{error}; {goes_on}"));
             Ok(())
         }
