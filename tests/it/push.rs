@@ -12,7 +12,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::harness::{Run, TestRepo};
 
 /// A repository with one pushed commit on `main`, a bare remote `origin`, hooks installed.
-fn pushed_repo() -> TestRepo {
+pub fn pushed_repo() -> TestRepo {
     let repo = TestRepo::new();
     let remote = repo.home.join("remote.git");
     repo.git(&["init", "-q", "--bare", remote.to_str().unwrap_or_default()]);
@@ -24,7 +24,8 @@ fn pushed_repo() -> TestRepo {
     repo
 }
 
-fn reports(repo: &TestRepo) -> Vec<PathBuf> {
+/// The push reports written so far, oldest first.
+pub fn reports(repo: &TestRepo) -> Vec<PathBuf> {
     let folder = repo.path(".git/changes/reports");
     let mut found: Vec<PathBuf> = std::fs::read_dir(folder)
         .map(|entries| entries.flatten().map(|entry| entry.path()).collect())
@@ -48,7 +49,8 @@ fn rev_list(repo: &TestRepo, range: &str) -> BTreeSet<String> {
     repo.git(&["rev-list", range]).lines().map(str::to_string).collect()
 }
 
-fn commit_file(repo: &TestRepo, path: &str, content: &str, message: &str) {
+/// Writes, stages and commits one file without running the hooks.
+pub fn commit_file(repo: &TestRepo, path: &str, content: &str, message: &str) {
     repo.stage(path, content);
     repo.git(&["commit", "-q", "--no-verify", "-m", message]);
 }
@@ -186,7 +188,8 @@ fn configure(repo: &TestRepo, server: &MockServer, block: &str, timeout: &str) {
     std::fs::write(path, yaml).expect("user configuration");
 }
 
-fn review_answer(text: &str) -> ResponseTemplate {
+/// An OpenAI Chat Completions answer whose message is `text`.
+pub fn review_answer(text: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({
         "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}]
     }))
