@@ -12,3 +12,4 @@ mod models;
 mod push;
 mod report;
 mod secrets;
+mod snapshots;
