@@ -30,7 +30,7 @@ pub struct Cli {
         global = true,
         value_delimiter = ',',
         value_name = "NAMES",
-        env = "CHANGES_MODELS"
+        env = crate::env::CHANGES_MODELS
     )]
     pub models: Vec<String>,
     /// Deadline for this run (for example 10s or 1m), overriding commit.timeout and push.timeout.

@@ -1,22 +1,48 @@
 //! `changes`: drafts commit messages and reviews pushes by asking several language models at
 //! once. The binary only parses arguments and calls [`run`].
 
+// Data flows one way: `git` collects a change, `privacy` decides what of it may be sent,
+// `engine` plans and asks the models (`llm` over the network, `offline` on the machine),
+// `report` renders what they answered, and `commands` ties each command to that flow.
+
+/// What models produce: commit messages, reviews, period summaries, typed failures and skips.
+mod answer;
+/// The command tree, parsed by clap.
 pub mod cli;
-pub mod commands;
+/// One module per command.
+mod commands;
+/// Layered YAML configuration resolved once into `Settings`.
 pub mod config;
-pub mod env;
-pub mod error;
-pub mod files;
-pub mod gist;
+/// From a change to every model's answer: plan, run, merge.
+pub mod engine;
+/// Every environment variable read, and the snapshot taken at start-up.
+mod env;
+/// The error type that reaches `main`, with its exit code and hints.
+mod error;
+/// File writes that never leave a partial file.
+mod files;
+/// Publishing reports as a GitHub gist.
+mod gist;
+/// Everything read from git.
 pub mod git;
-pub mod llm;
-pub mod process;
+/// Network models: provider adapters, the HTTP client, retries.
+mod llm;
+/// The built-in offline engine (`local`).
+mod offline;
+/// What may leave the machine: path rules, redaction, their vocabulary.
+mod privacy;
+/// Subprocesses, each with a time limit.
+mod process;
 #[cfg(test)]
 mod properties;
-pub mod report;
-pub mod secret;
-pub mod summarize;
-pub mod ui;
+/// Renderers and structured outputs.
+mod report;
+/// Keys that never show themselves.
+mod secret;
+/// Shared text formats: sizes, durations, commit ids.
+mod text;
+/// The printer and the live display.
+mod ui;
 
 use std::io::Write as _;
 use std::panic::{self, AssertUnwindSafe};

@@ -6,17 +6,20 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 
-use crate::config::{parse_layer, Origin};
+use crate::answer::{Answer, Message};
+use crate::config::{parse_layer, MergeMode, Origin};
+use crate::engine::{clean, merge};
 use crate::git::push::parse_push_input;
-use crate::llm::{clean, http, Answer, Message};
+use crate::llm::http;
 use crate::report::commit::{render_message_file, DraftSummary, Placement};
 
-fn answer(subject: &str) -> Answer {
+fn answer(subject: &str) -> Answer<Message> {
     Answer {
         model: crate::config::ModelName::try_from("local".to_string())
             .unwrap_or_else(|_| unreachable!()),
         duration: Duration::from_millis(5),
         outcome: Ok(Message { subject: subject.to_string(), body: "- a bullet".to_string() }),
+        notes: Vec::new(),
     }
 }
 
@@ -43,7 +46,8 @@ proptest! {
         comment in prop_oneof![Just("#".to_string()), Just(";".to_string()), Just("//".to_string())],
     ) {
         let answers = [answer(&subject)];
-        let summary = DraftSummary { answers: &answers, skipped: &[], elapsed: Duration::from_millis(5), alternatives: true };
+        let merged = merge::arrange(&answers, MergeMode::Alternatives, false);
+        let summary = DraftSummary { answers: &answers, skipped: &[], elapsed: Duration::from_millis(5), merged };
         for placement in [Placement::Draft, Placement::CommentsOnly] {
             let Some(updated) = render_message_file(&original, &comment, placement, &summary) else { continue };
             let text = String::from_utf8(updated.clone()).expect("only UTF-8 input is changed");

@@ -1,18 +1,23 @@
 //! All terminal output goes through the `Printer`: data to stdout, everything else (progress,
 //! warnings, errors, hints) to stderr. Colour only on a terminal and never with `NO_COLOR` or
-//! `--no-color`. Writing to a closed stream is never a panic.
+//! `--no-color`. Writing to a closed stream is never a panic. The live display of a run
+//! (`live_progress`) draws the engine's progress events on a terminal only.
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use console::style;
 
+use crate::engine::{Event, Progress};
 use crate::env::{self, Environment};
 use crate::error::Error;
+use crate::text::short_duration;
 
 /// The one place that writes to stdout and stderr.
 #[derive(Debug, Clone)]
 pub struct Printer {
-    color: bool,
     verbose: u8,
 }
 
@@ -25,12 +30,7 @@ impl Printer {
             && console::Term::stderr().features().colors_supported();
         console::set_colors_enabled(color);
         console::set_colors_enabled_stderr(color);
-        Self { color, verbose }
-    }
-
-    /// Whether colour is on.
-    pub fn color(&self) -> bool {
-        self.color
+        Self { verbose }
     }
 
     /// Writes command output to stdout. A closed pipe is reported as an error for the caller
@@ -75,65 +75,116 @@ fn write_stderr(text: &str) {
 
 /// Frames of the spinner shown beside a model still being asked.
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+/// How often the spinner moves; also how long a run may take before anything is drawn, so
+/// that an instant answer (the built-in model) never flashes a line.
+const TICK: Duration = Duration::from_millis(100);
 
-/// One line per model on stderr, rewritten in place as answers arrive (a spinner while a
-/// model is asked, then its time and status), cleared at the end. Only on a terminal: piped
-/// or captured stderr (hooks from IDEs, CI) gets nothing.
-pub struct LiveStatus {
+/// A live display of a run's progress on stderr, fed by the engine's events; `None` when
+/// stderr is not a terminal (hooks from IDEs, CI, captured output get nothing).
+pub(crate) fn live_progress() -> Option<Progress> {
+    if !console::Term::stderr().is_term() {
+        return None;
+    }
+    let display: Mutex<Option<LiveStatus>> = Mutex::new(None);
+    Some(Arc::new(move |event| {
+        let Ok(mut display) = display.lock() else { return };
+        match event {
+            Event::Started { models } => *display = Some(LiveStatus::start(models)),
+            Event::Finished { index, result } => {
+                if let Some(live) = display.as_ref() {
+                    live.update(index, result);
+                }
+            }
+            Event::Done => {
+                if let Some(live) = display.take() {
+                    live.finish();
+                }
+            }
+        }
+    }))
+}
+
+/// One line per model, rewritten in place as answers arrive (a spinner while a model is
+/// asked, then its time and status), cleared at the end. A thread of its own moves the
+/// spinner.
+struct LiveStatus {
+    shared: Arc<LiveLines>,
+    ticker: Option<std::thread::JoinHandle<()>>,
+}
+
+/// What the display and its ticker thread share.
+struct LiveLines {
     term: console::Term,
     names: Vec<String>,
     /// `None` while the model is being asked, then its final line.
-    done: std::sync::Mutex<Vec<Option<String>>>,
-    frame: std::sync::atomic::AtomicUsize,
-    drawn: std::sync::atomic::AtomicBool,
+    done: Mutex<Vec<Option<String>>>,
+    frame: AtomicUsize,
+    drawn: AtomicBool,
+    stopped: AtomicBool,
 }
 
 impl LiveStatus {
-    /// A status block for these models, or `None` when stderr is not a terminal.
-    pub fn start(names: &[String]) -> Option<Self> {
-        let term = console::Term::stderr();
-        if !term.is_term() {
-            return None;
-        }
-        let status = Self {
-            term,
-            names: names.to_vec(),
-            done: std::sync::Mutex::new(vec![None; names.len()]),
-            frame: std::sync::atomic::AtomicUsize::new(0),
-            drawn: std::sync::atomic::AtomicBool::new(false),
-        };
-        status.redraw();
-        Some(status)
-    }
-
-    /// Moves the spinners one frame.
-    pub fn tick(&self) {
-        self.frame.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.redraw();
+    fn start(names: Vec<String>) -> Self {
+        let shared = Arc::new(LiveLines {
+            term: console::Term::stderr(),
+            done: Mutex::new(vec![None; names.len()]),
+            names,
+            frame: AtomicUsize::new(0),
+            drawn: AtomicBool::new(false),
+            stopped: AtomicBool::new(false),
+        });
+        let lines = Arc::clone(&shared);
+        let ticker = std::thread::Builder::new()
+            .name("changes-status".to_string())
+            .spawn(move || loop {
+                std::thread::park_timeout(TICK);
+                if lines.stopped.load(Ordering::SeqCst) {
+                    return;
+                }
+                lines.frame.fetch_add(1, Ordering::Relaxed);
+                lines.redraw();
+            })
+            .ok();
+        Self { shared, ticker }
     }
 
     /// Replaces the line of the model at `index` with its result.
-    pub fn update(&self, index: usize, name: &str, result: Result<std::time::Duration, &str>) {
+    fn update(&self, index: usize, result: Result<Duration, String>) {
+        let Some(name) = self.shared.names.get(index) else { return };
         let text = match result {
-            Ok(duration) => format!(
-                "  {} {name}: {}",
-                style("✓").green(),
-                crate::report::format_duration_short(duration)
-            ),
+            Ok(duration) => {
+                format!("  {} {name}: {}", style("✓").green(), short_duration(duration))
+            }
             Err(reason) => format!("  {} {name}: {reason}", style("✗").red()),
         };
-        if let Ok(mut done) = self.done.lock() {
+        if let Ok(mut done) = self.shared.done.lock() {
             if let Some(line) = done.get_mut(index) {
                 *line = Some(text);
             }
         }
-        self.redraw();
+        if self.shared.drawn.load(Ordering::SeqCst) {
+            self.shared.redraw();
+        }
     }
 
+    /// Stops the spinner and removes the block: what remains on screen is the result.
+    fn finish(mut self) {
+        self.shared.stopped.store(true, Ordering::SeqCst);
+        if let Some(ticker) = self.ticker.take() {
+            ticker.thread().unpark();
+            let _ = ticker.join();
+        }
+        if self.shared.drawn.load(Ordering::SeqCst) {
+            let _ = self.shared.term.clear_last_lines(self.shared.names.len());
+        }
+    }
+}
+
+impl LiveLines {
     fn redraw(&self) {
         let Ok(done) = self.done.lock() else { return };
-        let frame = SPINNER[self.frame.load(std::sync::atomic::Ordering::Relaxed) % SPINNER.len()];
-        if self.drawn.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        let frame = SPINNER[self.frame.load(Ordering::Relaxed) % SPINNER.len()];
+        if self.drawn.swap(true, Ordering::SeqCst) {
             let _ = self.term.clear_last_lines(self.names.len());
         }
         let width = usize::from(self.term.size().1).saturating_sub(1).max(20);
@@ -143,13 +194,6 @@ impl LiveStatus {
                 None => format!("  {} {name}: {}", style(frame).cyan(), style("asking…").dim()),
             };
             let _ = self.term.write_line(&console::truncate_str(&text, width, "…"));
-        }
-    }
-
-    /// Removes the block: what remains on screen is the result.
-    pub fn finish(&self) {
-        if self.drawn.load(std::sync::atomic::Ordering::SeqCst) {
-            let _ = self.term.clear_last_lines(self.names.len());
         }
     }
 }

@@ -20,7 +20,8 @@ pub fn text_only(context: &Context, command: &str) -> Result<(), crate::error::E
     Ok(())
 }
 
-use crate::config::{FlagOverrides, Loaded};
+use crate::config::{FlagOverrides, Loaded, Settings};
+use crate::engine::{self, cache::Cache};
 use crate::env::Environment;
 use crate::error::Error;
 use crate::git::Repository;
@@ -46,5 +47,46 @@ impl Context {
     pub fn load_config(&self, repository: Option<&Repository>) -> Result<Loaded, Error> {
         let root = repository.and_then(Repository::work_tree);
         Ok(crate::config::load(&self.environment, root, &self.flags)?)
+    }
+}
+
+/// The options of a run of the engine for `repository`: the configured models, the cache,
+/// the deadline, and a live display on a terminal.
+pub(crate) fn engine_options<'a>(
+    context: &'a Context,
+    repository: &Repository,
+    settings: &'a Settings,
+    timeout: std::time::Duration,
+) -> engine::Options<'a> {
+    engine::Options {
+        settings,
+        environment: &context.environment,
+        requested: &context.models,
+        cache: Some(Cache::in_git_dir(&repository.common_dir())),
+        timeout,
+        progress: crate::ui::live_progress(),
+    }
+}
+
+/// Warnings about a finished run: secrets replaced before sending (each said by
+/// `about_secret` from its kind, when given), trouble of the run itself, and what went wrong
+/// without stopping a model from answering.
+pub(crate) fn warn_about_run<T>(
+    context: &Context,
+    run: &engine::Run<T>,
+    about_secret: Option<fn(&str) -> String>,
+) {
+    for secret in run.secrets.iter().filter(|_| about_secret.is_some()) {
+        let line = secret.line.map(|line| format!(":{line}")).unwrap_or_default();
+        let said = about_secret.map(|about| about(secret.kind)).unwrap_or_default();
+        context.printer.warn(&format!("{}{line}: {said}", secret.path));
+    }
+    for warning in &run.warnings {
+        context.printer.warn(warning);
+    }
+    for answer in &run.answers {
+        for note in &answer.notes {
+            context.printer.warn(&format!("{}: {note}", answer.model));
+        }
     }
 }

@@ -92,7 +92,7 @@ fn check(context: &Context, settings: &crate::config::Settings) -> Result<(), Er
     for (model, result) in models.iter().zip(results) {
         let cell = match result {
             Ok(_) if model.provider == Provider::Local => "ok (built in, offline)".to_string(),
-            Ok(latency) => format!("ok in {}", crate::report::format_duration_short(latency)),
+            Ok(latency) => format!("ok in {}", crate::text::short_duration(latency)),
             Err(reason) => {
                 failed += 1;
                 format!("failed: {reason}")

@@ -6,15 +6,17 @@ use globset::{Glob, GlobSetBuilder};
 use jiff::Zoned;
 
 use crate::cli::ReportArgs;
-use crate::commands::Context;
+use crate::commands::{engine_options, warn_about_run, Context};
+use crate::engine;
 use crate::env;
 use crate::error::{Error, Kind};
 use crate::files::write_atomically;
-use crate::git::{ChangeSet, CollectOptions, Filter, Repository};
-use crate::report::range::{self, ModelRow, Period, WebRepository};
+use crate::git::{ChangeSet, CollectOptions, Repository};
+use crate::privacy::Filter;
+use crate::report::output::{to_json, ReportModel, ReportOutput, Written};
+use crate::report::range::{self, Period, WebRepository};
 use crate::report::utc_timestamp;
-use crate::summarize::cache::Cache;
-use crate::summarize::{self, DraftOptions};
+use crate::text::short_id;
 
 /// Default start of the period.
 const DEFAULT_AFTER: &str = "7 days ago";
@@ -22,7 +24,7 @@ const DEFAULT_AFTER: &str = "7 days ago";
 const DEFAULT_BEFORE: &str = "tomorrow";
 
 /// Runs `changes report`.
-pub fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Error> {
+pub(crate) fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Error> {
     let repository = Repository::discover()?;
     let loaded = context.load_config(Some(&repository))?;
     let settings = &loaded.settings;
@@ -65,26 +67,14 @@ pub fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Error> {
     let commits: String = window
         .commits
         .iter()
-        .map(|commit| format!("- {} {}\n", &commit.id[..commit.id.len().min(12)], commit.summary))
+        .map(|commit| format!("- {} {}\n", short_id(&commit.id), commit.summary))
         .collect();
-    let drafts = summarize::summarize_range(
+    let drafts = engine::summarize_range(
         &changes,
         commits,
-        DraftOptions {
-            settings,
-            environment: &context.environment,
-            requested: &context.models,
-            cache: Some(Cache::in_git_dir(&repository.common_dir())),
-            timeout: settings.report.timeout,
-            live: true,
-        },
+        engine_options(context, &repository, settings, settings.report.timeout),
     )?;
-    for secret in &drafts.secrets {
-        let line = secret.line.map(|line| format!(":{line}")).unwrap_or_default();
-        context
-            .printer
-            .warn(&format!("{}{line}: a {} was replaced before sending", secret.path, secret.kind));
-    }
+    warn_about_run(context, &drafts, Some(|kind| format!("a {kind} was replaced before sending")));
 
     let repository_name = repository
         .work_tree()
@@ -116,34 +106,25 @@ pub fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Error> {
     let mut files: Vec<(String, String)> = Vec::new();
     let mut rows = Vec::new();
     for (answer, model) in drafts.answers.iter().zip(&drafts.selection.models) {
-        match &answer.outcome {
-            Ok(summary) => {
-                let description = format!("{}, {}", model.provider, model.model);
-                let text = range::render_model(
-                    &period,
-                    answer.model.as_str(),
-                    &description,
-                    answer.duration,
-                    summary,
-                );
-                let name = format!("{}.md", answer.model);
-                rows.push(ModelRow {
-                    model: answer.model.to_string(),
-                    duration: answer.duration,
-                    status: "ok".to_string(),
-                    size: Some(text.len() as u64),
-                    file: Some(name.clone()),
-                });
-                files.push((name, text));
-            }
-            Err(reason) => rows.push(ModelRow {
-                model: answer.model.to_string(),
-                duration: answer.duration,
-                status: format!("failed: {reason}"),
-                size: None,
-                file: None,
-            }),
-        }
+        let written = answer.output().map(|summary| {
+            let description = format!("{}, {}", model.provider, model.model);
+            let text = range::render_model(
+                &period,
+                answer.model.as_str(),
+                &description,
+                answer.duration,
+                summary,
+            );
+            let name = format!("{}.md", answer.model);
+            let written = Written {
+                path: folder.join(&name).display().to_string(),
+                bytes: text.len() as u64,
+                name: name.clone(),
+            };
+            files.push((name, text));
+            written
+        });
+        rows.push(ReportModel::of(answer, written));
     }
     let overview = range::render_overview(&period, &rows);
     files.insert(0, ("overview.md".to_string(), overview.clone()));
@@ -168,30 +149,18 @@ pub fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Error> {
         None
     };
     if json {
-        let models: Vec<serde_json::Value> = rows
-            .iter()
-            .map(|row| {
-                serde_json::json!({
-                    "model": row.model,
-                    "duration_ms": row.duration.as_millis(),
-                    "status": row.status,
-                    "bytes": row.size,
-                    "file": row.file.as_ref().map(|file| folder.join(file).display().to_string()),
-                })
-            })
-            .collect();
-        let value = serde_json::json!({
-            "after": after_label,
-            "before": before_label,
-            "branch": branch,
-            "commits": window.commits.iter().map(|commit| commit.id.clone()).collect::<Vec<_>>(),
-            "files": changes.files.iter().map(|file| file.path.clone()).collect::<Vec<_>>(),
-            "folder": folder.display().to_string(),
-            "overview": folder.join("overview.md").display().to_string(),
-            "models": models,
-            "gist": gist,
-        });
-        context.printer.data(&crate::commands::pretty_json(&value))?;
+        let output = ReportOutput {
+            after: after_label,
+            before: before_label,
+            branch,
+            commits: window.commits.iter().map(|commit| commit.id.clone()).collect(),
+            files: changes.files.iter().map(|file| file.path.clone()).collect(),
+            folder: folder.display().to_string(),
+            overview: folder.join("overview.md").display().to_string(),
+            models: rows,
+            gist,
+        };
+        context.printer.data(&to_json(&output))?;
     } else if let Some(url) = gist {
         context.printer.data(&format!("{url}\n"))?;
     }

@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+pub use crate::privacy::Exclusion;
+use crate::text::human_bytes;
+
 /// How a path changed between the two sides of a diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -37,42 +40,6 @@ impl Status {
 impl fmt::Display for Status {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str(self.as_str())
-    }
-}
-
-/// Why a file's content is never read into a prompt. The file is still listed with its stats.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Exclusion {
-    /// Git or our own detection says the content is binary.
-    Binary,
-    /// A dependency lock file (`Cargo.lock`, `package-lock.json`, ...).
-    LockFile,
-    /// Generated code: a known generated-file name, a "do not edit" marker or `linguist-generated`.
-    Generated,
-    /// Minified code: a `.min.` name or very long lines.
-    Minified,
-    /// Third-party code in a vendored folder or marked `linguist-vendored`.
-    Vendored,
-    /// A file that usually holds secrets: `.env*`, private keys, certificates, credential stores.
-    Secret,
-    /// Matched by the user's `exclude:` globs or `.changesignore`; holds the matching pattern.
-    UserExcluded(String),
-    /// A blob too large to diff at all (bigger than the hard read limit).
-    TooLarge,
-}
-
-impl fmt::Display for Exclusion {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Exclusion::Binary => formatter.write_str("binary"),
-            Exclusion::LockFile => formatter.write_str("lock file"),
-            Exclusion::Generated => formatter.write_str("generated"),
-            Exclusion::Minified => formatter.write_str("minified"),
-            Exclusion::Vendored => formatter.write_str("vendored"),
-            Exclusion::Secret => formatter.write_str("may hold secrets"),
-            Exclusion::UserExcluded(pattern) => write!(formatter, "excluded by `{pattern}`"),
-            Exclusion::TooLarge => formatter.write_str("too large to diff"),
-        }
     }
 }
 
@@ -153,6 +120,42 @@ impl FileChange {
     /// Added plus removed lines: the size of the change used for ordering and budgets.
     pub fn changed_lines(&self) -> usize {
         self.added_lines + self.removed_lines
+    }
+
+    /// `path (status, +a -r)`, with the old path for renames and the sizes for binaries: how
+    /// the file is named in prompts, reports and messages.
+    pub fn header(&self) -> String {
+        let path = match &self.old_path {
+            Some(old) => format!("{old} → {}", self.path),
+            None => self.path.clone(),
+        };
+        let mut details = vec![self.status.to_string()];
+        match self.exclusion {
+            Some(Exclusion::Binary) | Some(Exclusion::TooLarge) => {
+                details.push(format!(
+                    "{} → {}",
+                    human_bytes(self.old_size),
+                    human_bytes(self.new_size)
+                ));
+            }
+            _ if self.changed_lines() > 0 => {
+                details.push(format!("+{} -{}", self.added_lines, self.removed_lines));
+            }
+            _ => {}
+        }
+        if self.mode_changed() {
+            details.push(format!("mode {:o} → {:o}", self.old_mode, self.new_mode));
+        }
+        format!("{path} ({})", details.join(", "))
+    }
+
+    /// Why the file has no patch text: its exclusion, what a cap cut, or no content change.
+    pub fn unsent_reason(&self) -> String {
+        match (&self.exclusion, &self.cut) {
+            (Some(exclusion), _) => exclusion.to_string(),
+            (None, Some(cut)) => cut.to_string(),
+            (None, None) => "no content change".to_string(),
+        }
     }
 }
 

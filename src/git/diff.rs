@@ -11,9 +11,9 @@ use git2::{
 };
 
 use super::change::{ChangeSet, Cut, Exclusion, FileChange, Source, Status};
-use super::filter::{self, Filter};
 use super::{CollectOptions, Context, GitError};
 use crate::config::Limits;
+use crate::privacy::filter::{self, Filter};
 
 /// Blobs larger than this are never loaded: the file is listed with its sizes only, which
 /// keeps memory bounded on huge generated or data files.

@@ -3,7 +3,6 @@
 
 pub mod change;
 mod diff;
-pub mod filter;
 pub mod history;
 pub mod hooks;
 pub mod push;
@@ -12,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Limits;
 
+pub use crate::privacy::{Filter, PatternError};
 pub use change::{ChangeSet, Cut, Exclusion, FileChange, Source, Status};
-pub use filter::{Filter, PatternError};
 
 /// A git failure, with what we were doing when it happened.
 #[derive(Debug, thiserror::Error)]

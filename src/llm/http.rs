@@ -63,23 +63,6 @@ pub async fn post_json(
     }
 }
 
-/// Sends a GET and reads the whole answer before `deadline` (used to see whether a local
-/// server answers).
-pub async fn get(
-    client: &reqwest::Client,
-    url: &str,
-    deadline: Instant,
-) -> Result<Response, Failure> {
-    let exchange = async {
-        let response = client.get(url).send().await.map_err(transport_failure)?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport_failure)?.to_vec();
-        Ok(Response { status, headers, body })
-    };
-    tokio::time::timeout_at(deadline, exchange).await.unwrap_or(Err(Failure::Timeout))
-}
-
 /// A transport error in words that never include the URL's query (where no key is, but a
 /// proxy's credentials might be).
 fn transport_failure(error: reqwest::Error) -> Failure {

@@ -1,13 +1,11 @@
-//! Models: which ones run (by `--models`, or `defaults:` with credentials present, Ollama when
-//! it answers, the built-in `local` one when nothing else can), the one provider abstraction
-//! with an adapter per wire format, and the request loop with retries inside one deadline.
+//! Network models: the one provider abstraction with an adapter per wire format, the shared
+//! HTTP client, and the request loop with retries inside one deadline. (Which models a run
+//! asks is `engine::select`; the built-in model is `offline`.)
 
 mod anthropic;
-pub mod clean;
 pub mod failure;
 mod gemini;
 pub mod http;
-pub mod local;
 mod openai;
 pub mod provider;
 
@@ -18,35 +16,12 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
-use crate::config::{ModelName, ModelSettings, Provider, Settings};
+use crate::config::{ModelName, ModelSettings, Provider};
 use crate::env::Environment;
 use crate::error::{Error, Kind};
 use crate::secret::ApiKey;
 use failure::Failure;
 use provider::Credential;
-
-/// How the reason for skipping a model without credentials starts.
-pub const NO_KEY_REASON: &str = "no key";
-
-/// A commit message as a model proposes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    /// The first line, without trailing newline, at most `commit.max_subject` characters.
-    pub subject: String,
-    /// Everything after the blank line (may be empty), without trailing newline.
-    pub body: String,
-}
-
-impl Message {
-    /// The message as it goes into a commit: subject, blank line, body.
-    pub fn to_text(&self) -> String {
-        if self.body.is_empty() {
-            format!("{}\n", self.subject)
-        } else {
-            format!("{}\n\n{}\n", self.subject, self.body)
-        }
-    }
-}
 
 /// One request to a model: instructions, the input, and how long the answer may be.
 #[derive(Debug, Clone)]
@@ -59,78 +34,6 @@ pub struct Prompt {
     pub max_output_tokens: u32,
     /// Sampling temperature for models that take one.
     pub temperature: f32,
-}
-
-/// The models of one run, and the ones left out with the reason.
-#[derive(Debug, Clone)]
-pub struct Selection {
-    /// Models to ask, in configured (or requested) order.
-    pub models: Vec<ModelSettings>,
-    /// Models not asked, each with a one-line reason.
-    pub skipped: Vec<(ModelName, String)>,
-}
-
-/// Picks the models of a run. With `requested` names, exactly those (unknown names are an
-/// error); otherwise the defaults whose credentials are present, Ollama when `ollama_answers`
-/// says its server is up, and the built-in model when none of them can run.
-pub fn select(
-    settings: &Settings,
-    requested: &[String],
-    environment: &Environment,
-    ollama_answers: &dyn Fn(&ModelSettings) -> bool,
-) -> Result<Selection, Error> {
-    let mut selection = Selection { models: Vec::new(), skipped: Vec::new() };
-    let explicit = !requested.is_empty();
-    let names: Vec<&str> = if explicit {
-        requested.iter().map(String::as_str).collect()
-    } else {
-        settings.defaults.iter().map(ModelName::as_str).collect()
-    };
-    for name in names {
-        let Some(model) = settings.model(name) else {
-            let known: Vec<&str> =
-                settings.models.iter().map(|model| model.name.as_str()).collect();
-            return Err(Error::new(Kind::Usage, format!("no model named `{name}`"))
-                .with_hint(format!("configured models: {}", known.join(", "))));
-        };
-        if selection.models.iter().any(|chosen| chosen.name == model.name) {
-            continue;
-        }
-        match provider::credential(model, environment) {
-            Credential::Missing(variables) => selection.skipped.push((
-                model.name.clone(),
-                format!("{NO_KEY_REASON}: set {}", variables.join(" or ")),
-            )),
-            _ => selection.models.push(model.clone()),
-        }
-    }
-    if !explicit {
-        for model in settings.models.iter().filter(|model| model.provider == Provider::Ollama) {
-            let chosen = selection.models.iter().any(|chosen| chosen.name == model.name);
-            if !chosen && ollama_answers(model) {
-                selection.models.push(model.clone());
-            }
-        }
-        if selection.models.is_empty() {
-            if let Some(local) =
-                settings.models.iter().find(|model| model.provider == Provider::Local)
-            {
-                selection.models.push(local.clone());
-            }
-        }
-    }
-    Ok(selection)
-}
-
-/// One model's result: a commit message by default, a review for pushes.
-#[derive(Debug, Clone)]
-pub struct Answer<T = Message> {
-    /// Which model.
-    pub model: ModelName,
-    /// Wall time of the model's work.
-    pub duration: Duration,
-    /// The result, or a one-line reason it failed.
-    pub outcome: Result<T, String>,
 }
 
 /// A model ready to be asked: its settings, key, endpoint, concurrency cap, and the

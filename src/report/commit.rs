@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use crate::config::ModelName;
-use crate::llm::{Answer, Message, NO_KEY_REASON};
-use crate::report::format_duration_short;
+use crate::answer::{Answer, Message, Skip, Skipped};
+use crate::engine::merge::Merged;
+use crate::text::short_duration;
 
 /// The characters git tries, in order, for `core.commentChar = auto`.
 const AUTO_COMMENT_CANDIDATES: &str = "#;@!$%^&|:";
@@ -15,7 +15,7 @@ const MARKER: &str = "changes:";
 
 /// How the drafts go into the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Placement {
+pub(crate) enum Placement {
     /// The primary draft on top, as the message (plain commit, template).
     Draft,
     /// Every draft as comments only, below the user's text (`-m`, merge, squash when the
@@ -27,20 +27,32 @@ pub enum Placement {
 
 /// What the models did, for the comment block.
 #[derive(Debug, Clone)]
-pub struct DraftSummary<'a> {
+pub(crate) struct DraftSummary<'a> {
     /// Every asked model's answer, in configured order.
-    pub answers: &'a [Answer],
+    pub(crate) answers: &'a [Answer<Message>],
     /// Models not asked, each with the reason.
-    pub skipped: &'a [(ModelName, String)],
+    pub(crate) skipped: &'a [Skipped],
     /// Wall time of the whole run.
-    pub elapsed: Duration,
-    /// Whether to list the other drafts (merge mode `alternatives`).
-    pub alternatives: bool,
+    pub(crate) elapsed: Duration,
+    /// Which draft is the message and which are shown as alternatives.
+    pub(crate) merged: Merged,
+}
+
+impl<'a> DraftSummary<'a> {
+    /// The summary of a finished run.
+    pub(crate) fn of(drafts: &'a crate::engine::Drafts) -> Self {
+        Self {
+            answers: &drafts.run.answers,
+            skipped: &drafts.run.selection.skipped,
+            elapsed: drafts.run.elapsed,
+            merged: drafts.merged.clone(),
+        }
+    }
 }
 
 /// The comment string git uses for this file: `configured` is `core.commentString` or
 /// `core.commentChar` (`None` for the default `#`); `auto` is resolved from the file itself.
-pub fn comment_string(configured: Option<&str>, original: &str) -> String {
+pub(crate) fn comment_string(configured: Option<&str>, original: &str) -> String {
     match configured {
         None | Some("") => "#".to_string(),
         Some("auto") => {
@@ -67,14 +79,14 @@ pub fn comment_string(configured: Option<&str>, original: &str) -> String {
 }
 
 /// True when a previous run already wrote its block into this file.
-pub fn already_drafted(original: &str, comment: &str) -> bool {
+pub(crate) fn already_drafted(original: &str, comment: &str) -> bool {
     let marker = format!("{comment} {MARKER} ");
     original.lines().any(|line| line.starts_with(&marker))
 }
 
 /// The new file content, or `None` when nothing should change (no successful draft, or a
 /// block of ours already there). `original` is the file as git wrote it.
-pub fn render_message_file(
+pub(crate) fn render_message_file(
     original: &[u8],
     comment: &str,
     placement: Placement,
@@ -85,58 +97,56 @@ pub fn render_message_file(
     if already_drafted(text, comment) {
         return None;
     }
-    let successes: Vec<(&Answer, &Message)> = summary
-        .answers
-        .iter()
-        .filter_map(|answer| answer.outcome.as_ref().ok().map(|message| (answer, message)))
-        .collect();
-    let (primary_answer, primary) = *successes.first()?;
+    let successes = summary.answers.iter().filter(|answer| answer.output().is_some()).count();
+    let primary_answer = &summary.answers[summary.merged.primary?];
+    let primary = primary_answer.output()?;
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
 
     let mut block = vec![format!(
-        "{comment} {MARKER} {} of {} models answered in {}. {}",
-        successes.len(),
+        "{comment} {MARKER} {successes} of {} models answered in {}. {}",
         summary.answers.len(),
-        format_duration_short(summary.elapsed),
+        short_duration(summary.elapsed),
         match placement {
             Placement::CommentsOnly => "Their drafts follow; uncomment one to use it.".to_string(),
             _ => format!("The draft above is {}'s.", primary_answer.model),
         }
     )];
-    let others: Vec<&(&Answer, &Message)> = match placement {
-        Placement::CommentsOnly => successes.iter().collect(),
-        _ if summary.alternatives => successes.iter().skip(1).collect(),
-        _ => Vec::new(),
+    let others: Vec<&Answer<Message>> = match placement {
+        Placement::CommentsOnly => {
+            summary.answers.iter().filter(|answer| answer.output().is_some()).collect()
+        }
+        _ => summary.merged.alternatives.iter().map(|&index| &summary.answers[index]).collect(),
     };
     if !others.is_empty() && placement != Placement::CommentsOnly {
         block.push(format!("{comment} The others follow. Uncomment one to use it."));
     }
-    for (answer, message) in others {
+    for answer in others {
+        let Some(message) = answer.output() else { continue };
         block.push(comment.to_string());
         block.push(format!(
             "{comment} ── {} ({}) ──",
             answer.model,
-            format_duration_short(answer.duration)
+            short_duration(answer.duration)
         ));
         block.extend(message.to_text().lines().map(|line| commented(comment, line)));
     }
     for answer in summary.answers {
-        if let Err(reason) = &answer.outcome {
-            block.push(format!("{comment} ── {}: failed: {reason} ──", answer.model));
+        if let Err(error) = &answer.outcome {
+            block.push(format!("{comment} ── {}: failed: {error} ──", answer.model));
         }
     }
     // Models without a key are the usual case, not news: one line names them all.
-    let (no_key, other_skips): (Vec<_>, Vec<_>) =
-        summary.skipped.iter().partition(|(_, reason)| reason.starts_with(NO_KEY_REASON));
+    let (no_key, other_skips): (Vec<&Skipped>, Vec<&Skipped>) =
+        summary.skipped.iter().partition(|skipped| matches!(skipped.reason, Skip::NoKey { .. }));
     if !no_key.is_empty() {
-        let names: Vec<&str> = no_key.iter().map(|(model, _)| model.as_str()).collect();
+        let names: Vec<&str> = no_key.iter().map(|skipped| skipped.model.as_str()).collect();
         block.push(format!(
             "{comment} ── not asked, no key set: {} (`changes models` lists the variables) ──",
             names.join(", ")
         ));
     }
-    for (model, reason) in other_skips {
-        block.push(format!("{comment} ── {model}: skipped: {reason} ──"));
+    for skipped in other_skips {
+        block.push(format!("{comment} ── {}: skipped: {} ──", skipped.model, skipped.reason));
     }
 
     let mut lines: Vec<String> = Vec::new();
@@ -208,25 +218,32 @@ fn commented(comment: &str, line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::answer::{FailureKind, ModelError};
+    use crate::config::ModelName;
 
-    fn answer(name: &str, outcome: Result<(&str, &str), &str>) -> Answer {
+    fn answer(name: &str, outcome: Result<(&str, &str), &str>) -> Answer<Message> {
         Answer {
             model: ModelName::try_from(name.to_string()).expect("valid name"),
             duration: Duration::from_millis(1200),
             outcome: outcome
                 .map(|(subject, body)| Message { subject: subject.into(), body: body.into() })
-                .map_err(str::to_string),
+                .map_err(|reason| ModelError::new(FailureKind::Server, reason)),
+            notes: Vec::new(),
         }
+    }
+
+    fn merged(answers: &[Answer<Message>]) -> Merged {
+        crate::engine::merge::arrange(answers, crate::config::MergeMode::Alternatives, false)
     }
 
     const GIT_PLAIN: &str = "\n# Please enter the commit message for your changes. Lines starting\n# with '#' will be ignored.\n#\n# On branch main\n";
 
-    fn summary(answers: &[Answer]) -> DraftSummary<'_> {
+    fn summary(answers: &[Answer<Message>]) -> DraftSummary<'_> {
         DraftSummary {
             answers,
             skipped: &[],
             elapsed: Duration::from_millis(2400),
-            alternatives: true,
+            merged: merged(answers),
         }
     }
 
@@ -256,16 +273,16 @@ mod tests {
             answer("llama", Err("401 Unauthorized (check GROQ_API_KEY)")),
         ];
         let name = |name: &str| ModelName::try_from(name.to_string()).expect("valid name");
-        let skipped = [
-            (name("deepseek"), "no key: set DEEPSEEK_API_KEY".to_string()),
-            (name("o4-mini"), "no key: set OPENAI_API_KEY".to_string()),
-            (name("gemini"), "the gemini adapter is missing".to_string()),
-        ];
+        let no_key = |model: &str, variable: &str| Skipped {
+            model: name(model),
+            reason: Skip::NoKey { variables: vec![variable.to_string()] },
+        };
+        let skipped = [no_key("deepseek", "DEEPSEEK_API_KEY"), no_key("o4-mini", "OPENAI_API_KEY")];
         let summary = DraftSummary {
             answers: &answers,
             skipped: &skipped,
             elapsed: Duration::from_millis(2400),
-            alternatives: true,
+            merged: merged(&answers),
         };
         let output = render_message_file(GIT_PLAIN.as_bytes(), "#", Placement::Draft, &summary)
             .expect("changed");
@@ -282,7 +299,6 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("# ── not asked, no key set: deepseek, o4-mini (`changes models` lists the variables) ──"), "{text}");
-        assert!(text.contains("# ── gemini: skipped: the gemini adapter is missing ──"), "{text}");
     }
 
     #[test]

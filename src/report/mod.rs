@@ -1,38 +1,14 @@
-//! Pure renderers of what `changes` shows and writes, and the small formatting helpers they
-//! share.
+//! Pure renderers of what `changes` shows and writes: the commit message file, the push
+//! review, the date-range report, and the structured outputs they and `--format json` share.
 
-pub mod commit;
-pub mod push;
-pub mod range;
-
-/// Bytes as people read them: `812 B`, `10.2 KB`, `3.4 MB` (powers of 1,000, like git).
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if bytes < 1000 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1000.0;
-    let mut unit = 0;
-    while value >= 999.95 && unit + 1 < UNITS.len() {
-        value /= 1000.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
-}
-
-/// A duration as people read it in a status line: `850 ms`, `2.4 s`.
-pub fn format_duration_short(duration: std::time::Duration) -> String {
-    let millis = duration.as_millis();
-    if millis < 1000 {
-        format!("{millis} ms")
-    } else {
-        format!("{:.1} s", duration.as_secs_f64())
-    }
-}
+pub(crate) mod commit;
+pub(crate) mod output;
+pub(crate) mod push;
+pub(crate) mod range;
 
 /// A moment as `(compact, readable)`: `20261128T134005Z` for file names and
 /// `2026-11-28 13:40:05 UTC` for people. No time-zone database needed: it is always UTC.
-pub fn utc_timestamp(time: std::time::SystemTime) -> (String, String) {
+pub(crate) fn utc_timestamp(time: std::time::SystemTime) -> (String, String) {
     let seconds = time.duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_secs());
     let (days, rest) = (seconds / 86_400, seconds % 86_400);
     let (hour, minute, second) = (rest / 3600, rest / 60 % 60, rest % 60);
@@ -55,16 +31,7 @@ pub fn utc_timestamp(time: std::time::SystemTime) -> (String, String) {
 
 #[cfg(test)]
 mod tests {
-    use super::{format_duration_short, human_bytes, utc_timestamp};
-
-    #[test]
-    fn human_bytes_picks_the_unit_and_one_decimal() {
-        assert_eq!(human_bytes(0), "0 B");
-        assert_eq!(human_bytes(999), "999 B");
-        assert_eq!(human_bytes(10_240), "10.2 KB");
-        assert_eq!(human_bytes(999_999), "1.0 MB");
-        assert_eq!(human_bytes(3_400_000), "3.4 MB");
-    }
+    use super::utc_timestamp;
 
     #[test]
     fn utc_timestamps_match_known_dates() {
@@ -73,11 +40,5 @@ mod tests {
         assert_eq!(utc_timestamp(at(784_111_777)).1, "1994-11-06 08:49:37 UTC");
         assert_eq!(utc_timestamp(at(1_795_873_205)).0, "20261128T134005Z");
         assert_eq!(utc_timestamp(at(951_782_400)).1, "2000-02-29 00:00:00 UTC");
-    }
-
-    #[test]
-    fn short_durations_switch_to_seconds_at_one_second() {
-        assert_eq!(format_duration_short(std::time::Duration::from_millis(850)), "850 ms");
-        assert_eq!(format_duration_short(std::time::Duration::from_millis(2_440)), "2.4 s");
     }
 }

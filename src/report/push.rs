@@ -1,45 +1,15 @@
-//! The pre-push review as people and programs read it: a few lines per model for the
-//! terminal, the full markdown report, and the same content as JSON.
+//! The pre-push review as people read it: a few lines per model for the terminal and the full
+//! markdown report, both from the same `PushOutput` that `--format json` prints.
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use crate::answer::{Severity, Skip, Skipped};
+use crate::text::{count, short_duration, short_id};
 
-use crate::git::push::Outgoing;
-use crate::git::ChangeSet;
-use crate::llm::{Answer, NO_KEY_REASON};
-use crate::report::{format_duration_short, human_bytes};
-use crate::summarize::prompt::file_header;
-use crate::summarize::review::{Review, Severity};
-
-/// One reviewed range and what the models said about it.
-#[derive(Debug)]
-pub struct ReviewedRange<'a> {
-    /// The commits and refs.
-    pub outgoing: &'a Outgoing,
-    /// The combined change that was reviewed.
-    pub changes: &'a ChangeSet,
-    /// Each model's review.
-    pub answers: &'a [Answer<Review>],
-    /// Models not asked, with the reason.
-    pub skipped: Vec<(String, String)>,
-}
-
-/// Everything the report shows.
-#[derive(Debug)]
-pub struct PushReport<'a> {
-    /// The remote's name (or URL when pushing to a URL).
-    pub remote: &'a str,
-    /// The remote's URL, credentials removed.
-    pub url: String,
-    /// When the review ran, readable.
-    pub generated: &'a str,
-    /// One entry per distinct range pushed.
-    pub ranges: Vec<ReviewedRange<'a>>,
-}
+use super::output::{PushOutput, PushRange};
 
 /// Removes `user:password@` from a URL; scp-like `git@host:path` stays as it is.
-pub fn strip_credentials(url: &str) -> String {
+pub(crate) fn strip_credentials(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
     let (authority, path) =
         rest.split_once('/').map_or((rest, ""), |(authority, path)| (authority, path));
@@ -51,41 +21,27 @@ pub fn strip_credentials(url: &str) -> String {
     }
 }
 
-fn short(id: &str) -> &str {
-    &id[..id.len().min(12)]
-}
-
-/// The status cell of a model: its verdict, or why it failed.
-fn status(answer: &Answer<Review>) -> String {
-    match &answer.outcome {
-        Ok(review) => review.verdict(),
-        Err(reason) => format!("failed: {reason}"),
-    }
-}
-
 /// A few lines for the terminal: per range, per model, the verdict and the top risks.
-pub fn render_terminal(report: &PushReport<'_>, report_path: Option<&str>) -> String {
+pub(crate) fn render_terminal(report: &PushOutput<'_>) -> String {
     let mut text = String::new();
     for range in &report.ranges {
-        let outgoing = range.outgoing;
         let _ = writeln!(
             text,
-            "changes: review of {} commit{} to {} {} ({})",
-            outgoing.commits.len(),
-            if outgoing.commits.len() == 1 { "" } else { "s" },
+            "changes: review of {} to {} {} ({})",
+            count(range.commits.len(), "commit"),
             report.remote,
-            outgoing.update.remote_ref,
-            outgoing.kind
+            range.remote_ref,
+            range.kind
         );
-        for answer in range.answers {
+        for model in &range.models {
             let _ = writeln!(
                 text,
                 "  {} ({}): {}",
-                answer.model,
-                format_duration_short(answer.duration),
-                status(answer)
+                model.model,
+                short_duration(model.duration),
+                model.verdict()
             );
-            if let Ok(review) = &answer.outcome {
+            if let Some(review) = model.review {
                 for risk in review.risks.iter().take(3) {
                     let _ = writeln!(text, "    [{}] {}", risk.severity, risk.text);
                 }
@@ -96,218 +52,121 @@ pub fn render_terminal(report: &PushReport<'_>, report_path: Option<&str>) -> St
             }
         }
     }
-    if let Some(path) = report_path {
+    if let Some(path) = &report.report {
         let _ = writeln!(text, "  report: {path}");
     }
     text
 }
 
 /// The full markdown report.
-pub fn render_markdown(report: &PushReport<'_>) -> String {
+pub(crate) fn render_markdown(report: &PushOutput<'_>) -> String {
     let mut text = String::new();
-    let commits: usize = report.ranges.iter().map(|range| range.outgoing.commits.len()).sum();
-    let _ = writeln!(
-        text,
-        "# Push review: {commits} commit{} to {}\n",
-        if commits == 1 { "" } else { "s" },
-        report.remote
-    );
+    let commits: usize = report.ranges.iter().map(|range| range.commits.len()).sum();
+    let _ = writeln!(text, "# Push review: {} to {}\n", count(commits, "commit"), report.remote);
     let _ = writeln!(text, "- Remote: {} ({})", report.remote, report.url);
     let _ = writeln!(text, "- Generated: {}", report.generated);
     for range in &report.ranges {
-        let outgoing = range.outgoing;
-        let base = outgoing
+        let base = range
             .base
             .as_deref()
-            .map_or("the empty tree".to_string(), |base| format!("`{}`", short(base)));
+            .map_or("the empty tree".to_string(), |base| format!("`{}`", short_id(base)));
         let _ = writeln!(
             text,
             "- {} → {} ({}): {base}..`{}`",
-            outgoing.update.local_ref,
-            outgoing.update.remote_ref,
-            outgoing.kind,
-            short(&outgoing.tip)
+            range.local_ref,
+            range.remote_ref,
+            range.kind,
+            short_id(&range.tip)
         );
     }
     for range in &report.ranges {
-        let outgoing = range.outgoing;
         if report.ranges.len() > 1 {
-            let _ = writeln!(
-                text,
-                "\n## {} → {}",
-                outgoing.update.local_ref, outgoing.update.remote_ref
-            );
+            let _ = writeln!(text, "\n## {} → {}", range.local_ref, range.remote_ref);
         }
-        let _ =
-            writeln!(text, "\n## Models\n\n| model | time | status | output |\n|---|---|---|---|");
-        for answer in range.answers {
-            let size = match &answer.outcome {
-                Ok(review) => human_bytes(
-                    (review.summary.len()
-                        + review.risks.iter().map(|risk| risk.text.len()).sum::<usize>())
-                        as u64,
-                ),
-                Err(_) => "—".to_string(),
-            };
-            let _ = writeln!(
-                text,
-                "| {} | {} | {} | {size} |",
-                answer.model,
-                format_duration_short(answer.duration),
-                status(answer).replace('|', "\\|")
-            );
-        }
-        // Models without a key are the usual case: one row names them all.
-        let (no_key, others): (Vec<_>, Vec<_>) =
-            range.skipped.iter().partition(|(_, reason)| reason.starts_with(NO_KEY_REASON));
-        if !no_key.is_empty() {
-            let names: Vec<&str> = no_key.iter().map(|(model, _)| model.as_str()).collect();
-            let _ = writeln!(text, "| {} | — | not asked: no key set | — |", names.join(", "));
-        }
-        for (model, reason) in others {
-            let _ = writeln!(text, "| {model} | — | skipped: {} | — |", reason.replace('|', "\\|"));
-        }
-        for answer in range.answers {
-            let Ok(review) = &answer.outcome else { continue };
-            let _ = writeln!(
-                text,
-                "\n## {}\n\n### Summary\n\n{}\n\n### Risks\n",
-                answer.model, review.summary
-            );
-            if review.risks.is_empty() {
-                text.push_str("None found.\n");
-            }
-            for risk in &review.risks {
-                let marker = match risk.severity {
-                    Severity::High => "**high**",
-                    Severity::Medium => "**medium**",
-                    Severity::Low => "low",
-                };
-                let _ = writeln!(text, "- {marker} {}", risk.text);
-            }
-        }
-        let _ = writeln!(text, "\n## Commits\n");
-        for commit in &outgoing.commits {
-            let _ = writeln!(text, "- `{}` {} ({})", commit.id, commit.summary, commit.author);
-        }
-        let mut left_out = Vec::new();
-        if outgoing.left_out > 0 {
-            left_out.push(format!(
-                "{} older commit{} not reviewed (push.max_commits)",
-                outgoing.left_out,
-                if outgoing.left_out == 1 { "" } else { "s" }
-            ));
-        }
-        if outgoing.rewritten > 0 {
-            left_out.push(format!(
-                "this push rewrites {} commit{} already on the remote",
-                outgoing.rewritten,
-                if outgoing.rewritten == 1 { "" } else { "s" }
-            ));
-        }
-        for file in range.changes.files.iter().filter(|file| file.patch.is_none()) {
-            let reason = match (&file.exclusion, &file.cut) {
-                (Some(exclusion), _) => exclusion.to_string(),
-                (None, Some(cut)) => cut.to_string(),
-                (None, None) => "no content change".to_string(),
-            };
-            left_out.push(format!("{}: {reason}", file_header(file)));
-        }
-        if !left_out.is_empty() {
-            let _ = writeln!(text, "\n## Left out\n");
-            for line in left_out {
-                let _ = writeln!(text, "- {line}");
-            }
-        }
+        render_range(range, &mut text);
     }
     text
 }
 
-/// The report as JSON, with the same content and a stable order.
-pub fn render_json(report: &PushReport<'_>, report_path: Option<&str>) -> String {
-    #[derive(Serialize)]
-    struct Json<'a> {
-        remote: &'a str,
-        url: &'a str,
-        generated: &'a str,
-        report: Option<&'a str>,
-        ranges: Vec<RangeJson<'a>>,
+fn render_range(range: &PushRange<'_>, text: &mut String) {
+    let _ = writeln!(text, "\n## Models\n\n| model | time | status | output |\n|---|---|---|---|");
+    for model in &range.models {
+        let size = match model.review {
+            Some(review) => crate::text::human_bytes(
+                (review.summary.len()
+                    + review.risks.iter().map(|risk| risk.text.len()).sum::<usize>())
+                    as u64,
+            ),
+            None => "—".to_string(),
+        };
+        let _ = writeln!(
+            text,
+            "| {} | {} | {} | {size} |",
+            model.model,
+            short_duration(model.duration),
+            model.verdict().replace('|', "\\|")
+        );
     }
-    #[derive(Serialize)]
-    struct RangeJson<'a> {
-        local_ref: &'a str,
-        remote_ref: &'a str,
-        kind: String,
-        base: Option<&'a str>,
-        tip: &'a str,
-        commits: Vec<CommitJson<'a>>,
-        commits_left_out: usize,
-        commits_rewritten: usize,
-        files_not_sent: Vec<String>,
-        models: Vec<ModelJson<'a>>,
+    // Models without a key are the usual case: one row names them all.
+    let (no_key, others): (Vec<&Skipped>, Vec<&Skipped>) =
+        range.skipped.iter().partition(|skipped| matches!(skipped.reason, Skip::NoKey { .. }));
+    if !no_key.is_empty() {
+        let names: Vec<&str> = no_key.iter().map(|skipped| skipped.model.as_str()).collect();
+        let _ = writeln!(text, "| {} | — | not asked: no key set | — |", names.join(", "));
     }
-    #[derive(Serialize)]
-    struct CommitJson<'a> {
-        id: &'a str,
-        summary: &'a str,
-        author: &'a str,
+    for skipped in others {
+        let _ = writeln!(
+            text,
+            "| {} | — | skipped: {} | — |",
+            skipped.model,
+            skipped.reason.to_string().replace('|', "\\|")
+        );
     }
-    #[derive(Serialize)]
-    struct ModelJson<'a> {
-        model: &'a str,
-        duration_ms: u128,
-        status: &'static str,
-        error: Option<&'a str>,
-        review: Option<&'a Review>,
+    for model in &range.models {
+        let Some(review) = model.review else { continue };
+        let _ = writeln!(
+            text,
+            "\n## {}\n\n### Summary\n\n{}\n\n### Risks\n",
+            model.model, review.summary
+        );
+        if review.risks.is_empty() {
+            text.push_str("None found.\n");
+        }
+        for risk in &review.risks {
+            let marker = match risk.severity {
+                Severity::High => "**high**",
+                Severity::Medium => "**medium**",
+                Severity::Low => "low",
+            };
+            let _ = writeln!(text, "- {marker} {}", risk.text);
+        }
     }
-    let json = Json {
-        remote: report.remote,
-        url: &report.url,
-        generated: report.generated,
-        report: report_path,
-        ranges: report
-            .ranges
-            .iter()
-            .map(|range| RangeJson {
-                local_ref: &range.outgoing.update.local_ref,
-                remote_ref: &range.outgoing.update.remote_ref,
-                kind: range.outgoing.kind.to_string(),
-                base: range.outgoing.base.as_deref(),
-                tip: &range.outgoing.tip,
-                commits: range
-                    .outgoing
-                    .commits
-                    .iter()
-                    .map(|commit| CommitJson {
-                        id: &commit.id,
-                        summary: &commit.summary,
-                        author: &commit.author,
-                    })
-                    .collect(),
-                commits_left_out: range.outgoing.left_out,
-                commits_rewritten: range.outgoing.rewritten,
-                files_not_sent: range
-                    .changes
-                    .files
-                    .iter()
-                    .filter(|file| file.patch.is_none())
-                    .map(|file| file.path.clone())
-                    .collect(),
-                models: range
-                    .answers
-                    .iter()
-                    .map(|answer| ModelJson {
-                        model: answer.model.as_str(),
-                        duration_ms: answer.duration.as_millis(),
-                        status: if answer.outcome.is_ok() { "ok" } else { "failed" },
-                        error: answer.outcome.as_ref().err().map(String::as_str),
-                        review: answer.outcome.as_ref().ok(),
-                    })
-                    .collect(),
-            })
-            .collect(),
-    };
-    serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
+    let _ = writeln!(text, "\n## Commits\n");
+    for commit in &range.commits {
+        let _ = writeln!(text, "- `{}` {} ({})", commit.id, commit.summary, commit.author);
+    }
+    let mut left_out = Vec::new();
+    if range.commits_left_out > 0 {
+        left_out.push(format!(
+            "{} not reviewed (push.max_commits)",
+            count(range.commits_left_out, "older commit")
+        ));
+    }
+    if range.commits_rewritten > 0 {
+        left_out.push(format!(
+            "this push rewrites {} already on the remote",
+            count(range.commits_rewritten, "commit")
+        ));
+    }
+    for file in range.changes.files.iter().filter(|file| file.patch.is_none()) {
+        left_out.push(format!("{}: {}", file.header(), file.unsent_reason()));
+    }
+    if !left_out.is_empty() {
+        let _ = writeln!(text, "\n## Left out\n");
+        for line in left_out {
+            let _ = writeln!(text, "- {line}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,11 +6,12 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use crate::answer::RangeSummary;
 use crate::git::push::PushedCommit;
 use crate::git::{ChangeSet, FileChange};
-use crate::report::{format_duration_short, human_bytes};
-use crate::summarize::prompt::file_header;
-use crate::summarize::range::RangeSummary;
+use crate::text::{count, human_bytes, short_duration, short_id};
+
+use super::output::ReportModel;
 
 /// A repository's web pages, derived from its remote URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,10 +149,6 @@ impl Period<'_> {
     }
 }
 
-fn short(id: &str) -> &str {
-    &id[..id.len().min(10)]
-}
-
 /// One model's report.
 pub fn render_model(
     period: &Period<'_>,
@@ -165,16 +162,15 @@ pub fn render_model(
         format!("Changes in {} from {} to {}", period.repository, period.after.1, period.before.1);
     slugs.slug(&title);
     let mut text = format!("# {title}\n\n");
-    let range = format!("{}..{}", period.base.map_or("(root)", short), short(period.tip));
+    let range = format!("{}..{}", period.base.map_or("(root)", short_id), short_id(period.tip));
     let range = match (&period.web, period.base) {
         (Some(web), Some(base)) => format!("[`{range}`]({})", web.compare(base, period.tip)),
         _ => format!("`{range}`"),
     };
     let _ = writeln!(
         text,
-        "- Range: {range}, {} commit{} on `{}`",
-        period.commits.len(),
-        if period.commits.len() == 1 { "" } else { "s" },
+        "- Range: {range}, {} on `{}`",
+        count(period.commits.len(), "commit"),
         period.branch
     );
     let _ = writeln!(
@@ -183,7 +179,7 @@ pub fn render_model(
         period.after.1, period.after.0, period.before.1, period.before.0
     );
     let _ = writeln!(text, "- Model: {model} ({description})");
-    let _ = writeln!(text, "- Duration: {}", format_duration_short(duration));
+    let _ = writeln!(text, "- Duration: {}", short_duration(duration));
     let _ = writeln!(text, "- Generated: {}\n", period.generated);
 
     // "Contents" is a heading too: it takes its anchor before the others.
@@ -216,7 +212,7 @@ pub fn render_model(
     let _ = writeln!(text, "## Files\n");
     for (index, file) in &ordered {
         let _ = writeln!(text, "### {}\n", file.path);
-        let stats = file_header(file);
+        let stats = file.header();
         match &period.web {
             Some(web) if file.new_size > 0 || file.status != crate::git::Status::Deleted => {
                 let _ = writeln!(text, "[{stats}]({})\n", web.file(period.tip, &file.path));
@@ -234,7 +230,8 @@ pub fn render_model(
     }
     let _ = writeln!(text, "## Commits\n");
     for commit in period.commits {
-        let _ = writeln!(text, "- `{}` {} ({})", short(&commit.id), commit.summary, commit.author);
+        let _ =
+            writeln!(text, "- `{}` {} ({})", short_id(&commit.id), commit.summary, commit.author);
     }
     text
 }
@@ -258,49 +255,32 @@ fn link_paths(
     linked
 }
 
-/// One row of the overview table.
-#[derive(Debug, Clone)]
-pub struct ModelRow {
-    /// The model's name.
-    pub model: String,
-    /// Its wall time.
-    pub duration: Duration,
-    /// `ok`, or why it failed.
-    pub status: String,
-    /// Size of its report file, when there is one.
-    pub size: Option<u64>,
-    /// Its report file's name, when there is one.
-    pub file: Option<String>,
-}
-
 /// The overview: the period and the table of models, fastest first, failures last.
-pub fn render_overview(period: &Period<'_>, rows: &[ModelRow]) -> String {
-    let mut rows: Vec<&ModelRow> = rows.iter().collect();
-    rows.sort_by_key(|row| (row.file.is_none(), row.duration));
+pub(crate) fn render_overview(period: &Period<'_>, rows: &[ReportModel]) -> String {
+    let mut rows: Vec<&ReportModel> = rows.iter().collect();
+    rows.sort_by_key(|row| (row.name.is_none(), row.duration));
     let mut text = format!(
-        "# Changes in {} from {} to {}\n\n{} commit{} on `{}`, {} file{} changed (+{} −{}).\n\n",
+        "# Changes in {} from {} to {}\n\n{} on `{}`, {} changed (+{} −{}).\n\n",
         period.repository,
         period.after.1,
         period.before.1,
-        period.commits.len(),
-        if period.commits.len() == 1 { "" } else { "s" },
+        count(period.commits.len(), "commit"),
         period.branch,
-        period.changes.files.len(),
-        if period.changes.files.len() == 1 { "" } else { "s" },
+        count(period.changes.files.len(), "file"),
         period.changes.added_lines(),
         period.changes.removed_lines()
     );
     text.push_str("| model | duration | output | status |\n|---|---|---|---|\n");
     for row in rows {
-        let model = match &row.file {
+        let model = match &row.name {
             Some(file) => format!("[{}]({file})", row.model),
             None => row.model.clone(),
         };
         let _ = writeln!(
             text,
             "| {model} | {} | {} | {} |",
-            format_duration_short(row.duration),
-            row.size.map_or_else(|| "—".to_string(), human_bytes),
+            short_duration(row.duration),
+            row.bytes.map_or_else(|| "—".to_string(), human_bytes),
             row.status.replace('|', "\\|")
         );
     }

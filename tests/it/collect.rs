@@ -1,8 +1,8 @@
 //! Diff collection and filtering on real repositories: what is listed, and what is and is not
 //! in the text sent to models.
 
+use changes::engine::prompt::render_changes;
 use changes::git::{Cut, Exclusion, Status};
-use changes::summarize::prompt::render_changes;
 
 use crate::harness::{default_options, TestRepo};
 

@@ -221,7 +221,10 @@ fn a_missing_binary_a_skip_switch_and_an_unwritable_file_never_stop_a_commit() {
     // Install from a copy of the binary, then delete the copy: the stub must warn and go on.
     let copy = repo.home.join("bin/changes");
     fs::create_dir_all(copy.parent().expect("parent")).expect("bin folder");
-    fs::copy(CHANGES, &copy).expect("copy binary");
+    // Copied by `cp`, not `fs::copy`: a write descriptor held by this multi-threaded process
+    // leaks into children that other tests fork meanwhile, and exec then fails with ETXTBSY.
+    let copied = std::process::Command::new("cp").arg(CHANGES).arg(&copy).status();
+    assert!(copied.expect("cp runs").success(), "copy binary");
     let installed =
         repo.command(copy.to_str().unwrap_or_default()).args(["hook", "install"]).output();
     assert!(installed.expect("install").status.success());

@@ -3,7 +3,7 @@
 
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-#[path = "../../src/summarize/redact/tests/fakes.rs"]
+#[path = "../../src/privacy/redact/tests/fakes.rs"]
 #[allow(dead_code)]
 mod fakes;
 

@@ -3,10 +3,12 @@
 
 use crate::cli::HookName;
 use crate::commands::Context;
+use crate::config::Settings;
 use crate::error::{Error, Kind};
 use crate::git::hooks::{self, Hook, HookError, HookState, HooksLocation, Installed, Uninstalled};
 use crate::git::Repository;
 use crate::llm::provider::{self, Credential};
+use crate::report::output::{to_json, HookOutput, StatusModel, StatusOutput};
 
 fn selected(names: &[HookName]) -> Vec<Hook> {
     if names.is_empty() {
@@ -42,7 +44,7 @@ fn locate() -> Result<(Repository, HooksLocation), Error> {
 }
 
 /// Runs `changes hook install`.
-pub fn cmd_install(context: &Context, names: &[HookName], force: bool) -> Result<(), Error> {
+pub(crate) fn cmd_install(context: &Context, names: &[HookName], force: bool) -> Result<(), Error> {
     let (_, location) = locate()?;
     let printer = &context.printer;
     let binary = std::env::current_exe().and_then(|path| path.canonicalize()).map_err(|error| {
@@ -86,7 +88,7 @@ pub fn cmd_install(context: &Context, names: &[HookName], force: bool) -> Result
 }
 
 /// Runs `changes hook uninstall`.
-pub fn cmd_uninstall(context: &Context, names: &[HookName]) -> Result<(), Error> {
+pub(crate) fn cmd_uninstall(context: &Context, names: &[HookName]) -> Result<(), Error> {
     let (_, location) = locate()?;
     for hook in selected(names) {
         let name = hook.file_name();
@@ -102,124 +104,124 @@ pub fn cmd_uninstall(context: &Context, names: &[HookName]) -> Result<(), Error>
 }
 
 /// Runs `changes hook status`.
-pub fn cmd_status(context: &Context) -> Result<(), Error> {
+pub(crate) fn cmd_status(context: &Context) -> Result<(), Error> {
     let (repository, location) = locate()?;
-    if context.format == crate::cli::Format::Json {
-        return status_json(context, &repository, &location);
-    }
-    let mut text =
-        format!("hooks folder: {}\n  because: {}\n", location.folder.display(), location.reason);
-    if let Some(manager) = location.manager {
-        text.push_str(&format!("  managed by: {}\n", manager.name()));
-    }
-    for hook in Hook::ALL {
-        text.push_str(&format!(
-            "{}: {}\n",
-            hook.file_name(),
-            describe(&hooks::state(&location.folder, hook))
-        ));
-    }
     let loaded = context.load_config(Some(&repository))?;
+    let status = status(context, &location, &loaded.settings);
+    if context.format == crate::cli::Format::Json {
+        context.printer.data(&to_json(&status))?;
+        return Ok(());
+    }
+    let mut text = format!("hooks folder: {}\n  because: {}\n", status.hooks_folder, status.reason);
+    if let Some(manager) = status.manager {
+        text.push_str(&format!("  managed by: {manager}\n"));
+    }
+    for hook in &status.hooks {
+        text.push_str(&format!("{}: {}\n", hook.name, describe(hook)));
+    }
     text.push_str("models:\n");
-    for model in &loaded.settings.models {
-        let credential = match provider::credential(model, &context.environment) {
-            Credential::NotNeeded => "no key needed".to_string(),
-            Credential::Present(variable) => format!("key in {variable}"),
-            Credential::Missing(variables) => format!("no key ({})", variables.join(" or ")),
-            Credential::UserFile => "key in the user file".to_string(),
-        };
-        let default = if loaded.settings.defaults.contains(&model.name) { ", default" } else { "" };
-        text.push_str(&format!("  {} ({}{default}): {credential}\n", model.name, model.provider));
+    for model in &status.models {
+        let default = if model.default { ", default" } else { "" };
+        text.push_str(&format!(
+            "  {} ({}{default}): {}\n",
+            model.name, model.provider, model.key_detail
+        ));
     }
     context.printer.data(&text)?;
     Ok(())
 }
 
-/// `hook status --format json`.
-fn status_json(
-    context: &Context,
-    repository: &Repository,
-    location: &HooksLocation,
-) -> Result<(), Error> {
-    let hooks: Vec<serde_json::Value> = Hook::ALL
+/// What `hook status` shows, as text and as JSON.
+fn status(context: &Context, location: &HooksLocation, settings: &Settings) -> StatusOutput {
+    let hooks = Hook::ALL
         .iter()
         .map(|hook| {
-            let state = hooks::state(&location.folder, *hook);
-            let mut value = serde_json::json!({ "name": hook.file_name() });
-            match state {
-                HookState::Missing => value["state"] = "missing".into(),
+            let mut output = HookOutput {
+                name: hook.file_name(),
+                state: "missing",
+                executable: None,
+                binary: None,
+                binary_exists: None,
+                chained: None,
+                manager: None,
+            };
+            match hooks::state(&location.folder, *hook) {
+                HookState::Missing => {}
                 HookState::Foreign { executable, manager } => {
-                    value["state"] = "foreign".into();
-                    value["executable"] = executable.into();
-                    value["manager"] = manager.map(|manager| manager.name()).into();
+                    output.state = "foreign";
+                    output.executable = Some(executable);
+                    output.manager = manager.map(|manager| manager.name());
                 }
                 HookState::Ours { executable, binary, binary_exists, legacy } => {
-                    value["state"] = "installed".into();
-                    value["executable"] = executable.into();
-                    value["binary"] = binary.display().to_string().into();
-                    value["binary_exists"] = binary_exists.into();
-                    value["chained"] = legacy.map(|legacy| legacy.display().to_string()).into();
+                    output.state = "installed";
+                    output.executable = Some(executable);
+                    output.binary = Some(binary.display().to_string());
+                    output.binary_exists = Some(binary_exists);
+                    output.chained = legacy.map(|legacy| legacy.display().to_string());
                 }
             }
-            value
+            output
         })
         .collect();
-    let loaded = context.load_config(Some(repository))?;
-    let models: Vec<serde_json::Value> = loaded
-        .settings
+    let models = settings
         .models
         .iter()
         .map(|model| {
-            let key = match provider::credential(model, &context.environment) {
-                Credential::NotNeeded => "not needed",
-                Credential::Present(_) | Credential::UserFile => "present",
-                Credential::Missing(_) => "missing",
+            let (key, key_detail) = match provider::credential(model, &context.environment) {
+                Credential::NotNeeded => ("not needed", "no key needed".to_string()),
+                Credential::Present(variable) => ("present", format!("key in {variable}")),
+                Credential::UserFile => ("present", "key in the user file".to_string()),
+                Credential::Missing(variables) => {
+                    ("missing", format!("no key ({})", variables.join(" or ")))
+                }
             };
-            serde_json::json!({
-                "name": model.name.as_str(),
-                "provider": model.provider.as_str(),
-                "default": loaded.settings.defaults.contains(&model.name),
-                "key": key,
-            })
+            StatusModel {
+                name: model.name.to_string(),
+                provider: model.provider.to_string(),
+                default: settings.defaults.contains(&model.name),
+                key,
+                key_detail,
+            }
         })
         .collect();
-    let value = serde_json::json!({
-        "hooks_folder": location.folder.display().to_string(),
-        "reason": location.reason,
-        "manager": location.manager.map(|manager| manager.name()),
-        "hooks": hooks,
-        "models": models,
-    });
-    context.printer.data(&crate::commands::pretty_json(&value))?;
-    Ok(())
+    StatusOutput {
+        hooks_folder: location.folder.display().to_string(),
+        reason: location.reason.to_string(),
+        manager: location.manager.map(|manager| manager.name()),
+        hooks,
+        models,
+    }
 }
 
-fn describe(state: &HookState) -> String {
-    match state {
-        HookState::Missing => "not installed".to_string(),
-        HookState::Foreign { executable, manager } => {
-            let owner = manager.map_or_else(
+/// One hook's state in words, with what to do about it.
+fn describe(hook: &HookOutput) -> String {
+    match hook.state {
+        "foreign" => {
+            let owner = hook.manager.map_or_else(
                 || "someone else's hook".to_string(),
-                |manager| format!("{}'s hook", manager.name()),
+                |manager| format!("{manager}'s hook"),
             );
-            let run_bit = if *executable { "" } else { " (not executable: git skips it)" };
+            let run_bit =
+                if hook.executable == Some(false) { " (not executable: git skips it)" } else { "" };
             format!("{owner}, not changes{run_bit}; `changes hook install` would chain it")
         }
-        HookState::Ours { executable, binary, binary_exists, legacy } => {
-            let mut parts = vec![format!("installed, calls {}", binary.display())];
-            if !binary_exists {
+        "installed" => {
+            let mut parts =
+                vec![format!("installed, calls {}", hook.binary.as_deref().unwrap_or("?"))];
+            if hook.binary_exists == Some(false) {
                 parts.push("that binary is missing: the hook falls back to `changes` on PATH, else does nothing; run `changes hook install` again".to_string());
             }
-            if !executable {
+            if hook.executable == Some(false) {
                 parts.push(
                     "missing its run bit: git skips it; run `changes hook install` again"
                         .to_string(),
                 );
             }
-            if let Some(legacy) = legacy {
-                parts.push(format!("runs {} first", legacy.display()));
+            if let Some(legacy) = &hook.chained {
+                parts.push(format!("runs {legacy} first"));
             }
             parts.join("; ")
         }
+        _ => "not installed".to_string(),
     }
 }

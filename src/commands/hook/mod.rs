@@ -8,11 +8,12 @@ mod push;
 use crate::cli::{HookArgs, HookCommand, RunArgs};
 use crate::commands::Context;
 use crate::config::Settings;
+use crate::engine::{self, prompt, Drafts};
 use crate::error::{Error, Kind};
-use crate::git::{ChangeSet, CollectOptions, Exclusion, Filter, Repository};
-use crate::llm::{Answer, Message};
-use crate::report::format_duration_short;
-use crate::summarize::{self, cache::Cache, prompt, DraftOptions, Drafts};
+use crate::git::{ChangeSet, CollectOptions, Exclusion, Repository};
+use crate::privacy::Filter;
+use crate::report::output::{to_json, DraftOutput};
+use crate::text::short_duration;
 
 /// Runs `changes hook`.
 pub fn cmd_hook(context: &Context, args: &HookArgs) -> Result<(), Error> {
@@ -76,25 +77,18 @@ fn draft(
     settings: &Settings,
     changes: &ChangeSet,
 ) -> Result<Drafts, Error> {
-    let options = DraftOptions {
-        settings,
-        environment: &context.environment,
-        requested: &context.models,
-        cache: Some(Cache::in_git_dir(&repository.common_dir())),
-        timeout: settings.commit.timeout,
-        live: true,
-    };
-    let drafts = summarize::draft_commit(changes, options)?;
-    for secret in &drafts.secrets {
-        let line = secret.line.map(|line| format!(":{line}")).unwrap_or_default();
-        context.printer.warn(&format!(
-            "{}{line}: this looks like a {}; it is never sent to a model. Is it meant to be committed?",
-            secret.path, secret.kind
-        ));
-    }
-    if let Some(warning) = &drafts.cache_warning {
-        context.printer.warn(warning);
-    }
+    let options =
+        crate::commands::engine_options(context, repository, settings, settings.commit.timeout);
+    let drafts = engine::draft_commit(changes, options)?;
+    crate::commands::warn_about_run(
+        context,
+        &drafts.run,
+        Some(|kind| {
+            format!(
+                "this looks like a {kind}; it is never sent to a model. Is it meant to be committed?"
+            )
+        }),
+    );
     Ok(drafts)
 }
 
@@ -125,109 +119,54 @@ fn draft_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error> {
     }
 
     let drafting = draft(context, &repository, settings, &changes)?;
-    for (name, reason) in &drafting.selection.skipped {
+    for skipped in &drafting.run.selection.skipped {
+        let line = format!("{}: skipped: {}", skipped.model, skipped.reason);
         if context.models.is_empty() {
-            context.printer.detail(&format!("{name}: skipped: {reason}"));
+            context.printer.detail(&line);
         } else {
-            context.printer.warn(&format!("{name}: skipped: {reason}"));
+            context.printer.warn(&line);
         }
     }
-    for answer in &drafting.answers {
-        if let Err(reason) = &answer.outcome {
-            context.printer.warn(&format!("{}: failed: {reason}", answer.model));
+    for answer in &drafting.run.answers {
+        if let Err(error) = &answer.outcome {
+            context.printer.warn(&format!("{}: failed: {error}", answer.model));
         }
     }
     if context.format == crate::cli::Format::Json {
-        context.printer.data(&crate::commands::pretty_json(&draft_json(&drafting, &changes)))?;
-        if drafting.answers.iter().all(|answer| answer.outcome.is_err()) {
+        context.printer.data(&to_json(&DraftOutput::of(&drafting, &changes)))?;
+        if drafting.primary().is_none() {
             return Err(Error::new(Kind::NoAnswer, "no model produced a draft"));
         }
         return Ok(());
     }
-    let Some(text) = render_answers(&drafting.answers) else {
+    let Some(text) = render_answers(&drafting) else {
         return Err(Error::new(Kind::NoAnswer, "no model produced a draft")
             .with_hint("`changes models` shows which models are configured and have keys")
             .with_hint("`--models local` drafts with the built-in model, offline"));
     };
     context.printer.data(&text)?;
     let answered: Vec<String> = drafting
+        .run
         .answers
         .iter()
-        .filter(|answer| answer.outcome.is_ok())
-        .map(|answer| format!("{} in {}", answer.model, format_duration_short(answer.duration)))
+        .filter(|answer| answer.output().is_some())
+        .map(|answer| format!("{} in {}", answer.model, short_duration(answer.duration)))
         .collect();
     context.printer.detail(&format!("drafted by {}", answered.join(", ")));
     Ok(())
 }
 
-/// `hook run --format json`: the draft, every model's answer, and every file with whether its
-/// content was sent.
-fn draft_json(drafting: &Drafts, changes: &ChangeSet) -> serde_json::Value {
-    let message = drafting.answers.iter().find_map(|answer| answer.outcome.as_ref().ok());
-    let answers: Vec<serde_json::Value> = drafting
-        .answers
-        .iter()
-        .map(|answer| match &answer.outcome {
-            Ok(message) => serde_json::json!({
-                "model": answer.model.as_str(),
-                "duration_ms": answer.duration.as_millis(),
-                "status": "ok",
-                "subject": message.subject,
-                "body": message.body,
-            }),
-            Err(reason) => serde_json::json!({
-                "model": answer.model.as_str(),
-                "duration_ms": answer.duration.as_millis(),
-                "status": "failed",
-                "error": reason,
-            }),
-        })
-        .collect();
-    let skipped: Vec<serde_json::Value> = drafting
-        .selection
-        .skipped
-        .iter()
-        .map(|(model, reason)| serde_json::json!({ "model": model.as_str(), "reason": reason }))
-        .collect();
-    let files: Vec<serde_json::Value> = changes
-        .files
-        .iter()
-        .map(|file| {
-            serde_json::json!({
-                "path": file.path,
-                "old_path": file.old_path,
-                "status": file.status.as_str(),
-                "added": file.added_lines,
-                "removed": file.removed_lines,
-                "sent": file.patch.is_some(),
-                "not_sent_because": file.exclusion.as_ref().map(ToString::to_string)
-                    .or_else(|| file.patch.is_none().then(|| file.cut.map(|cut| cut.to_string())).flatten()),
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "message": message.map(Message::to_text),
-        "subject": message.map(|message| message.subject.clone()),
-        "body": message.map(|message| message.body.clone()),
-        "answers": answers,
-        "skipped": skipped,
-        "files": files,
-    })
-}
-
-/// The first successful draft, followed by the others as `#` comments; `None` when every
+/// The primary draft, followed by the alternatives as `#` comments; `None` when every
 /// model failed.
-fn render_answers(answers: &[Answer]) -> Option<String> {
-    let mut successes = answers
-        .iter()
-        .filter_map(|answer| answer.outcome.as_ref().ok().map(|message| (answer, message)));
-    let (_, primary) = successes.next()?;
-    let mut text = primary.to_text();
-    for (answer, message) in successes {
+fn render_answers(drafts: &Drafts) -> Option<String> {
+    let mut text = drafts.primary()?.output()?.to_text();
+    for &index in &drafts.merged.alternatives {
+        let answer = &drafts.run.answers[index];
+        let Some(message) = answer.output() else { continue };
         text.push_str(&format!(
             "\n# ── {} ({}) ──\n",
             answer.model,
-            format_duration_short(answer.duration)
+            short_duration(answer.duration)
         ));
         for line in message.to_text().lines() {
             text.push_str(&if line.is_empty() { "#\n".to_string() } else { format!("# {line}\n") });
@@ -249,7 +188,7 @@ fn describe_unsent(context: &Context, changes: &ChangeSet) {
     warn_about_secrets(context, changes);
     let unsent: Vec<_> = changes.files.iter().filter(|file| file.patch.is_none()).collect();
     for file in unsent.iter().filter(|file| file.exclusion != Some(Exclusion::Secret)) {
-        context.printer.detail(&format!("not sent: {}", prompt::file_header(file)));
+        context.printer.detail(&format!("not sent: {}", file.header()));
     }
     if !unsent.is_empty() {
         context.printer.info(&format!(

@@ -15,7 +15,7 @@ use crate::git::Repository;
 use crate::report::commit::{self, DraftSummary, Placement};
 
 /// Runs the hook. `Ok` covers every case where nothing is to be done.
-pub fn run(context: &Context, arguments: &[String]) -> Result<(), Error> {
+pub(crate) fn run(context: &Context, arguments: &[String]) -> Result<(), Error> {
     if context.environment.flag(env::CHANGES_SKIP) {
         return Ok(());
     }
@@ -106,19 +106,15 @@ pub fn run(context: &Context, arguments: &[String]) -> Result<(), Error> {
             Placement::CommentsOnly
         }
     };
-    let summary = DraftSummary {
-        answers: &drafting.answers,
-        skipped: &drafting.selection.skipped,
-        elapsed: drafting.elapsed,
-        alternatives: settings.commit.merge == crate::config::MergeMode::Alternatives,
-    };
+    let summary = DraftSummary::of(&drafting);
     let Some(updated) = commit::render_message_file(&original, &comment, placement, &summary)
     else {
         let reasons: Vec<String> = drafting
+            .run
             .answers
             .iter()
             .filter_map(|answer| {
-                answer.outcome.as_ref().err().map(|reason| format!("{}: {reason}", answer.model))
+                answer.outcome.as_ref().err().map(|error| format!("{}: {error}", answer.model))
             })
             .collect();
         if reasons.is_empty() {

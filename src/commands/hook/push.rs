@@ -9,19 +9,20 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::collect_options;
+use crate::answer::{Review, Severity};
 use crate::cli::{Format, RunArgs};
-use crate::commands::Context;
+use crate::commands::{engine_options, warn_about_run, Context};
 use crate::config::{BlockPolicy, Settings};
+use crate::engine::{self, Run};
 use crate::env;
 use crate::error::{Error, Kind};
 use crate::files::write_atomically;
 use crate::git::push::{self, Outgoing, RefUpdate};
-use crate::git::Repository;
-use crate::report::push::{self as render, PushReport, ReviewedRange};
+use crate::git::{ChangeSet, Repository};
+use crate::report::output::{to_json, PushCommit, PushModel, PushOutput, PushRange};
+use crate::report::push as render;
 use crate::report::utc_timestamp;
-use crate::summarize::cache::Cache;
-use crate::summarize::review::{Review, Severity};
-use crate::summarize::{self, DraftOptions, Drafts};
+use crate::text::short_id;
 
 /// Git never writes more than a line per ref; more than this is not git talking.
 const MAX_INPUT_BYTES: u64 = 1 << 20;
@@ -38,7 +39,7 @@ enum Source<'a> {
 
 /// Called by git. `Ok` means the push goes on; an `Error` of kind `Blocked` stops it (the
 /// caller turns every other error into a warning).
-pub fn run_for_git(context: &Context, arguments: &[String]) -> Result<(), Error> {
+pub(crate) fn run_for_git(context: &Context, arguments: &[String]) -> Result<(), Error> {
     if context.environment.flag(env::CHANGES_SKIP) {
         return Ok(());
     }
@@ -62,7 +63,7 @@ pub fn run_for_git(context: &Context, arguments: &[String]) -> Result<(), Error>
 
 /// Called by the pre-commit framework, which passes the refs in variables instead of stdin.
 /// Same rules as from git: only the user's policy may stop the push.
-pub fn run_for_pre_commit(context: &Context) -> Result<(), Error> {
+pub(crate) fn run_for_pre_commit(context: &Context) -> Result<(), Error> {
     let environment = &context.environment;
     let (Some(from), Some(to)) =
         (environment.get(env::PRE_COMMIT_FROM_REF), environment.get(env::PRE_COMMIT_TO_REF))
@@ -89,7 +90,7 @@ pub fn run_for_pre_commit(context: &Context) -> Result<(), Error> {
 }
 
 /// By hand: the upstream of the current branch, or `--range A..B`; errors are real errors.
-pub fn run_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error> {
+pub(crate) fn run_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error> {
     let source = match &args.range {
         Some(range) => Source::Range(range),
         None => Source::Upstream,
@@ -149,77 +150,63 @@ fn review(
     }
 
     let options = collect_options(&repository, settings)?;
-    let mut reviewed: Vec<(Outgoing, crate::git::ChangeSet, Drafts<Review>)> = Vec::new();
+    let mut reviewed: Vec<(Outgoing, ChangeSet, Run<Review>)> = Vec::new();
     for range in outgoing {
         let changes = repository.range(range.base.as_deref(), &range.tip, &options)?;
         let commits: String = range
             .commits
             .iter()
-            .map(|commit| {
-                format!("- {} {}\n", &commit.id[..commit.id.len().min(12)], commit.summary)
-            })
+            .map(|commit| format!("- {} {}\n", short_id(&commit.id), commit.summary))
             .collect();
         // One deadline for the whole hook: git keeps the remote's connection open meanwhile.
         let remaining = settings.push.timeout.saturating_sub(started.elapsed());
-        let drafts = summarize::review_push(
+        let run = engine::review_push(
             &changes,
             commits,
-            draft_options(context, &repository, settings, remaining),
+            engine_options(context, &repository, settings, remaining),
         )?;
-        reviewed.push((range, changes, drafts));
+        reviewed.push((range, changes, run));
     }
 
     let (compact, readable) = utc_timestamp(std::time::SystemTime::now());
-    let report = PushReport {
-        remote: &remote,
+    let mut report = PushOutput {
+        remote: remote.clone(),
         url: render::strip_credentials(&url),
-        generated: &readable,
+        generated: readable,
+        report: None,
         ranges: reviewed
             .iter()
-            .map(|(outgoing, changes, drafts)| ReviewedRange {
-                outgoing,
-                changes,
-                answers: &drafts.answers,
-                skipped: drafts
-                    .selection
-                    .skipped
-                    .iter()
-                    .map(|(name, reason)| (name.to_string(), reason.clone()))
-                    .collect(),
-            })
+            .map(|(outgoing, changes, run)| push_range(outgoing, changes, run))
             .collect(),
     };
     let tip = reviewed.first().map(|(outgoing, _, _)| outgoing.tip.clone()).unwrap_or_default();
     let folder = report_folder(&repository, settings);
-    let path = folder.join(format!("push-{compact}-{}.md", &tip[..tip.len().min(12)]));
-    let written = match write_atomically(&path, render::render_markdown(&report).as_bytes()) {
-        Ok(()) => Some(path.display().to_string()),
+    let path = folder.join(format!("push-{compact}-{}.md", short_id(&tip)));
+    for (_, _, run) in &reviewed {
+        warn_about_run(context, run, None);
+    }
+    match write_atomically(&path, render::render_markdown(&report).as_bytes()) {
+        Ok(()) => report.report = Some(path.display().to_string()),
         Err(error) => {
             context
                 .printer
                 .warn(&format!("cannot write the report to {}: {error}", path.display()));
-            None
-        }
-    };
-    for (_, _, drafts) in &reviewed {
-        if let Some(warning) = &drafts.cache_warning {
-            context.printer.warn(warning);
         }
     }
     if by_hand.is_some() && context.format == Format::Json {
-        context.printer.data(&render::render_json(&report, written.as_deref()))?;
+        context.printer.data(&to_json(&report))?;
     } else {
-        context.printer.info(render::render_terminal(&report, written.as_deref()).trim_end());
+        context.printer.info(render::render_terminal(&report).trim_end());
     }
 
-    let blocking = reviewed.iter().flat_map(|(_, _, drafts)| &drafts.answers).find_map(|answer| {
-        let review = answer.outcome.as_ref().ok()?;
+    let blocking = reviewed.iter().flat_map(|(_, _, run)| &run.answers).find_map(|answer| {
+        let review = answer.output()?;
         let risk = review.risks.iter().find(|risk| risk.severity == Severity::High)?;
         Some(format!("{} found a high-severity risk: {}", answer.model, risk.text))
     });
     if let (Some(finding), BlockPolicy::OnFindings, None) = (blocking, settings.push.block, by_hand)
     {
-        let report = written.unwrap_or_else(|| "the report could not be written".to_string());
+        let report = report.report.unwrap_or_else(|| "the report could not be written".to_string());
         return Err(Error::new(
             Kind::Blocked,
             format!("push stopped by push.block: on-findings: {finding}"),
@@ -230,19 +217,38 @@ fn review(
     Ok(())
 }
 
-fn draft_options<'a>(
-    context: &'a Context,
-    repository: &Repository,
-    settings: &'a Settings,
-    timeout: std::time::Duration,
-) -> DraftOptions<'a> {
-    DraftOptions {
-        settings,
-        environment: &context.environment,
-        requested: &context.models,
-        cache: Some(Cache::in_git_dir(&repository.common_dir())),
-        timeout,
-        live: true,
+/// One reviewed range as the outputs show it.
+fn push_range<'a>(
+    outgoing: &Outgoing,
+    changes: &'a ChangeSet,
+    run: &'a Run<Review>,
+) -> PushRange<'a> {
+    PushRange {
+        local_ref: outgoing.update.local_ref.clone(),
+        remote_ref: outgoing.update.remote_ref.clone(),
+        kind: outgoing.kind.to_string(),
+        base: outgoing.base.clone(),
+        tip: outgoing.tip.clone(),
+        commits: outgoing
+            .commits
+            .iter()
+            .map(|commit| PushCommit {
+                id: commit.id.clone(),
+                summary: commit.summary.clone(),
+                author: commit.author.clone(),
+            })
+            .collect(),
+        commits_left_out: outgoing.left_out,
+        commits_rewritten: outgoing.rewritten,
+        files_not_sent: changes
+            .files
+            .iter()
+            .filter(|file| file.patch.is_none())
+            .map(|file| file.path.clone())
+            .collect(),
+        models: run.answers.iter().map(PushModel::of).collect(),
+        changes,
+        skipped: &run.selection.skipped,
     }
 }
 

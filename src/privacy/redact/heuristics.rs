@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use super::patterns::Check;
 use super::vocabulary::{
-    CODE_EXTENSIONS, HASH_PREFIXES, LITERAL_EXTENSIONS, LOCK_FILE_NAMES, NON_SECRET_KEY_QUALIFIERS,
+    CODE_EXTENSIONS, HASH_PREFIXES, LITERAL_EXTENSIONS, NON_SECRET_KEY_QUALIFIERS,
     NON_SECRET_LAST_WORDS, PLACEHOLDER_VALUES, PLACEHOLDER_WORDS, PUBLIC_WORDS, REFERENCE_PREFIXES,
     SECRET_KEY_COMPOUNDS, SECRET_PASS_COMPOUNDS, SECRET_WHOLE_WORDS, SECRET_WORD_PARTS,
 };
@@ -54,9 +54,7 @@ impl FileContext {
     pub(super) fn for_path(path: &str) -> Self {
         let file_name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
         let extension = file_name.rsplit_once('.').map_or("", |(_, extension)| extension);
-        let lock_file = LOCK_FILE_NAMES.contains(&file_name.as_str())
-            || extension == "lock"
-            || file_name.ends_with(".lockfile");
+        let lock_file = crate::privacy::vocabulary::is_lock_file(&file_name) || extension == "lock";
         let syntax = if LITERAL_EXTENSIONS.contains(&extension)
             || file_name.starts_with(".env")
             || file_name.starts_with("dockerfile")

@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use crate::git::{ChangeSet, Cut, Exclusion, FileChange, Source};
-use crate::report::human_bytes;
+use crate::git::{ChangeSet, Cut, FileChange, Source};
+use crate::text::short_id;
 
 /// The first line: what was compared and how much changed.
 fn render_stats_line(changes: &ChangeSet) -> String {
@@ -13,12 +13,12 @@ fn render_stats_line(changes: &ChangeSet) -> String {
     let what = match &changes.source {
         Source::Staged => "Staged changes".to_string(),
         Source::Commit { id, summary } => {
-            format!("Changes of commit {} ({summary})", &id[..id.len().min(12)])
+            format!("Changes of commit {} ({summary})", short_id(id))
         }
         Source::Range { from, to } => format!(
             "Changes from {} to {}",
-            from.as_deref().map_or("the empty tree", |id| &id[..id.len().min(12)]),
-            &to[..to.len().min(12)]
+            from.as_deref().map_or("the empty tree", |id| short_id(id)),
+            short_id(to)
         ),
     };
     let _ = writeln!(
@@ -36,7 +36,7 @@ fn render_stats_line(changes: &ChangeSet) -> String {
 pub fn render_changes(changes: &ChangeSet) -> String {
     let mut text = render_stats_line(changes);
     for file in changes.sent() {
-        let _ = writeln!(text, "## {}", file_header(file));
+        let _ = writeln!(text, "## {}", file.header());
         if let Some(patch) = &file.patch {
             text.push_str(patch);
             if !patch.ends_with('\n') {
@@ -59,21 +59,21 @@ fn render_unsent(changes: &ChangeSet, text: &mut String) {
     if !unsent.is_empty() {
         let _ = writeln!(text, "Changed, content not sent:");
         for file in unsent {
-            let _ = writeln!(text, "- {}: {}", file_header(file), unsent_reason(file));
+            let _ = writeln!(text, "- {}: {}", file.header(), file.unsent_reason());
         }
     }
 }
 
 /// The reduce request's input when the change was too large to send at once: the stats
 /// line, one summary per file (or its stats when it has none), and the unsent files.
-pub fn render_summaries(changes: &ChangeSet, summaries: &[Option<String>]) -> String {
+pub(crate) fn render_summaries(changes: &ChangeSet, summaries: &[Option<String>]) -> String {
     let mut text = render_stats_line(changes);
     let _ = writeln!(text, "Per-file summaries of the change (the diff itself is not included):\n");
     for (file, summary) in changes.files.iter().zip(summaries) {
         if file.patch.is_none() {
             continue;
         }
-        let _ = writeln!(text, "## {}", file_header(file));
+        let _ = writeln!(text, "## {}", file.header());
         match summary {
             Some(summary) => {
                 let _ = writeln!(text, "{summary}\n");
@@ -83,39 +83,4 @@ pub fn render_summaries(changes: &ChangeSet, summaries: &[Option<String>]) -> St
     }
     render_unsent(changes, &mut text);
     text
-}
-
-/// `path (status, +a -r)`, with the old path for renames and the sizes for binaries.
-pub fn file_header(file: &FileChange) -> String {
-    let path = match &file.old_path {
-        Some(old) => format!("{old} → {}", file.path),
-        None => file.path.clone(),
-    };
-    let mut details = vec![file.status.to_string()];
-    match file.exclusion {
-        Some(Exclusion::Binary) | Some(Exclusion::TooLarge) => {
-            details.push(format!(
-                "{} → {}",
-                human_bytes(file.old_size),
-                human_bytes(file.new_size)
-            ));
-        }
-        _ if file.changed_lines() > 0 => {
-            details.push(format!("+{} -{}", file.added_lines, file.removed_lines));
-        }
-        _ => {}
-    }
-    if file.mode_changed() {
-        details.push(format!("mode {:o} → {:o}", file.old_mode, file.new_mode));
-    }
-    format!("{path} ({})", details.join(", "))
-}
-
-/// Why a file has no patch text.
-fn unsent_reason(file: &FileChange) -> String {
-    match (&file.exclusion, &file.cut) {
-        (Some(exclusion), _) => exclusion.to_string(),
-        (None, Some(cut)) => cut.to_string(),
-        (None, None) => "no content change".to_string(),
-    }
 }

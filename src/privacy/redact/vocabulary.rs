@@ -4,32 +4,6 @@
 //! They live apart from the logic in `heuristics.rs` so that tuning a list is a one-line
 //! change that cannot disturb the code around it.
 
-/// File names that are dependency lock files.
-pub(super) const LOCK_FILE_NAMES: &[&str] = &[
-    "cargo.lock",
-    "package-lock.json",
-    "npm-shrinkwrap.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    "bun.lock",
-    "deno.lock",
-    "go.sum",
-    "go.work.sum",
-    "poetry.lock",
-    "pipfile.lock",
-    "uv.lock",
-    "pdm.lock",
-    "gemfile.lock",
-    "composer.lock",
-    "flake.lock",
-    "mix.lock",
-    "pubspec.lock",
-    "podfile.lock",
-    "packages.lock.json",
-    "gradle.lockfile",
-    "package.resolved",
-];
-
 /// Extensions of source files, whose unquoted values are expressions.
 pub(super) const CODE_EXTENSIONS: &[&str] = &[
     "rs", "py", "pyi", "js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts", "go", "java", "kt",

@@ -1,12 +1,13 @@
 //! Which files' content may be read into a prompt. Built-in rules (secrets, lock files,
-//! vendored, generated, minified, binary) plus the user's `exclude:` globs and `.changesignore`,
-//! both in gitignore syntax. Excluded files keep their stats; their bytes are never sent.
+//! vendored, generated, minified, binary; the names in `vocabulary`) plus the user's `exclude:`
+//! globs and `.changesignore`, both in gitignore syntax. Excluded files keep their stats; their
+//! bytes are never sent.
 
 use std::path::Path;
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
-use super::change::Exclusion;
+use super::{vocabulary, Exclusion};
 
 /// Name of the ignore file at the work-tree root.
 pub const IGNORE_FILE_NAME: &str = ".changesignore";
@@ -15,110 +16,6 @@ pub const IGNORE_FILE_NAME: &str = ".changesignore";
 const MINIFIED_AVERAGE_LINE: usize = 300;
 /// Only the start of a file is searched for "generated" markers.
 const GENERATED_MARKER_WINDOW: usize = 1024;
-
-/// Lock files, matched on the file name.
-const LOCK_FILES: &[&str] = &[
-    "Cargo.lock",
-    "package-lock.json",
-    "npm-shrinkwrap.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    "bun.lockb",
-    "bun.lock",
-    "deno.lock",
-    "poetry.lock",
-    "Pipfile.lock",
-    "pdm.lock",
-    "uv.lock",
-    "go.sum",
-    "go.work.sum",
-    "Gemfile.lock",
-    "composer.lock",
-    "mix.lock",
-    "flake.lock",
-    "Package.resolved",
-    "Podfile.lock",
-    "pubspec.lock",
-    "packages.lock.json",
-    "gradle.lockfile",
-    "conan.lock",
-    "MODULE.bazel.lock",
-    "cabal.project.freeze",
-    "shard.lock",
-    "Manifest.toml",
-];
-
-/// Folder names whose content is third-party code.
-const VENDORED_FOLDERS: &[&str] = &[
-    "vendor",
-    "vendors",
-    "node_modules",
-    "third_party",
-    "third-party",
-    "bower_components",
-    "Pods",
-];
-
-/// File-name endings of generated code.
-const GENERATED_SUFFIXES: &[&str] = &[
-    ".pb.go",
-    ".pb.cc",
-    ".pb.h",
-    "_pb2.py",
-    "_pb2_grpc.py",
-    ".pb.swift",
-    ".g.dart",
-    ".freezed.dart",
-    ".designer.cs",
-    ".Designer.cs",
-    ".generated.ts",
-    ".generated.js",
-    ".generated.cs",
-    ".gen.go",
-    "_generated.go",
-    ".snap",
-];
-
-/// File-name endings of minified or bundled assets.
-const MINIFIED_SUFFIXES: &[&str] =
-    &[".min.js", ".min.css", ".min.mjs", ".bundle.js", ".chunk.js", ".js.map", ".css.map"];
-
-/// File names and endings of files that usually hold secrets.
-const SECRET_NAMES: &[&str] = &[
-    ".netrc",
-    "_netrc",
-    ".npmrc",
-    ".pypirc",
-    ".pgpass",
-    ".git-credentials",
-    "credentials",
-    "credentials.json",
-    "service-account.json",
-    "id_rsa",
-    "id_dsa",
-    "id_ecdsa",
-    "id_ed25519",
-    ".htpasswd",
-    "terraform.tfstate",
-    "terraform.tfstate.backup",
-];
-const SECRET_SUFFIXES: &[&str] = &[
-    ".pem",
-    ".key",
-    ".p12",
-    ".pfx",
-    ".jks",
-    ".keystore",
-    ".kdbx",
-    ".ppk",
-    ".der",
-    ".crt",
-    ".cer",
-    ".gpg",
-    ".asc",
-    ".tfvars",
-    ".age",
-];
 
 /// The path rules of one run: built in, plus the user's globs and ignore file.
 #[derive(Debug, Clone)]
@@ -169,8 +66,8 @@ impl Filter {
     /// Rules that look at the path only, checked before any content is read. Secrets come
     /// first so that a `.env` file is reported as such even inside a vendored folder.
     pub fn classify_path(&self, path: &str) -> Option<Exclusion> {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        if is_secret_name(name) {
+        let name = vocabulary::file_name(path);
+        if vocabulary::is_secret_file(name) {
             return Some(Exclusion::Secret);
         }
         let matched = self.user.matched_path_or_any_parents(path, false);
@@ -179,34 +76,20 @@ impl Filter {
                 matched.inner().map_or_else(String::new, |glob| glob.original().to_string());
             return Some(Exclusion::UserExcluded(pattern));
         }
-        if LOCK_FILES.contains(&name) {
+        if vocabulary::is_lock_file(name) {
             return Some(Exclusion::LockFile);
         }
-        let mut folders = path.split('/').rev().skip(1);
-        if folders.any(|folder| VENDORED_FOLDERS.contains(&folder)) {
+        if vocabulary::is_vendored(path) {
             return Some(Exclusion::Vendored);
         }
-        if MINIFIED_SUFFIXES.iter().any(|suffix| name.ends_with(suffix)) {
+        if vocabulary::is_minified_name(name) {
             return Some(Exclusion::Minified);
         }
-        if GENERATED_SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
-            || path.split('/').any(|folder| folder == "__generated__")
-        {
+        if vocabulary::is_generated_name(path) {
             return Some(Exclusion::Generated);
         }
         None
     }
-}
-
-/// `.env`, `.env.local`, private keys, certificates and credential stores.
-fn is_secret_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower == ".env"
-        || lower.starts_with(".env.")
-        || lower.ends_with(".env")
-        || SECRET_NAMES.iter().any(|secret| lower == *secret)
-        || (lower.starts_with("id_") && SECRET_NAMES.iter().any(|key| lower.starts_with(key)))
-        || SECRET_SUFFIXES.iter().any(|suffix| lower.ends_with(suffix))
 }
 
 /// Rules that look at the new content: generated-code markers near the top and minified
@@ -214,15 +97,7 @@ fn is_secret_name(name: &str) -> bool {
 pub fn classify_content(content: &[u8]) -> Option<Exclusion> {
     let head = &content[..content.len().min(GENERATED_MARKER_WINDOW)];
     let head = String::from_utf8_lossy(head);
-    let marked = head.lines().take(10).any(|line| {
-        let lower = line.to_ascii_lowercase();
-        line.contains("@generated")
-            || line.contains("DO NOT EDIT")
-            || line.contains("Code generated")
-            || lower.contains("automatically generated")
-            || lower.contains("auto-generated file")
-            || lower.contains("autogenerated file")
-    });
+    let marked = head.lines().take(10).any(vocabulary::is_generated_marker);
     if marked {
         return Some(Exclusion::Generated);
     }

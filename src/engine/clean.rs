@@ -2,7 +2,8 @@
 //! the commit message:"), surrounding quotes, thinking blocks, control and ANSI characters,
 //! and cuts the subject to the configured length at a word boundary.
 
-use super::{strip_thinking, Message};
+use crate::answer::Message;
+use crate::llm::strip_thinking;
 
 /// Lines a model puts before the message itself.
 const PREAMBLES: &[&str] = &[
@@ -16,7 +17,7 @@ const PREAMBLES: &[&str] = &[
 ];
 
 /// The message in an answer, or `None` when nothing usable is left.
-pub fn message(answer: &str, max_subject: usize) -> Option<Message> {
+pub(crate) fn message(answer: &str, max_subject: usize) -> Option<Message> {
     let text = strip_thinking(answer);
     let text = strip_control(&text);
     let mut lines: Vec<&str> = text.lines().map(str::trim_end).collect();
@@ -77,7 +78,7 @@ fn clean_subject(line: &str, max_subject: usize) -> Option<String> {
 }
 
 /// Cuts `text` to at most `max` characters, at a word boundary when there is one.
-pub fn cut_at_word(text: &str, max: usize) -> String {
+fn cut_at_word(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }

@@ -2,6 +2,7 @@
 //! which path component names a change's scope, and the short names used in sentences.
 
 use crate::git::change::Exclusion;
+use crate::privacy::vocabulary;
 
 /// The role a file plays in a project, judged from its path (and its exclusion, for lock files).
 ///
@@ -70,31 +71,6 @@ const WORKSPACE_FOLDERS: &[&str] =
 
 /// File stems that name their folder rather than themselves (`config/mod.rs` is `config`).
 pub(super) const FOLDER_STEMS: &[&str] = &["mod", "index", "__init__"];
-
-const LOCK_FILES: &[&str] = &[
-    "cargo.lock",
-    "package-lock.json",
-    "npm-shrinkwrap.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    "bun.lock",
-    "bun.lockb",
-    "deno.lock",
-    "go.sum",
-    "go.work.sum",
-    "poetry.lock",
-    "pipfile.lock",
-    "pdm.lock",
-    "uv.lock",
-    "gemfile.lock",
-    "composer.lock",
-    "flake.lock",
-    "mix.lock",
-    "podfile.lock",
-    "package.resolved",
-    "pubspec.lock",
-    "gradle.lockfile",
-];
 
 const DEPENDENCY_MANIFESTS: &[&str] = &[
     "cargo.toml",
@@ -261,7 +237,7 @@ pub(super) fn classify(path: &str, exclusion: Option<&Exclusion>) -> Area {
     let folders: Vec<&str> = lower.split('/').collect();
     let folders = &folders[..folders.len().saturating_sub(1)];
 
-    if matches!(exclusion, Some(Exclusion::LockFile)) || LOCK_FILES.contains(&name) {
+    if matches!(exclusion, Some(Exclusion::LockFile)) || vocabulary::is_lock_file(name) {
         return Area::Lock;
     }
     if is_ci(&lower, name) {

@@ -82,6 +82,7 @@ impl Cache {
     }
 
     /// Stores a summary. Failing to write (read-only `.git`, full disk) is reported, never fatal.
+    #[cfg(test)]
     pub fn put(
         &self,
         model: &ModelSettings,

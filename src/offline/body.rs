@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::git::change::{Cut, Exclusion, Status};
+use crate::text::human_bytes;
 
 use super::analysis::FileAnalysis;
 use super::definitions::{Kind, Language};
@@ -125,13 +126,17 @@ fn file_bullets(analysis: &FileAnalysis<'_>, all: &[FileAnalysis<'_>]) -> Vec<Bu
         };
         let text = match (exclusion, file.status) {
             (Exclusion::Binary, Status::Added | Status::Copied) => {
-                format!("{head} (binary, {})", size(file.new_size))
+                format!("{head} (binary, {})", human_bytes(file.new_size))
             }
             (Exclusion::Binary, Status::Deleted) => {
-                format!("{head} (binary, {})", size(file.old_size))
+                format!("{head} (binary, {})", human_bytes(file.old_size))
             }
             (Exclusion::Binary, _) if file.old_size != file.new_size => {
-                format!("{head} (binary, {} → {})", size(file.old_size), size(file.new_size))
+                format!(
+                    "{head} (binary, {} → {})",
+                    human_bytes(file.old_size),
+                    human_bytes(file.new_size)
+                )
             }
             (Exclusion::Binary, _) => format!("{head} (binary)"),
             (Exclusion::TooLarge, _) => format!("{head} (too large to diff)"),
@@ -445,32 +450,5 @@ fn dependency_bullets(
             format!("Update other settings in {path}")
         };
         content.push((text, vec![name.to_owned()]));
-    }
-}
-
-/// `512 B`, `10.2 KB`, `3.4 MB`.
-fn size(bytes: u64) -> String {
-    const KILOBYTE: f64 = 1024.0;
-    // Precision loss above 2^53 bytes does not matter for a size shown to one decimal.
-    #[allow(clippy::cast_precision_loss)]
-    let value = bytes as f64;
-    if value < KILOBYTE {
-        format!("{bytes} B")
-    } else if value < KILOBYTE * KILOBYTE {
-        format!("{:.1} KB", value / KILOBYTE)
-    } else {
-        format!("{:.1} MB", value / (KILOBYTE * KILOBYTE))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(size(512), "512 B");
-        assert_eq!(size(10_445), "10.2 KB");
-        assert_eq!(size(3 * 1024 * 1024 + 400_000), "3.4 MB");
     }
 }

@@ -121,7 +121,8 @@ pub enum SecretKind {
 }
 
 impl SecretKind {
-    /// Every kind, in declaration order, so callers and tests can enumerate them.
+    /// Every kind, in declaration order, so tests can enumerate them.
+    #[cfg(test)]
     pub const ALL: [SecretKind; 33] = [
         SecretKind::AwsAccessKey,
         SecretKind::AwsSecretKey,
@@ -213,6 +214,7 @@ pub struct Redacted {
     pub findings: Vec<Finding>,
 }
 
+#[cfg(test)]
 /// Replaces every recognised secret in `text` (a unified diff or plain text) with a marker.
 ///
 /// The kind of each file (source code, configuration, lock file) is read from the diff

@@ -3,7 +3,7 @@
 //! come through unchanged.
 
 use super::fakes::*;
-use crate::summarize::redact::SecretKind;
+use crate::privacy::redact::SecretKind;
 
 /// One line holding one secret, as it would appear added in a diff of `path`.
 pub struct SecretCase {

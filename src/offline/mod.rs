@@ -1,5 +1,6 @@
-//! The built-in `local` model: an offline, deterministic summarizer that drafts a commit
-//! message from a `ChangeSet` alone, for machines with no API keys and no network.
+//! The built-in `local` model: an offline, deterministic engine that answers the same jobs as
+//! a network model — a commit message, a push review, a summary of a period — from a
+//! `ChangeSet` alone, for machines with no API keys and no network. Nothing here sends anything.
 //!
 //! It reads paths and hunks, never guesses intent it cannot see, and prefers saying less to
 //! saying something false: the type comes from what kind of files changed and whether new
@@ -10,7 +11,7 @@
 //! Layout: `paths` (file roles and scopes), `definitions` (per-language patterns),
 //! `patch` (one pass over a file's hunks), `dependencies` (manifests), `analysis` (per-file
 //! facts and cross-file moves), `decide` (type, scope, summary), `text` (English and the
-//! subject budget) and `body` (bullets).
+//! subject budget), `body` (bullets); `review` and `range` answer the other two jobs.
 
 mod analysis;
 mod body;
@@ -19,21 +20,26 @@ mod definitions;
 mod dependencies;
 mod patch;
 mod paths;
+mod range;
+mod review;
 mod text;
 
 #[cfg(test)]
 mod tests;
 
+use crate::answer::Message;
 use crate::config::CommitStyle;
 use crate::git::change::ChangeSet;
-use crate::llm::Message;
+
+pub(crate) use range::summarize_period;
+pub(crate) use review::review;
 
 use decide::{CommitType, Decision, Intent};
 use text::Phrase;
 
 /// Drafts a commit message for `changes` in `style`, with a subject of at most `max_subject`
 /// characters (not bytes); the same input always gives the same message.
-pub fn summarize(changes: &ChangeSet, style: CommitStyle, max_subject: usize) -> Message {
+pub(crate) fn draft(changes: &ChangeSet, style: CommitStyle, max_subject: usize) -> Message {
     if changes.is_empty() {
         // Callers avoid this case; answer with an honest subject rather than an error.
         let decision = Decision {

@@ -2,10 +2,10 @@
 
 use std::time::{Duration, Instant};
 
-use super::summarize;
+use super::draft;
+use crate::answer::Message;
 use crate::config::CommitStyle;
 use crate::git::change::{ChangeSet, Cut, Exclusion, FileChange, Source, Status};
-use crate::llm::Message;
 
 const REGULAR: u32 = 0o100644;
 const EXECUTABLE: u32 = 0o100755;
@@ -81,7 +81,7 @@ fn set(mut files: Vec<FileChange>) -> ChangeSet {
 }
 
 fn conventional(changes: &ChangeSet) -> Message {
-    summarize(changes, CommitStyle::Conventional, 72)
+    draft(changes, CommitStyle::Conventional, 72)
 }
 
 fn config_feature() -> ChangeSet {
@@ -155,7 +155,7 @@ fn rename_with_updated_module_declaration_is_a_refactor() {
     let message = conventional(&changes);
     assert_eq!(message.subject, "refactor: rename util.rs to paths.rs");
     assert_eq!(message.body, "- Rename src/util.rs to src/paths.rs\n- Update src/main.rs");
-    let gitmoji = summarize(&changes, CommitStyle::Gitmoji, 72);
+    let gitmoji = draft(&changes, CommitStyle::Gitmoji, 72);
     assert_eq!(gitmoji.subject, "🚚 Rename util.rs to paths.rs");
 }
 
@@ -168,7 +168,7 @@ fn deleting_a_module_is_a_removal() {
     let message = conventional(&changes);
     assert_eq!(message.subject, "refactor(legacy): remove exporter module");
     assert_eq!(message.body, "- Delete src/legacy/exporter.rs\n- Update src/legacy/mod.rs");
-    assert_eq!(summarize(&changes, CommitStyle::Gitmoji, 72).subject, "🔥 Remove exporter module");
+    assert_eq!(draft(&changes, CommitStyle::Gitmoji, 72).subject, "🔥 Remove exporter module");
 }
 
 #[test]
@@ -206,7 +206,7 @@ fn subject_never_ends_with_a_period() {
     )]);
     let subject = conventional(&changes).subject;
     assert_eq!(subject, "docs(notes): update Read this first. section");
-    let plain = summarize(&changes, CommitStyle::Plain, 30).subject;
+    let plain = draft(&changes, CommitStyle::Plain, 30).subject;
     assert!(!plain.ends_with('.') && plain.chars().count() <= 30, "{plain}");
 }
 
@@ -224,7 +224,7 @@ fn new_test_file_is_a_test_commit() {
     )]);
     let message = conventional(&changes);
     assert_eq!(message.subject, "test: add tests for diff");
-    assert_eq!(summarize(&changes, CommitStyle::Gitmoji, 72).subject, "✅ Add tests for diff");
+    assert_eq!(draft(&changes, CommitStyle::Gitmoji, 72).subject, "✅ Add tests for diff");
 }
 
 #[test]
@@ -271,7 +271,7 @@ fn workflow_change_is_ci() {
         "@@ -10,3 +10,3 @@ jobs:\n-      - uses: actions/checkout@v3\n+      - uses: actions/checkout@v4\n",
     )]);
     assert_eq!(conventional(&changes).subject, "ci: update ci workflow");
-    assert_eq!(summarize(&changes, CommitStyle::Gitmoji, 72).subject, "👷 Update ci workflow");
+    assert_eq!(draft(&changes, CommitStyle::Gitmoji, 72).subject, "👷 Update ci workflow");
 }
 
 #[test]
@@ -289,7 +289,7 @@ fn dependency_bump_with_lock_file_is_build_deps() {
         message.body,
         "- Bump serde from 1.0.1 to 1.0.200 in Cargo.toml\n- Update Cargo.lock (lock file, not shown)"
     );
-    assert_eq!(summarize(&changes, CommitStyle::Gitmoji, 72).subject, "⬆️ Bump serde to 1.0.200");
+    assert_eq!(draft(&changes, CommitStyle::Gitmoji, 72).subject, "⬆️ Bump serde to 1.0.200");
 }
 
 #[test]
@@ -335,7 +335,7 @@ fn whitespace_only_change_is_style() {
     )]);
     let message = conventional(&changes);
     assert_eq!(message.subject, "style(config): reformat layer.rs");
-    assert_eq!(summarize(&changes, CommitStyle::Gitmoji, 72).subject, "🎨 Reformat layer.rs");
+    assert_eq!(draft(&changes, CommitStyle::Gitmoji, 72).subject, "🎨 Reformat layer.rs");
 }
 
 #[test]
@@ -369,12 +369,9 @@ fn executable_bit_is_a_chore() {
 #[test]
 fn styles_plain_and_gitmoji() {
     let changes = config_feature();
+    assert_eq!(draft(&changes, CommitStyle::Plain, 72).subject, "Add parse_duration and Settings");
     assert_eq!(
-        summarize(&changes, CommitStyle::Plain, 72).subject,
-        "Add parse_duration and Settings"
-    );
-    assert_eq!(
-        summarize(&changes, CommitStyle::Gitmoji, 72).subject,
+        draft(&changes, CommitStyle::Gitmoji, 72).subject,
         "✨ Add parse_duration and Settings"
     );
 }
@@ -388,7 +385,7 @@ fn subject_respects_the_limit_and_never_cuts_a_word() {
             "@@ -1,3 +1,9 @@\n use std::time::Duration;\n+pub fn {long}(text: &str) {{}}\n+pub fn another_equally_verbose_helper_function() {{}}\n+pub struct SettingsResolvedFromEveryLayer;\n"
         ),
     )]);
-    let full = summarize(&changes, CommitStyle::Conventional, 200).subject;
+    let full = draft(&changes, CommitStyle::Conventional, 200).subject;
     assert_eq!(
         full,
         format!("feat(loader): add {long}, another_equally_verbose_helper_function and SettingsResolvedFromEveryLayer")
@@ -400,7 +397,7 @@ fn subject_respects_the_limit_and_never_cuts_a_word() {
             .collect();
     for style in [CommitStyle::Conventional, CommitStyle::Plain, CommitStyle::Gitmoji] {
         for max in 8..=200 {
-            let subject = summarize(&changes, style, max).subject;
+            let subject = draft(&changes, style, max).subject;
             assert!(subject.chars().count() <= max, "{max}: {subject}");
             assert!(!subject.trim().is_empty(), "{max}: empty subject");
             assert!(!subject.ends_with('.'), "{subject}");
@@ -416,15 +413,15 @@ fn subject_respects_the_limit_and_never_cuts_a_word() {
         }
     }
     assert_eq!(
-        summarize(&changes, CommitStyle::Conventional, 72).subject,
+        draft(&changes, CommitStyle::Conventional, 72).subject,
         "feat(loader): add 2 functions and a type"
     );
     assert_eq!(
-        summarize(&changes, CommitStyle::Conventional, 35).subject,
+        draft(&changes, CommitStyle::Conventional, 35).subject,
         "feat: add 2 functions and a type"
     );
-    assert_eq!(summarize(&changes, CommitStyle::Conventional, 24).subject, "feat: add 2 functions");
-    assert_eq!(summarize(&changes, CommitStyle::Plain, 10).subject, "Add 2");
+    assert_eq!(draft(&changes, CommitStyle::Conventional, 24).subject, "feat: add 2 functions");
+    assert_eq!(draft(&changes, CommitStyle::Plain, 10).subject, "Add 2");
 }
 
 #[test]
@@ -442,7 +439,7 @@ fn binary_files_show_sizes() {
     let message = conventional(&changes);
     assert_eq!(message.subject, "docs(readme): update Tool section");
     assert!(
-        message.body.contains("- Update assets/logo.png (binary, 10.2 KB → 12.0 KB)"),
+        message.body.contains("- Update assets/logo.png (binary, 10.4 KB → 12.3 KB)"),
         "{}",
         message.body
     );
@@ -555,7 +552,7 @@ fn non_ascii_names_and_paths() {
     let message = conventional(&changes);
     assert_eq!(message.subject, "feat(übersicht): add größe_berechnen");
     for max in 10..=40 {
-        let subject = summarize(&changes, CommitStyle::Gitmoji, max).subject;
+        let subject = draft(&changes, CommitStyle::Gitmoji, max).subject;
         assert!(subject.chars().count() <= max, "{max}: {subject}");
     }
 }
@@ -718,7 +715,7 @@ fn samples() {
                 screenshot,
             ]),
             "docs(readme): update Configuration section",
-            "- Update the \"Configuration\" section of README.md\n- Update docs/images/overview.png (binary, 47.1 KB → 50.7 KB)",
+            "- Update the \"Configuration\" section of README.md\n- Update docs/images/overview.png (binary, 48.2 KB → 51.9 KB)",
         ),
     ];
     for (changes, subject, body) in samples {

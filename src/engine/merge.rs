@@ -1,0 +1,98 @@
+//! Several drafts become one message: which draft is the primary one, which others are shown
+//! as alternatives (`commit.merge`: `alternatives`, `synthesize`, `first`), and the one more
+//! request that `synthesize` makes.
+
+use crate::answer::{Answer, Message};
+use crate::config::{CommitStyle, MergeMode};
+use crate::git::ChangeSet;
+use crate::llm::Prompt;
+
+use super::job::{commit_instructions, MESSAGE_TOKENS};
+use super::prompt;
+
+const SYNTHESIZE_PROMPT: &str = include_str!("prompts/synthesize.txt");
+
+/// How the drafts of a run are presented.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Merged {
+    /// The answer whose draft is the message, `None` when no model produced one.
+    pub(crate) primary: Option<usize>,
+    /// Other answers whose drafts are shown as commented alternatives, in order.
+    pub(crate) alternatives: Vec<usize>,
+}
+
+/// The primary draft is the first model, in configured order, that produced one; the others
+/// are alternatives under `alternatives`, and also under `synthesize` when no merged draft
+/// could be made, so that no draft is lost.
+pub(crate) fn arrange<T>(answers: &[Answer<T>], mode: MergeMode, synthesized: bool) -> Merged {
+    let mut successes = answers
+        .iter()
+        .enumerate()
+        .filter(|(_, answer)| answer.output().is_some())
+        .map(|(index, _)| index);
+    let primary = successes.next();
+    let show_others = match mode {
+        MergeMode::Alternatives => true,
+        MergeMode::Synthesize => !synthesized,
+        MergeMode::First => false,
+    };
+    let alternatives = if show_others { successes.collect() } else { Vec::new() };
+    Merged { primary, alternatives }
+}
+
+/// The request that asks one model to merge every draft into one message.
+pub(crate) fn synthesize_prompt(
+    sendable: &ChangeSet,
+    drafts: &[(String, Message)],
+    style: CommitStyle,
+    max_subject: usize,
+) -> Prompt {
+    let mut user =
+        format!("Change description:\n\n{}\n\nDrafts:\n", prompt::render_changes(sendable));
+    for (model, message) in drafts {
+        user.push_str(&format!("\n--- draft by {model} ---\n{}", message.to_text()));
+    }
+    Prompt {
+        system: commit_instructions(SYNTHESIZE_PROMPT, style, max_subject),
+        user,
+        max_output_tokens: MESSAGE_TOKENS,
+        temperature: 0.2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::answer::{FailureKind, ModelError};
+    use crate::config::ModelName;
+
+    fn answer(name: &str, ok: bool) -> Answer<Message> {
+        Answer {
+            model: ModelName::try_from(name.to_string()).expect("valid"),
+            duration: Duration::ZERO,
+            outcome: if ok {
+                Ok(Message { subject: format!("feat: {name}"), body: String::new() })
+            } else {
+                Err(ModelError::new(FailureKind::Timeout, "no answer before the deadline"))
+            },
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_first_draft_is_primary_and_the_mode_decides_what_else_is_shown() {
+        let answers = [answer("a", false), answer("b", true), answer("c", true)];
+        let merged = arrange(&answers, MergeMode::Alternatives, false);
+        assert_eq!(merged, Merged { primary: Some(1), alternatives: vec![2] });
+        assert!(arrange(&answers, MergeMode::First, false).alternatives.is_empty());
+        assert!(arrange(&answers, MergeMode::Synthesize, true).alternatives.is_empty());
+        assert_eq!(
+            arrange(&answers, MergeMode::Synthesize, false).alternatives,
+            vec![2],
+            "a failed synthesis keeps every draft in view"
+        );
+        assert_eq!(arrange(&answers[..1], MergeMode::Alternatives, false).primary, None);
+    }
+}

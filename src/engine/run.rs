@@ -1,0 +1,374 @@
+//! Carrying out plans: every model of a run at once on one single-threaded runtime with one
+//! HTTP client, each request under the model's concurrency cap, everything under one deadline.
+//! Each model's outcome and every partial failure are kept; progress goes out through a
+//! callback, never to the terminal directly.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::answer::{Answer, FailureKind, ModelError};
+use crate::config::ModelSettings;
+use crate::error::{Error, Kind};
+use crate::git::{ChangeSet, FileChange};
+use crate::llm::failure::Failure;
+use crate::llm::{http, Model, Prompt};
+
+use super::cache::Cache;
+use super::job::Job;
+use super::plan::{self, MapPlan, Plan};
+use super::Sendable;
+
+/// Bumped whenever a prompt changes, so cached summaries of older prompts are not reused.
+pub(crate) const PROMPT_VERSION: u32 = 1;
+
+/// What the engine says while it works, for a live display.
+#[derive(Debug, Clone)]
+pub(crate) enum Event {
+    /// These models are being asked, in this order.
+    Started {
+        /// Their names.
+        models: Vec<String>,
+    },
+    /// The model at `index` is done: its time, or why it failed.
+    Finished {
+        /// Position in `Started`'s list.
+        index: usize,
+        /// Its time, or the one-line reason.
+        result: Result<Duration, String>,
+    },
+    /// Every model is done.
+    Done,
+}
+
+/// Where events go.
+pub(crate) type Progress = Arc<dyn Fn(Event) + Send + Sync>;
+
+/// A model of the run as it is asked: the built-in engine, or a network model.
+pub(crate) enum Responder {
+    /// The built-in offline engine: no request at all.
+    Offline(ModelSettings),
+    /// A model behind an HTTP API.
+    Network(Arc<Model>),
+}
+
+impl Responder {
+    fn name(&self) -> &crate::config::ModelName {
+        match self {
+            Responder::Offline(settings) => &settings.name,
+            Responder::Network(model) => model.name(),
+        }
+    }
+}
+
+/// What every model's task reads.
+pub(crate) struct Shared<J> {
+    /// The change as collected, for the offline engine (which sends nothing).
+    pub(crate) original: ChangeSet,
+    /// The change as it may be sent, redacted once for every model.
+    pub(crate) sendable: Sendable,
+    /// The job.
+    pub(crate) job: J,
+    /// The per-file summary cache, when enabled.
+    pub(crate) cache: Option<Cache>,
+    /// Trouble of the run itself (a cache that cannot be written), said once.
+    pub(crate) warnings: Mutex<Vec<String>>,
+}
+
+impl<J> Shared<J> {
+    fn warn_once(&self, warning: String) {
+        if let Ok(mut warnings) = self.warnings.lock() {
+            if !warnings.contains(&warning) {
+                warnings.push(warning);
+            }
+        }
+    }
+}
+
+/// One runtime and one HTTP client for everything a command asks over the network.
+pub(crate) struct Session {
+    runtime: tokio::runtime::Runtime,
+    client: std::sync::OnceLock<Result<reqwest::Client, Failure>>,
+}
+
+impl Session {
+    /// A single-threaded runtime: requests wait on the network, not the processor, and a
+    /// thread pool would only cost start-up time.
+    pub(crate) fn new() -> Result<Self, Error> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(
+            |error| Error::new(Kind::Io, format!("cannot start the async runtime: {error}")),
+        )?;
+        Ok(Self { runtime, client: std::sync::OnceLock::new() })
+    }
+
+    /// The shared client, built on first use (TLS set-up is not free).
+    pub(crate) fn client(&self) -> Result<reqwest::Client, Failure> {
+        self.client.get_or_init(http::client).clone()
+    }
+
+    /// Runs `future` to completion. Ctrl-C (SIGINT) or SIGTERM drops it, which cancels every
+    /// request in flight, and returns an `Interrupted` error before anything is written.
+    pub(crate) fn block_on<F: std::future::Future>(&self, future: F) -> Result<F::Output, Error> {
+        use tokio::signal::unix::{signal, SignalKind};
+
+        self.runtime.block_on(async {
+            let interrupted = async {
+                let (Ok(mut interrupt), Ok(mut terminate)) =
+                    (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+                else {
+                    // Without handlers the default action still ends the process at once.
+                    return std::future::pending::<()>().await;
+                };
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                }
+            };
+            tokio::select! {
+                output = future => Ok(output),
+                () = interrupted => Err(Error::new(Kind::Interrupted, "interrupted; nothing was written")),
+            }
+        })
+    }
+}
+
+/// Asks every responder concurrently; answers come back in the responders' order. A model
+/// still working at the deadline is cancelled and reported as such.
+pub(crate) async fn ask_all<J: Job>(
+    responders: Vec<Responder>,
+    client: Option<Result<reqwest::Client, Failure>>,
+    shared: Arc<Shared<J>>,
+    deadline: Instant,
+    progress: Option<Progress>,
+) -> Vec<Answer<J::Output>> {
+    let names: Vec<crate::config::ModelName> =
+        responders.iter().map(|responder| responder.name().clone()).collect();
+    if let Some(progress) = &progress {
+        progress(Event::Started { models: names.iter().map(ToString::to_string).collect() });
+    }
+    let mut tasks = JoinSet::new();
+    for (index, responder) in responders.into_iter().enumerate() {
+        let shared = Arc::clone(&shared);
+        let client = client.clone();
+        let progress = progress.clone();
+        tasks.spawn(async move {
+            let begun = Instant::now();
+            let (outcome, notes) = match responder {
+                Responder::Offline(_) => {
+                    (Ok(shared.job.offline(&shared.original, &shared.sendable.secrets)), Vec::new())
+                }
+                Responder::Network(model) => match client {
+                    None => (
+                        Err(error_of(&model, &Failure::Connection("no HTTP client".into()))),
+                        Vec::new(),
+                    ),
+                    Some(Err(failure)) => (Err(error_of(&model, &failure)), Vec::new()),
+                    Some(Ok(client)) => {
+                        let work = ask_network(&model, &client, &shared, deadline);
+                        match tokio::time::timeout_at(deadline, work).await {
+                            Ok(result) => result,
+                            Err(_) => (Err(error_of(&model, &Failure::Timeout)), Vec::new()),
+                        }
+                    }
+                },
+            };
+            let duration = begun.elapsed();
+            if let Some(progress) = &progress {
+                let result =
+                    outcome.as_ref().map(|_| duration).map_err(|error| error.message.clone());
+                progress(Event::Finished { index, result });
+            }
+            (index, outcome, notes, duration)
+        });
+    }
+    let mut answers: Vec<Option<Answer<J::Output>>> = names.iter().map(|_| None).collect();
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((index, outcome, notes, duration)) = joined {
+            answers[index] = Some(Answer { model: names[index].clone(), duration, outcome, notes });
+        }
+    }
+    if let Some(progress) = &progress {
+        progress(Event::Done);
+    }
+    answers
+        .into_iter()
+        .zip(names)
+        .map(|(answer, model)| {
+            answer.unwrap_or_else(|| Answer {
+                model,
+                duration: Duration::ZERO,
+                outcome: Err(ModelError::new(
+                    FailureKind::Internal,
+                    "internal error: the task stopped",
+                )),
+                notes: Vec::new(),
+            })
+        })
+        .collect()
+}
+
+/// One network model's work: its plan carried out, then its answer read. A "too long"
+/// answer to a single request shrinks once to per-file summaries at half the budget.
+async fn ask_network<J: Job>(
+    model: &Arc<Model>,
+    client: &reqwest::Client,
+    shared: &Shared<J>,
+    deadline: Instant,
+) -> (Result<J::Output, ModelError>, Vec<String>) {
+    let changes = &shared.sendable.changes;
+    let job = &shared.job;
+    let budget = plan::input_budget(model.settings.context_tokens);
+    let preface = job.preface();
+    let known = cached_summaries(model, changes, shared.cache.as_ref());
+    let mut notes = Vec::new();
+    let first = plan::plan(changes, known.clone(), budget, &preface, job.summarize_every_file());
+    let map = match first {
+        Plan::Single(input) => {
+            match model.complete(client, &final_prompt(job, input), deadline).await {
+                Err(Failure::TooLong { .. }) => {
+                    match plan::plan(changes, known, budget / 2, &preface, true) {
+                        Plan::Map(map) => map,
+                        Plan::Single(_) => {
+                            return (
+                                Err(error_of(model, &Failure::TooLong { detail: String::new() })),
+                                notes,
+                            )
+                        }
+                    }
+                }
+                Ok(text) => return (job.parse(&text, &[]).ok_or_else(ModelError::unusable), notes),
+                Err(failure) => return (Err(error_of(model, &failure)), notes),
+            }
+        }
+        Plan::Map(map) => map,
+    };
+    let summaries = match summarize_files(model, client, shared, &map, deadline, &mut notes).await {
+        Ok(summaries) => summaries,
+        Err(error) => return (Err(error), notes),
+    };
+    let input = plan::final_input(changes, &summaries, &preface);
+    let outcome = match model.complete(client, &final_prompt(job, input), deadline).await {
+        Ok(text) => job.parse(&text, &summaries).ok_or_else(ModelError::unusable),
+        Err(failure) => Err(error_of(model, &failure)),
+    };
+    (outcome, notes)
+}
+
+/// The final request of a job.
+fn final_prompt<J: Job>(job: &J, user: String) -> Prompt {
+    Prompt {
+        system: job.instructions(),
+        user,
+        max_output_tokens: job.answer_tokens(),
+        temperature: 0.2,
+    }
+}
+
+/// Cached per-file summaries for `model`, one slot per file of the change.
+fn cached_summaries(
+    model: &Model,
+    changes: &ChangeSet,
+    cache: Option<&Cache>,
+) -> Vec<Option<String>> {
+    changes
+        .files
+        .iter()
+        .map(|file| {
+            file.patch.as_ref()?;
+            cache?.get(&model.settings, file, PROMPT_VERSION)
+        })
+        .collect()
+}
+
+/// The per-file step: every batch at once (the model's semaphore bounds how many are in
+/// flight), answers read and put back together, complete files cached. Fails only when no
+/// file got a summary; otherwise what failed is a note.
+async fn summarize_files<J: Job>(
+    model: &Arc<Model>,
+    client: &reqwest::Client,
+    shared: &Shared<J>,
+    map: &MapPlan,
+    deadline: Instant,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Option<String>>, ModelError> {
+    let mut requests = JoinSet::new();
+    for (position, batch) in map.batches.iter().enumerate() {
+        let model = Arc::clone(model);
+        let client = client.clone();
+        let prompt = batch.prompt.clone();
+        requests.spawn(async move { (position, model.complete(&client, &prompt, deadline).await) });
+    }
+    let mut failures = Vec::new();
+    let mut unit_summaries: Vec<Option<String>> = vec![None; map.units.len()];
+    while let Some(joined) = requests.join_next().await {
+        let Ok((position, result)) = joined else { continue };
+        match result {
+            Ok(text) => {
+                for (unit, summary) in
+                    plan::parse_map_answer(&text, &map.batches[position].expected)
+                {
+                    unit_summaries[unit] = Some(summary);
+                }
+            }
+            Err(failure) => failures.push(failure),
+        }
+    }
+    let asked = map.units.len();
+    let answered = unit_summaries.iter().filter(|summary| summary.is_some()).count();
+    if asked > 0 && answered == 0 {
+        let reason = failures
+            .first()
+            .map_or_else(|| "no per-file summaries".to_string(), |failure| model.explain(failure));
+        let kind = failures.first().map_or(FailureKind::BadAnswer, kind_of);
+        return Err(ModelError::new(kind, format!("summarizing files failed: {reason}")));
+    }
+    if answered < asked {
+        let reason = failures.first().map_or_else(
+            || "the answers left them out".to_string(),
+            |failure| model.explain(failure),
+        );
+        notes.push(format!(
+            "{} of {asked} file parts got no summary ({reason}); they are described by their stats",
+            asked - answered
+        ));
+    }
+    let summaries = plan::assemble(map, unit_summaries);
+    // One append for all of them: a file open per entry cost a fifth of a second on 300 files.
+    if let Some(cache) = &shared.cache {
+        let files = &shared.sendable.changes.files;
+        let fresh: Vec<(&FileChange, String)> = summaries
+            .complete
+            .iter()
+            .filter_map(|&index| Some((&files[index], summaries.files[index].clone()?)))
+            .collect();
+        if let Err(error) = cache.put_all(&model.settings, PROMPT_VERSION, &fresh) {
+            shared.warn_once(format!("cannot write the summary cache: {error}"));
+        }
+    }
+    Ok(summaries.files)
+}
+
+/// A failure as the run reports it: its kind, and the model's one-line explanation.
+pub(crate) fn error_of(model: &Model, failure: &Failure) -> ModelError {
+    ModelError::new(kind_of(failure), model.explain(failure))
+}
+
+/// What kind of failure a provider failure is.
+fn kind_of(failure: &Failure) -> FailureKind {
+    match failure {
+        Failure::Unauthorized { .. } => FailureKind::Unauthorized,
+        Failure::ModelNotFound { .. } => FailureKind::ModelNotFound,
+        Failure::TooLong { .. } => FailureKind::TooLong,
+        Failure::RateLimited { .. } | Failure::Quota { .. } => FailureKind::Limited,
+        Failure::Server { .. } => FailureKind::Server,
+        Failure::Rejected { .. } | Failure::UnsupportedParameter { .. } => FailureKind::Rejected,
+        Failure::Timeout => FailureKind::Timeout,
+        Failure::Connection(_) => FailureKind::Connection,
+        Failure::InvalidResponse(_) | Failure::Empty(_) | Failure::Blocked(_) => {
+            FailureKind::BadAnswer
+        }
+        Failure::MissingKey(_) | Failure::BadEndpoint(_) => FailureKind::Configuration,
+    }
+}
