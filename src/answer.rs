@@ -163,6 +163,8 @@ pub(crate) struct Answer<T> {
     /// Trouble that did not stop the model from answering (some per-file summaries failed,
     /// a synthesize request failed): kept so that it can be reported.
     pub(crate) notes: Vec<String>,
+    /// How the model was asked (its plan), for `-v`.
+    pub(crate) details: Vec<String>,
 }
 
 impl<T> Answer<T> {

@@ -20,6 +20,7 @@ fn answer(subject: &str) -> Answer<Message> {
         duration: Duration::from_millis(5),
         outcome: Ok(Message { subject: subject.to_string(), body: "- a bullet".to_string() }),
         notes: Vec::new(),
+        details: Vec::new(),
     }
 }
 

@@ -85,6 +85,9 @@ pub(crate) fn warn_about_run<T>(
         context.printer.warn(warning);
     }
     for answer in &run.answers {
+        for detail in &answer.details {
+            context.printer.detail(&format!("{}: {detail}", answer.model));
+        }
         for note in &answer.notes {
             context.printer.warn(&format!("{}: {note}", answer.model));
         }

@@ -35,6 +35,8 @@ pub(crate) trait Job: Send + Sync + 'static {
     }
     /// Tokens the final answer may take.
     fn answer_tokens(&self) -> u32;
+    /// Tokens a typical final answer takes, for estimating its time.
+    fn expected_answer_tokens(&self) -> u32;
     /// Whether every file is summarized on its own first, even when the whole change would
     /// fit one request (the date-range report shows each file's summary).
     fn summarize_every_file(&self) -> bool {
@@ -66,6 +68,11 @@ impl Job for CommitJob {
 
     fn answer_tokens(&self) -> u32 {
         MESSAGE_TOKENS
+    }
+
+    fn expected_answer_tokens(&self) -> u32 {
+        // A subject and a few bullets.
+        100
     }
 
     fn parse(&self, answer: &str, _: &[Option<String>]) -> Option<Message> {
@@ -100,6 +107,10 @@ impl Job for ReviewJob {
         REVIEW_TOKENS
     }
 
+    fn expected_answer_tokens(&self) -> u32 {
+        350
+    }
+
     fn parse(&self, answer: &str, _: &[Option<String>]) -> Option<Review> {
         review::parse(&strip_thinking(answer))
     }
@@ -129,6 +140,10 @@ impl Job for RangeJob {
 
     fn answer_tokens(&self) -> u32 {
         OVERVIEW_TOKENS
+    }
+
+    fn expected_answer_tokens(&self) -> u32 {
+        450
     }
 
     fn summarize_every_file(&self) -> bool {

@@ -78,6 +78,7 @@ mod tests {
                 Err(ModelError::new(FailureKind::Timeout, "no answer before the deadline"))
             },
             notes: Vec::new(),
+            details: Vec::new(),
         }
     }
 

@@ -14,6 +14,7 @@ pub mod prompt;
 mod review;
 mod run;
 mod select;
+mod summaries;
 
 use std::sync::Arc;
 use std::time::Duration;

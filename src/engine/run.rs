@@ -18,7 +18,8 @@ use crate::llm::{http, Model, Prompt};
 
 use super::cache::Cache;
 use super::job::Job;
-use super::plan::{self, MapPlan, Plan};
+use super::plan::{self, Batch, Capacity, Latency, MapPlan, Plan, Shape};
+use super::summaries;
 use super::Sendable;
 
 /// Bumped whenever a prompt changes, so cached summaries of older prompts are not reused.
@@ -155,21 +156,19 @@ pub(crate) async fn ask_all<J: Job>(
         let progress = progress.clone();
         tasks.spawn(async move {
             let begun = Instant::now();
-            let (outcome, notes) = match responder {
+            let mut trace = Trace::default();
+            let outcome = match responder {
                 Responder::Offline(_) => {
-                    (Ok(shared.job.offline(&shared.original, &shared.sendable.secrets)), Vec::new())
+                    Ok(shared.job.offline(&shared.original, &shared.sendable.secrets))
                 }
                 Responder::Network(model) => match client {
-                    None => (
-                        Err(error_of(&model, &Failure::Connection("no HTTP client".into()))),
-                        Vec::new(),
-                    ),
-                    Some(Err(failure)) => (Err(error_of(&model, &failure)), Vec::new()),
+                    None => Err(error_of(&model, &Failure::Connection("no HTTP client".into()))),
+                    Some(Err(failure)) => Err(error_of(&model, &failure)),
                     Some(Ok(client)) => {
-                        let work = ask_network(&model, &client, &shared, deadline);
+                        let work = ask_network(&model, &client, &shared, deadline, &mut trace);
                         match tokio::time::timeout_at(deadline, work).await {
                             Ok(result) => result,
-                            Err(_) => (Err(error_of(&model, &Failure::Timeout)), Vec::new()),
+                            Err(_) => Err(error_of(&model, &Failure::Timeout)),
                         }
                     }
                 },
@@ -180,13 +179,19 @@ pub(crate) async fn ask_all<J: Job>(
                     outcome.as_ref().map(|_| duration).map_err(|error| error.message.clone());
                 progress(Event::Finished { index, result });
             }
-            (index, outcome, notes, duration)
+            (index, outcome, trace, duration)
         });
     }
     let mut answers: Vec<Option<Answer<J::Output>>> = names.iter().map(|_| None).collect();
     while let Some(joined) = tasks.join_next().await {
-        if let Ok((index, outcome, notes, duration)) = joined {
-            answers[index] = Some(Answer { model: names[index].clone(), duration, outcome, notes });
+        if let Ok((index, outcome, trace, duration)) = joined {
+            answers[index] = Some(Answer {
+                model: names[index].clone(),
+                duration,
+                outcome,
+                notes: trace.notes,
+                details: trace.details,
+            });
         }
     }
     if let Some(progress) = &progress {
@@ -204,56 +209,95 @@ pub(crate) async fn ask_all<J: Job>(
                     "internal error: the task stopped",
                 )),
                 notes: Vec::new(),
+                details: Vec::new(),
             })
         })
         .collect()
 }
 
+/// How fast a model is assumed to be until configuration says otherwise.
+const DEFAULT_LATENCY: Latency = Latency {
+    first_token: Duration::from_millis(400),
+    input_tokens_per_second: 20_000.0,
+    output_tokens_per_second: 80.0,
+};
+
+/// What the planner needs to know about a model.
+pub(crate) fn capacity_of(settings: &ModelSettings) -> Capacity {
+    Capacity {
+        context_tokens: settings.context_tokens,
+        concurrency: settings.max_concurrency.max(1),
+        latency: DEFAULT_LATENCY,
+    }
+}
+
 /// One network model's work: its plan carried out, then its answer read. A "too long"
-/// answer to a single request shrinks once to per-file summaries at half the budget.
+/// answer to a single request shrinks once to per-file summaries at half the context.
 async fn ask_network<J: Job>(
     model: &Arc<Model>,
     client: &reqwest::Client,
     shared: &Shared<J>,
     deadline: Instant,
-) -> (Result<J::Output, ModelError>, Vec<String>) {
+    trace: &mut Trace,
+) -> Result<J::Output, ModelError> {
     let changes = &shared.sendable.changes;
     let job = &shared.job;
-    let budget = plan::input_budget(model.settings.context_tokens);
+    let mut capacity = capacity_of(&model.settings);
     let preface = job.preface();
+    let shape = Shape {
+        preface: &preface,
+        answer_tokens: job.expected_answer_tokens(),
+        every_file: job.summarize_every_file(),
+    };
     let known = cached_summaries(model, changes, shared.cache.as_ref());
-    let mut notes = Vec::new();
-    let first = plan::plan(changes, known.clone(), budget, &preface, job.summarize_every_file());
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    let first = plan::plan(changes, known.clone(), &capacity, &shape, remaining, false);
+    trace.details.push(format!("plan: {}", first.describe()));
     let map = match first {
-        Plan::Single(input) => {
+        Plan::Single { input, .. } => {
             match model.complete(client, &final_prompt(job, input), deadline).await {
                 Err(Failure::TooLong { .. }) => {
-                    match plan::plan(changes, known, budget / 2, &preface, true) {
+                    capacity.context_tokens /= 2;
+                    let remaining = deadline.saturating_duration_since(Instant::now());
+                    let smaller = plan::plan(changes, known, &capacity, &shape, remaining, true);
+                    trace.details.push(format!("too long; plan: {}", smaller.describe()));
+                    match smaller {
                         Plan::Map(map) => map,
-                        Plan::Single(_) => {
-                            return (
-                                Err(error_of(model, &Failure::TooLong { detail: String::new() })),
-                                notes,
-                            )
+                        Plan::Single { .. } => {
+                            let failure = Failure::TooLong { detail: String::new() };
+                            return Err(error_of(model, &failure));
                         }
                     }
                 }
-                Ok(text) => return (job.parse(&text, &[]).ok_or_else(ModelError::unusable), notes),
-                Err(failure) => return (Err(error_of(model, &failure)), notes),
+                Ok(text) => return job.parse(&text, &[]).ok_or_else(ModelError::unusable),
+                Err(failure) => return Err(error_of(model, &failure)),
             }
         }
         Plan::Map(map) => map,
     };
-    let summaries = match summarize_files(model, client, shared, &map, deadline, &mut notes).await {
-        Ok(summaries) => summaries,
-        Err(error) => return (Err(error), notes),
-    };
-    let input = plan::final_input(changes, &summaries, &preface);
-    let outcome = match model.complete(client, &final_prompt(job, input), deadline).await {
+    if !map.left_to_stats.is_empty() {
+        trace.notes.push(format!(
+            "{} described by their stats only: summarizing them too would not end before the deadline",
+            crate::text::count(map.left_to_stats.len(), "file")
+        ));
+    }
+    let summaries =
+        summarize_files(model, client, shared, &map, &capacity, &shape, deadline, &mut trace.notes)
+            .await?;
+    let input = plan::final_input(changes, &summaries, &shape, &capacity);
+    match model.complete(client, &final_prompt(job, input), deadline).await {
         Ok(text) => job.parse(&text, &summaries).ok_or_else(ModelError::unusable),
         Err(failure) => Err(error_of(model, &failure)),
-    };
-    (outcome, notes)
+    }
+}
+
+/// What a model's work leaves besides its outcome.
+#[derive(Debug, Default)]
+struct Trace {
+    /// Trouble worth a warning.
+    notes: Vec<String>,
+    /// How it was asked, for `-v`.
+    details: Vec<String>,
 }
 
 /// The final request of a job.
@@ -282,48 +326,80 @@ fn cached_summaries(
         .collect()
 }
 
-/// The per-file step: every batch at once (the model's semaphore bounds how many are in
-/// flight), answers read and put back together, complete files cached. Fails only when no
-/// file got a summary; otherwise what failed is a note.
-async fn summarize_files<J: Job>(
+/// Sends batches at once (the model's semaphore bounds how many are in flight) and reads
+/// their answers into `unit_summaries`. Returns the failures, and the units that answers
+/// left out.
+async fn send_batches(
     model: &Arc<Model>,
     client: &reqwest::Client,
-    shared: &Shared<J>,
-    map: &MapPlan,
+    batches: &[Batch],
     deadline: Instant,
-    notes: &mut Vec<String>,
-) -> Result<Vec<Option<String>>, ModelError> {
+    unit_summaries: &mut [Option<String>],
+) -> (Vec<Failure>, Vec<usize>) {
     let mut requests = JoinSet::new();
-    for (position, batch) in map.batches.iter().enumerate() {
+    for (position, batch) in batches.iter().enumerate() {
         let model = Arc::clone(model);
         let client = client.clone();
         let prompt = batch.prompt.clone();
         requests.spawn(async move { (position, model.complete(&client, &prompt, deadline).await) });
     }
     let mut failures = Vec::new();
-    let mut unit_summaries: Vec<Option<String>> = vec![None; map.units.len()];
+    let mut left_out = Vec::new();
     while let Some(joined) = requests.join_next().await {
         let Ok((position, result)) = joined else { continue };
+        let expected = &batches[position].expected;
         match result {
             Ok(text) => {
-                for (unit, summary) in
-                    plan::parse_map_answer(&text, &map.batches[position].expected)
-                {
+                for (unit, summary) in summaries::read(&text, expected) {
                     unit_summaries[unit] = Some(summary);
                 }
+                left_out.extend(
+                    expected
+                        .iter()
+                        .map(|unit| unit.unit)
+                        .filter(|&unit| unit_summaries[unit].is_none()),
+                );
             }
             Err(failure) => failures.push(failure),
         }
     }
+    left_out.sort_unstable();
+    (failures, left_out)
+}
+
+/// The per-file step: one wave of batches, the units an answer left out asked for once more
+/// when there is time, summaries put back together and complete files cached. Fails only
+/// when every request failed; a model whose answers could not be read still goes on to its
+/// final request with the stats, and what went missing is a note.
+#[allow(clippy::too_many_arguments)]
+async fn summarize_files<J: Job>(
+    model: &Arc<Model>,
+    client: &reqwest::Client,
+    shared: &Shared<J>,
+    map: &MapPlan,
+    capacity: &Capacity,
+    shape: &Shape<'_>,
+    deadline: Instant,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Option<String>>, ModelError> {
+    let changes = &shared.sendable.changes;
+    let mut unit_summaries: Vec<Option<String>> = vec![None; map.units.len()];
+    let (failures, left_out) =
+        send_batches(model, client, &map.batches, deadline, &mut unit_summaries).await;
+    if !map.batches.is_empty() && failures.len() == map.batches.len() {
+        let failure = &failures[0];
+        return Err(ModelError::new(
+            kind_of(failure),
+            format!("summarizing files failed: {}", model.explain(failure)),
+        ));
+    }
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    let again = plan::ask_again(changes, map, &left_out, capacity, shape, remaining);
+    if !again.is_empty() {
+        let _ = send_batches(model, client, &again, deadline, &mut unit_summaries).await;
+    }
     let asked = map.units.len();
     let answered = unit_summaries.iter().filter(|summary| summary.is_some()).count();
-    if asked > 0 && answered == 0 {
-        let reason = failures
-            .first()
-            .map_or_else(|| "no per-file summaries".to_string(), |failure| model.explain(failure));
-        let kind = failures.first().map_or(FailureKind::BadAnswer, kind_of);
-        return Err(ModelError::new(kind, format!("summarizing files failed: {reason}")));
-    }
     if answered < asked {
         let reason = failures.first().map_or_else(
             || "the answers left them out".to_string(),
@@ -334,10 +410,10 @@ async fn summarize_files<J: Job>(
             asked - answered
         ));
     }
-    let summaries = plan::assemble(map, unit_summaries);
+    let summaries = plan::assemble(map, &unit_summaries);
     // One append for all of them: a file open per entry cost a fifth of a second on 300 files.
     if let Some(cache) = &shared.cache {
-        let files = &shared.sendable.changes.files;
+        let files = &changes.files;
         let fresh: Vec<(&FileChange, String)> = summaries
             .complete
             .iter()

@@ -229,6 +229,7 @@ mod tests {
                 .map(|(subject, body)| Message { subject: subject.into(), body: body.into() })
                 .map_err(|reason| ModelError::new(FailureKind::Server, reason)),
             notes: Vec::new(),
+            details: Vec::new(),
         }
     }
 

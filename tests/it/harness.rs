@@ -191,3 +191,25 @@ pub fn make_executable(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
+
+/// The files a per-file summary request asks about, as `(label, path)`, from its section
+/// headers `### [F3] src/a.rs (modified, +2 -1)`.
+pub fn map_request_files(user: &str) -> Vec<(String, String)> {
+    user.lines()
+        .filter_map(|line| line.strip_prefix("### ["))
+        .filter_map(|rest| {
+            let (label, header) = rest.split_once("] ")?;
+            let path = header.rsplit_once(" (").map_or(header, |(path, _)| path);
+            Some((label.to_string(), path.to_string()))
+        })
+        .collect()
+}
+
+/// What a model that follows the per-file instructions answers: one `[F3] summary` line per
+/// file, the summary made by `summary` from the file's path.
+pub fn map_answer(user: &str, summary: impl Fn(&str) -> String) -> String {
+    map_request_files(user)
+        .iter()
+        .map(|(label, path)| format!("[{label}] {}\n", summary(path)))
+        .collect()
+}

@@ -10,7 +10,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 use crate::harness::{Run, TestRepo};
 
 /// Answers like an OpenAI-compatible server after a fixed delay: a commit message naming the
-/// model, or, for map requests, one `### path` summary per file asked about. Records when
+/// model, or, for map requests, one `[F1] summary` line per file asked about. Records when
 /// each request arrived.
 #[derive(Clone)]
 struct FakeModels {
@@ -72,10 +72,7 @@ impl Respond for FakeModels {
         let model = body["model"].as_str().unwrap_or("unknown").to_string();
         let content = if is_map(&body) {
             let user = body["messages"][1]["content"].as_str().unwrap_or_default();
-            user.lines()
-                .filter_map(|line| line.strip_prefix("### "))
-                .map(|path| format!("### {path}\nChanges {path} a little.\n"))
-                .collect::<String>()
+            crate::harness::map_answer(user, |path| format!("Changes {path} a little."))
         } else {
             format!("feat: drafted by {model}\n\n- A bullet from {model}")
         };
@@ -159,9 +156,9 @@ async fn a_300_file_change_takes_two_round_trips_under_the_cap_and_reuses_the_ca
         .mount(&server)
         .await;
     let repo = TestRepo::new();
-    // About 1 KB of patch per file, 300 KB in all: with 8,000 tokens of context (about 19 KB of
-    // input per request) the change cannot go in one request.
-    configure(&repo, &server, 1, 8_000, 16);
+    // About 1 KB of patch per file, 300 KB in all: with 10,000 tokens of context (about 25 KB
+    // of input per request) the change cannot go in one request, but its summaries can.
+    configure(&repo, &server, 1, 10_000, 16);
     for index in 0..300 {
         let body: String = (0..20)
             .map(|line| format!("line {line} of module {index} {}\n", "x".repeat(20)))
@@ -179,8 +176,10 @@ async fn a_300_file_change_takes_two_round_trips_under_the_cap_and_reuses_the_ca
         .iter()
         .filter(|body| is_map(body))
         .map(|body| {
-            body["messages"][1]["content"].as_str().unwrap_or_default().matches("\n### ").count()
-                + 1
+            crate::harness::map_request_files(
+                body["messages"][1]["content"].as_str().unwrap_or_default(),
+            )
+            .len()
         })
         .sum();
     assert_eq!(summarized, 300, "every file summarized exactly once");

@@ -153,10 +153,7 @@ impl Respond for FakeModels {
         let system = body["messages"][0]["content"].as_str().unwrap_or_default();
         let user = body["messages"][1]["content"].as_str().unwrap_or_default();
         let content = if system.contains("file by file") {
-            user.lines()
-                .filter_map(|line| line.strip_prefix("### "))
-                .map(|path| format!("### {path}\nSummary of {path}.\n"))
-                .collect()
+            crate::harness::map_answer(user, |path| format!("Summary of {path}."))
         } else {
             format!(
                 "- Adds a parser and a lexer (`src/parser.rs`, `src/lexer.rs`) by {}",
