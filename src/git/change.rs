@@ -43,20 +43,49 @@ impl fmt::Display for Status {
     }
 }
 
+/// Which cap cut a patch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CutLimit {
+    /// `limits.max_file_bytes`.
+    File,
+    /// The file's share of `limits.max_total_bytes`.
+    Total,
+}
+
+impl CutLimit {
+    /// The setting, as the configuration names it.
+    pub fn setting(self) -> &'static str {
+        match self {
+            CutLimit::File => "limits.max_file_bytes",
+            CutLimit::Total => "its share of limits.max_total_bytes",
+        }
+    }
+}
+
 /// What the byte caps removed from a file's patch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cut {
-    /// The patch was longer than `limits.max_file_bytes`: only the first hunks are kept
-    /// (or, when one hunk alone is too long, its first lines).
+    /// The patch was longer than its cap: every hunk's header and first changed lines are
+    /// kept, added lines before removed ones, and each run left out is a `\ …` note line.
     FileCap {
         /// Bytes kept in `FileChange::patch`.
         kept_bytes: usize,
-        /// Whole hunks kept in `FileChange::patch`.
-        kept_hunks: usize,
-        /// Hunks in the whole patch.
-        total_hunks: usize,
         /// Bytes of the whole patch.
         total_bytes: usize,
+        /// Hunk headers kept.
+        hunks_shown: usize,
+        /// Hunks in the whole patch.
+        hunks: usize,
+        /// Added lines kept.
+        added_shown: usize,
+        /// Added lines in the whole patch.
+        added: usize,
+        /// Removed lines kept.
+        removed_shown: usize,
+        /// Removed lines in the whole patch.
+        removed: usize,
+        /// Which cap.
+        limit: CutLimit,
     },
     /// The running total reached `limits.max_total_bytes`: no patch text kept at all.
     TotalCap {
@@ -68,10 +97,22 @@ pub enum Cut {
 impl fmt::Display for Cut {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Cut::FileCap { kept_bytes, kept_hunks, total_hunks, total_bytes } => write!(
+            Cut::FileCap {
+                kept_bytes,
+                total_bytes,
+                hunks_shown,
+                hunks,
+                added_shown,
+                added,
+                removed_shown,
+                removed,
+                limit,
+            } => write!(
                 formatter,
-                "first {kept_bytes} of {total_bytes} patch bytes shown ({kept_hunks} of \
-                 {total_hunks} hunks whole; limits.max_file_bytes)"
+                "{kept_bytes} of {total_bytes} patch bytes shown: {hunks_shown} of {hunks} hunks, \
+                 {added_shown} of {added} added and {removed_shown} of {removed} removed lines \
+                 ({})",
+                limit.setting()
             ),
             Cut::TotalCap { total_bytes } => write!(
                 formatter,

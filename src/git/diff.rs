@@ -10,7 +10,8 @@ use git2::{
     AttrCheckFlags, AttrValue, Delta as GitDelta, DiffFindOptions, DiffOptions, ObjectType, Oid,
 };
 
-use super::change::{ChangeSet, Cut, Exclusion, FileChange, Source, Status};
+use super::change::{ChangeSet, Cut, CutLimit, Exclusion, FileChange, Source, Status};
+use super::cut;
 use super::{CollectOptions, Context, GitError};
 use crate::config::Limits;
 use crate::privacy::filter::{self, Filter};
@@ -267,7 +268,8 @@ fn build_file(
     file.removed_lines = removed;
     if file.exclusion.is_none() {
         let text = patch.to_buf().context("printing a patch")?;
-        let (kept, cut) = cap_hunks(&String::from_utf8_lossy(&text), limits.max_file_bytes);
+        let printed = String::from_utf8_lossy(&text);
+        let (kept, cut) = cut::cut(hunks_only(&printed), limits.max_file_bytes, CutLimit::File);
         file.patch = Some(kept);
         file.cut = cut;
     }
@@ -353,48 +355,24 @@ fn classify_by_attributes(repository: &git2::Repository, path: &str) -> Option<E
     None
 }
 
-/// Keeps whole hunks of a printed patch while they fit in `max_bytes`; when even the first
-/// does not, keeps its first lines that fit. The file header lines are dropped: prompts name
-/// the file themselves.
-fn cap_hunks(printed: &str, max_bytes: usize) -> (String, Option<Cut>) {
-    let body = if printed.starts_with("@@") {
-        printed
-    } else {
-        match printed.find("\n@@") {
-            Some(index) => &printed[index + 1..],
-            None => return (String::new(), None),
-        }
-    };
-    if body.len() <= max_bytes {
-        return (body.to_string(), None);
+/// The hunks of a printed patch, without the file header lines (`diff --git`, `---`,
+/// `+++`): prompts name the file themselves.
+fn hunks_only(printed: &str) -> &str {
+    if printed.starts_with("@@") {
+        return printed;
     }
-    let mut hunk_starts: Vec<usize> =
-        body.match_indices("\n@@").map(|(index, _)| index + 1).collect();
-    hunk_starts.insert(0, 0);
-    let total_hunks = hunk_starts.len();
-    let kept_hunks = hunk_starts.iter().skip(1).take_while(|start| **start <= max_bytes).count();
-    let kept = if kept_hunks > 0 {
-        body[..hunk_starts[kept_hunks]].to_string()
-    } else {
-        // One hunk larger than the cap: cut it at the last line break that fits.
-        let mut end = max_bytes.min(body.len());
-        while !body.is_char_boundary(end) {
-            end -= 1;
-        }
-        let end = body[..end].rfind('\n').map_or(0, |index| index + 1);
-        body[..end].to_string()
-    };
-    let cut =
-        Cut::FileCap { kept_bytes: kept.len(), kept_hunks, total_hunks, total_bytes: body.len() };
-    (kept, Some(cut))
+    match printed.find("\n@@") {
+        Some(index) => &printed[index + 1..],
+        None => "",
+    }
 }
 
 /// The least a file's share of the total is worth: about one hunk.
 const MIN_SHARE_BYTES: usize = 1024;
 
 /// Shares `max_total_bytes` fairly between the files so that every file that can have a
-/// meaningful share (`MIN_SHARE_BYTES`) shows its first hunks, rather than the first files
-/// whole and the rest nothing: small patches are kept whole, and what they leave is split
+/// meaningful share (`MIN_SHARE_BYTES`) shows what describes its change, rather than the
+/// first files whole and the rest nothing: small patches are kept whole, and what they leave is split
 /// evenly between the larger ones (water-filling). When there are more files than shares,
 /// the files past the last share, in path order, are listed with stats only.
 fn apply_total_cap(files: &mut [FileChange], max_total_bytes: usize) {
@@ -427,11 +405,28 @@ fn apply_total_cap(files: &mut [FileChange], max_total_bytes: usize) {
             continue;
         }
         let total_bytes = original_bytes(file);
-        let (kept, cut) = cap_hunks(patch, share);
+        let (kept, cut) = cut::cut(patch, share, CutLimit::Total);
         remaining -= kept.len();
-        match cut {
-            Some(Cut::FileCap { kept_bytes, kept_hunks, total_hunks, .. }) if !kept.is_empty() => {
-                file.cut = Some(Cut::FileCap { kept_bytes, kept_hunks, total_hunks, total_bytes });
+        match (cut, file.cut) {
+            (Some(Cut::FileCap { hunks_shown, added_shown, removed_shown, .. }), earlier)
+                if !kept.is_empty() =>
+            {
+                // A patch cut before by its own cap keeps the whole patch's totals.
+                let (hunks, added, removed) = match earlier {
+                    Some(Cut::FileCap { hunks, added, removed, .. }) => (hunks, added, removed),
+                    _ => totals(patch),
+                };
+                file.cut = Some(Cut::FileCap {
+                    kept_bytes: kept.len(),
+                    total_bytes,
+                    hunks_shown,
+                    hunks,
+                    added_shown,
+                    added,
+                    removed_shown,
+                    removed,
+                    limit: CutLimit::Total,
+                });
                 file.patch = Some(kept);
             }
             _ => {
@@ -440,6 +435,12 @@ fn apply_total_cap(files: &mut [FileChange], max_total_bytes: usize) {
             }
         }
     }
+}
+
+/// Hunks, added and removed lines of a patch.
+fn totals(patch: &str) -> (usize, usize, usize) {
+    let count = |prefix: &str| patch.lines().filter(|line| line.starts_with(prefix)).count();
+    (count("@@"), count("+"), count("-"))
 }
 
 /// The size of a file's whole patch, before any cap.
@@ -475,36 +476,10 @@ mod tests {
     }
 
     #[test]
-    fn cap_keeps_whole_hunks_that_fit_and_counts_the_rest() {
-        let printed = format!(
-            "diff --git a/x b/x\n--- a/x\n+++ b/x\n{}{}{}",
-            hunk(1, 3),
-            hunk(50, 3),
-            hunk(90, 3)
-        );
-        let one_hunk = hunk(1, 3).len();
-        let (kept, cut) = cap_hunks(&printed, one_hunk + 10);
-        assert_eq!(kept, hunk(1, 3));
-        assert_eq!(
-            cut,
-            Some(Cut::FileCap {
-                kept_bytes: one_hunk,
-                kept_hunks: 1,
-                total_hunks: 3,
-                total_bytes: hunk(1, 3).len() + hunk(50, 3).len() + hunk(90, 3).len()
-            })
-        );
-        let (all, none) = cap_hunks(&printed, 10_000);
-        assert!(all.starts_with("@@ -1,3"));
-        assert_eq!(none, None);
-    }
-
-    #[test]
-    fn cap_cuts_a_single_oversized_hunk_at_a_line_break() {
-        let printed = hunk(1, 100);
-        let (kept, cut) = cap_hunks(&printed, 200);
-        assert!(kept.len() <= 200 && kept.ends_with('\n'), "{kept:?}");
-        assert!(matches!(cut, Some(Cut::FileCap { kept_hunks: 0, total_hunks: 1, .. })));
+    fn file_headers_are_dropped_and_only_hunks_are_kept() {
+        let printed = format!("diff --git a/x b/x\n--- a/x\n+++ b/x\n{}", hunk(1, 3));
+        assert_eq!(hunks_only(&printed), hunk(1, 3));
+        assert_eq!(hunks_only("Binary files differ\n"), "");
     }
 
     #[test]
@@ -533,8 +508,11 @@ mod tests {
                 "every file keeps its start"
             );
             assert!(
-                matches!(file.cut, Some(Cut::FileCap { total_hunks: 12, .. })),
-                "{:?}",
+                matches!(
+                    file.cut,
+                    Some(Cut::FileCap { hunks: 12, hunks_shown: 12, limit: CutLimit::Total, .. })
+                ),
+                "every hunk's header is shown: {:?}",
                 file.cut
             );
         }

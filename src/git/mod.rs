@@ -2,6 +2,7 @@
 //! `git2::Repository` that answers in domain types (`ChangeSet`), never in git2 ones.
 
 pub mod change;
+mod cut;
 mod diff;
 pub mod history;
 pub mod hooks;
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Limits;
 
 pub use crate::privacy::{Filter, PatternError};
-pub use change::{ChangeSet, Cut, Exclusion, FileChange, Source, Status};
+pub use change::{ChangeSet, Cut, CutLimit, Exclusion, FileChange, Source, Status};
 
 /// A git failure, with what we were doing when it happened.
 #[derive(Debug, thiserror::Error)]

@@ -473,8 +473,17 @@ fn files_cut_by_caps_are_listed_with_line_counts() {
         modified("src/partial.rs", "@@ -1,3 +1,3 @@ fn first() {\n-    x();\n+    y();\n");
     partial.added_lines = 40;
     partial.removed_lines = 35;
-    partial.cut =
-        Some(Cut::FileCap { kept_bytes: 60, kept_hunks: 1, total_hunks: 6, total_bytes: 20_000 });
+    partial.cut = Some(Cut::FileCap {
+        kept_bytes: 60,
+        total_bytes: 20_000,
+        hunks_shown: 6,
+        hunks: 6,
+        added_shown: 1,
+        added: 40,
+        removed_shown: 1,
+        removed: 35,
+        limit: crate::git::CutLimit::File,
+    });
     let changes = set(vec![
         big,
         partial,

@@ -98,13 +98,22 @@ fn a_deadline_too_short_for_every_summary_keeps_the_largest_changes() {
 #[test]
 fn every_request_carrying_a_cut_file_says_so_with_its_header() {
     let mut cut = file(0, 300);
-    cut.cut =
-        Some(Cut::FileCap { kept_bytes: 310, kept_hunks: 1, total_hunks: 4, total_bytes: 9000 });
+    cut.cut = Some(Cut::FileCap {
+        kept_bytes: 310,
+        total_bytes: 9000,
+        hunks_shown: 4,
+        hunks: 4,
+        added_shown: 5,
+        added: 40,
+        removed_shown: 0,
+        removed: 20,
+        limit: crate::git::CutLimit::File,
+    });
     let change = changes(vec![cut, file(1, 300)]);
     let map = per_file(plan(&change, vec![None; 2], &GPT, &SHAPE, Duration::from_secs(30), true));
     let user: String = map.batches.iter().map(|batch| batch.prompt.user.clone()).collect();
     assert!(user.contains("### [F1] src/f0.rs (modified, +8 -0)\n@@"), "{user}");
-    assert!(user.contains("[shortened: first 310 of 9000 patch bytes shown"), "{user}");
+    assert!(user.contains("[shortened: 310 of 9000 patch bytes shown: 4 of 4 hunks"), "{user}");
 }
 
 #[test]
