@@ -17,27 +17,59 @@ const SYNTHESIZE_PROMPT: &str = include_str!("prompts/synthesize.txt");
 pub(crate) struct Merged {
     /// The answer whose draft is the message, `None` when no model produced one.
     pub(crate) primary: Option<usize>,
-    /// Other answers whose drafts are shown as commented alternatives, in order.
-    pub(crate) alternatives: Vec<usize>,
+    /// Other answers that wrote exactly the primary draft.
+    pub(crate) same_as_primary: Vec<usize>,
+    /// Drafts shown as commented alternatives, in order: the first answer that wrote each,
+    /// and the other answers that wrote exactly the same.
+    pub(crate) alternatives: Vec<Alternative>,
+}
+
+/// One alternative draft and every model that wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Alternative {
+    /// The first answer, in configured order, with this draft.
+    pub(crate) answer: usize,
+    /// Later answers with exactly the same draft.
+    pub(crate) same: Vec<usize>,
 }
 
 /// The primary draft is the first model, in configured order, that produced one; the others
 /// are alternatives under `alternatives`, and also under `synthesize` when no merged draft
-/// could be made, so that no draft is lost.
-pub(crate) fn arrange<T>(answers: &[Answer<T>], mode: MergeMode, synthesized: bool) -> Merged {
+/// could be made, so that no draft is lost. Identical drafts are shown once, with every model
+/// that wrote them.
+pub(crate) fn arrange<T: PartialEq>(
+    answers: &[Answer<T>],
+    mode: MergeMode,
+    synthesized: bool,
+) -> Merged {
     let mut successes = answers
         .iter()
         .enumerate()
         .filter(|(_, answer)| answer.output().is_some())
         .map(|(index, _)| index);
-    let primary = successes.next();
+    let Some(primary) = successes.next() else {
+        return Merged { primary: None, same_as_primary: Vec::new(), alternatives: Vec::new() };
+    };
+    let same = |left: usize, right: usize| answers[left].output() == answers[right].output();
     let show_others = match mode {
         MergeMode::Alternatives => true,
+        // A synthesized draft is new text: nothing else wrote it.
         MergeMode::Synthesize => !synthesized,
         MergeMode::First => false,
     };
-    let alternatives = if show_others { successes.collect() } else { Vec::new() };
-    Merged { primary, alternatives }
+    let mut same_as_primary = Vec::new();
+    let mut alternatives: Vec<Alternative> = Vec::new();
+    for index in successes {
+        if same(index, primary) && !synthesized {
+            same_as_primary.push(index);
+        } else if show_others {
+            match alternatives.iter_mut().find(|alternative| same(alternative.answer, index)) {
+                Some(alternative) => alternative.same.push(index),
+                None => alternatives.push(Alternative { answer: index, same: Vec::new() }),
+            }
+        }
+    }
+    Merged { primary: Some(primary), same_as_primary, alternatives }
 }
 
 /// The request that asks one model to merge every draft into one message.
@@ -86,14 +118,28 @@ mod tests {
     fn the_first_draft_is_primary_and_the_mode_decides_what_else_is_shown() {
         let answers = [answer("a", false), answer("b", true), answer("c", true)];
         let merged = arrange(&answers, MergeMode::Alternatives, false);
-        assert_eq!(merged, Merged { primary: Some(1), alternatives: vec![2] });
+        let only_c = vec![Alternative { answer: 2, same: Vec::new() }];
+        assert_eq!(merged.primary, Some(1));
+        assert_eq!(merged.alternatives, only_c);
         assert!(arrange(&answers, MergeMode::First, false).alternatives.is_empty());
         assert!(arrange(&answers, MergeMode::Synthesize, true).alternatives.is_empty());
         assert_eq!(
             arrange(&answers, MergeMode::Synthesize, false).alternatives,
-            vec![2],
+            only_c,
             "a failed synthesis keeps every draft in view"
         );
         assert_eq!(arrange(&answers[..1], MergeMode::Alternatives, false).primary, None);
+    }
+
+    #[test]
+    fn identical_drafts_are_shown_once_with_every_model_that_wrote_them() {
+        let mut answers = vec![answer("a", true), answer("b", true), answer("c", true)];
+        answers.push(answer("d", true));
+        answers[2].outcome = answers[0].outcome.clone();
+        answers[3].outcome = answers[1].outcome.clone();
+        let merged = arrange(&answers, MergeMode::Alternatives, false);
+        assert_eq!(merged.primary, Some(0));
+        assert_eq!(merged.same_as_primary, vec![2]);
+        assert_eq!(merged.alternatives, vec![Alternative { answer: 1, same: vec![3] }]);
     }
 }

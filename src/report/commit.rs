@@ -108,26 +108,43 @@ pub(crate) fn render_message_file(
         short_duration(summary.elapsed),
         match placement {
             Placement::CommentsOnly => "Their drafts follow; uncomment one to use it.".to_string(),
-            _ => format!("The draft above is {}'s.", primary_answer.model),
+            _ if summary.merged.same_as_primary.is_empty() => {
+                format!("The draft above is {}'s.", primary_answer.model)
+            }
+            _ => {
+                let same: Vec<String> = summary
+                    .merged
+                    .same_as_primary
+                    .iter()
+                    .map(|&index| summary.answers[index].model.to_string())
+                    .collect();
+                format!(
+                    "The draft above is {}'s ({} wrote the same).",
+                    primary_answer.model,
+                    same.join(", ")
+                )
+            }
         }
     )];
-    let others: Vec<&Answer<Message>> = match placement {
-        Placement::CommentsOnly => {
-            summary.answers.iter().filter(|answer| answer.output().is_some()).collect()
+    // Every draft shown, each once with every model that wrote it.
+    let merged = &summary.merged;
+    let mut others: Vec<(usize, Vec<usize>)> = merged
+        .alternatives
+        .iter()
+        .map(|alternative| (alternative.answer, alternative.same.clone()))
+        .collect();
+    if placement == Placement::CommentsOnly {
+        if let Some(primary) = merged.primary {
+            others.insert(0, (primary, merged.same_as_primary.clone()));
         }
-        _ => summary.merged.alternatives.iter().map(|&index| &summary.answers[index]).collect(),
-    };
+    }
     if !others.is_empty() && placement != Placement::CommentsOnly {
         block.push(format!("{comment} The others follow. Uncomment one to use it."));
     }
-    for answer in others {
-        let Some(message) = answer.output() else { continue };
+    for (first, same) in others {
+        let Some(message) = summary.answers[first].output() else { continue };
         block.push(comment.to_string());
-        block.push(format!(
-            "{comment} ── {} ({}) ──",
-            answer.model,
-            short_duration(answer.duration)
-        ));
+        block.push(format!("{comment} ── {} ──", who(summary.answers, first, &same)));
         block.extend(message.to_text().lines().map(|line| commented(comment, line)));
     }
     for answer in summary.answers {
@@ -190,6 +207,15 @@ pub(crate) fn render_message_file(
         rendered.push_str(newline);
     }
     Some(rendered.into_bytes())
+}
+
+/// `gpt (1.2 s)`, or `gpt, claude (1.2 s, 0.9 s)` for a draft several models wrote.
+pub(crate) fn who(answers: &[Answer<Message>], first: usize, same: &[usize]) -> String {
+    let all: Vec<&Answer<Message>> =
+        std::iter::once(first).chain(same.iter().copied()).map(|index| &answers[index]).collect();
+    let names: Vec<String> = all.iter().map(|answer| answer.model.to_string()).collect();
+    let times: Vec<String> = all.iter().map(|answer| short_duration(answer.duration)).collect();
+    format!("{} ({})", names.join(", "), times.join(", "))
 }
 
 /// The file's lines without their line endings (a final line ending adds no empty line).
@@ -300,6 +326,24 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("# ── not asked, no key set: deepseek, o4-mini (`changes models` lists the variables) ──"), "{text}");
+    }
+
+    #[test]
+    fn identical_drafts_are_shown_once_with_every_model_that_wrote_them() {
+        let answers = [
+            answer("claude", Ok(("feat: add x", ""))),
+            answer("gpt", Ok(("fix: repair x", "- Why"))),
+            answer("gemini", Ok(("feat: add x", ""))),
+            answer("llama", Ok(("fix: repair x", "- Why"))),
+        ];
+        let output =
+            render_message_file(GIT_PLAIN.as_bytes(), "#", Placement::Draft, &summary(&answers))
+                .expect("changed");
+        let text = String::from_utf8(output).expect("utf-8");
+        assert!(text.contains("The draft above is claude's (gemini wrote the same)."), "{text}");
+        assert_eq!(text.matches("# fix: repair x").count(), 1, "{text}");
+        assert!(text.contains("# ── gpt, llama (1.2 s, 1.2 s) ──\n# fix: repair x\n"), "{text}");
+        assert!(!text.contains("# feat: add x"), "the primary is not repeated: {text}");
     }
 
     #[test]

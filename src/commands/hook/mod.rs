@@ -160,13 +160,12 @@ fn draft_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error> {
 /// model failed.
 fn render_answers(drafts: &Drafts) -> Option<String> {
     let mut text = drafts.primary()?.output()?.to_text();
-    for &index in &drafts.merged.alternatives {
-        let answer = &drafts.run.answers[index];
-        let Some(message) = answer.output() else { continue };
+    for alternative in &drafts.merged.alternatives {
+        let answers = &drafts.run.answers;
+        let Some(message) = answers[alternative.answer].output() else { continue };
         text.push_str(&format!(
-            "\n# ── {} ({}) ──\n",
-            answer.model,
-            short_duration(answer.duration)
+            "\n# ── {} ──\n",
+            crate::report::commit::who(answers, alternative.answer, &alternative.same)
         ));
         for line in message.to_text().lines() {
             text.push_str(&if line.is_empty() { "#\n".to_string() } else { format!("# {line}\n") });
