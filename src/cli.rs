@@ -1,4 +1,6 @@
 //! The command tree, parsed by clap. Raw values only: `lib::run` resolves them once.
+//! `called_by_git` recognises a hook invocation even when parsing fails, so that odd bytes
+//! in an argument or a variable can never stop git.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -147,9 +149,14 @@ pub struct RunArgs {
     /// staged changes.
     #[arg(value_name = "HOOK")]
     pub hook: Option<String>,
-    /// The arguments git passed to the hook.
-    #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
-    pub arguments: Vec<String>,
+    /// The arguments git passed to the hook (paths may be any bytes).
+    #[arg(
+        value_name = "ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_parser = clap::value_parser!(std::ffi::OsString)
+    )]
+    pub arguments: Vec<std::ffi::OsString>,
     /// Draft for this existing commit instead of the staged changes.
     #[arg(long, value_name = "REV", conflicts_with = "hook")]
     pub rev: Option<String>,
@@ -253,4 +260,17 @@ pub enum Shell {
     Fish,
     /// PowerShell.
     Powershell,
+}
+
+/// Hook names git runs `changes` for.
+const GIT_HOOKS: [&str; 2] = ["prepare-commit-msg", "pre-push"];
+
+/// True when the raw command line is git (or a hook manager) running one of our hooks:
+/// `changes hook run prepare-commit-msg …` or `… pre-push …`, with anything before.
+pub fn called_by_git(arguments: &[std::ffi::OsString]) -> bool {
+    let words: Vec<&str> =
+        arguments.iter().skip(1).map(|argument| argument.to_str().unwrap_or("")).collect();
+    words
+        .windows(3)
+        .any(|window| window[0] == "hook" && window[1] == "run" && GIT_HOOKS.contains(&window[2]))
 }

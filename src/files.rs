@@ -1,10 +1,98 @@
 //! File writes that never leave a partial file behind: a temporary file in the same folder,
-//! then a rename over the target.
+//! then a rename over the target. And the one file we are handed rather than own, git's
+//! commit message file, which is written through when it is not a plain file of its own.
 
-use std::fs::Permissions;
-use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::fs::{OpenOptions, Permissions};
+use std::io::{Read, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// More than this in a message file is not a commit message: it is left alone.
+pub(crate) const MAX_MESSAGE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// What the path git handed over is, which decides how it may be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MessageKind {
+    /// A regular file with no other name: replaced atomically.
+    Plain,
+    /// A regular file with other names (hard links): written in place, so every name sees
+    /// the new text.
+    Linked,
+    /// A FIFO, a device or a socket: read and written without ever blocking, never replaced.
+    Special,
+}
+
+/// The message file as read: where its bytes really are (a symbolic link is followed, never
+/// replaced), what kind of file that is, and its content.
+#[derive(Debug)]
+pub(crate) struct MessageFile {
+    /// The file itself, links followed.
+    pub(crate) target: PathBuf,
+    /// How it may be written.
+    pub(crate) kind: MessageKind,
+    /// What it held.
+    pub(crate) content: Vec<u8>,
+}
+
+/// Reads git's message file without ever blocking: a FIFO or a device is opened non-blocking
+/// and read for what is there; more than [`MAX_MESSAGE_BYTES`] is an error.
+pub(crate) fn read_message(path: &Path) -> std::io::Result<MessageFile> {
+    let target = std::fs::canonicalize(path)?;
+    let metadata = std::fs::metadata(&target)?;
+    let kind = if !metadata.file_type().is_file() {
+        MessageKind::Special
+    } else if metadata.nlink() > 1 {
+        MessageKind::Linked
+    } else {
+        MessageKind::Plain
+    };
+    let mut options = OpenOptions::new();
+    options.read(true);
+    if kind == MessageKind::Special {
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(&target)?;
+    let mut content = Vec::new();
+    match file.take(MAX_MESSAGE_BYTES + 1).read_to_end(&mut content) {
+        Ok(_) => {}
+        // Nothing written into the FIFO yet: it holds nothing we could keep.
+        Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
+        Err(error) => return Err(error),
+    }
+    if content.len() as u64 > MAX_MESSAGE_BYTES {
+        return Err(std::io::Error::other(format!(
+            "more than {} MB: not a commit message",
+            MAX_MESSAGE_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(MessageFile { target, kind, content })
+}
+
+/// Writes the new content of a message file the way its kind allows: a plain file is
+/// replaced atomically (keeping its mode); a file with other names, a FIFO or a device is
+/// written through, never replaced (a FIFO or device without a reader is an error, not a
+/// wait). A file we could not write in place is not replaced either.
+pub(crate) fn write_message(file: &MessageFile, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = OpenOptions::new();
+    match file.kind {
+        MessageKind::Plain => {
+            // A rename would succeed where the file itself is read-only, and that is not
+            // ours to override.
+            options.append(true).open(&file.target)?;
+            write_atomically(&file.target, bytes)
+        }
+        MessageKind::Linked => {
+            let mut handle = options.write(true).truncate(true).open(&file.target)?;
+            handle.write_all(bytes)?;
+            handle.sync_all()
+        }
+        MessageKind::Special => {
+            let mut handle =
+                options.write(true).custom_flags(libc::O_NONBLOCK).open(&file.target)?;
+            handle.write_all(bytes)
+        }
+    }
+}
 
 /// Writes `bytes` to `path` atomically, creating the parent folder when needed. An existing
 /// file keeps its permissions; a new one gets `rw-r--r--`.

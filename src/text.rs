@@ -1,7 +1,75 @@
 //! Small text formats every part of the program shares: sizes, durations and commit ids as
-//! people read them. One definition each, so the terminal, the prompts and the reports agree.
+//! people read them, one definition each; and the one sanitizer for text that comes from
+//! outside (answers, error bodies, file names, commit messages of a cloned repository) before
+//! it reaches a terminal, a message file or a report.
 
 use std::time::Duration;
+
+/// Text from outside, safe to print or store: every escape sequence removed whole (CSI, OSC,
+/// DCS, SOS, PM, APC, two-byte ESC sequences, and their 8-bit C1 forms), bidirectional
+/// controls removed, and every other control character but newline and tab removed.
+pub(crate) fn sanitize(text: &str) -> String {
+    let mut output = String::with_capacity(text.len());
+    let mut characters = text.chars().peekable();
+    while let Some(character) = characters.next() {
+        match character {
+            '\u{1b}' => match characters.next() {
+                // CSI: parameters and intermediates, then one final byte.
+                Some('[') => skip_csi(&mut characters),
+                // OSC, DCS, SOS, PM, APC: a string up to BEL or ST.
+                Some(']' | 'P' | 'X' | '^' | '_') => skip_string(&mut characters),
+                // Any other ESC sequence is ESC and one character.
+                _ => {}
+            },
+            '\u{9b}' => skip_csi(&mut characters),
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut characters),
+            '\n' | '\t' => output.push(character),
+            _ if character.is_control() || is_bidi_control(character) => {}
+            _ => output.push(character),
+        }
+    }
+    output
+}
+
+/// [`sanitize`]d and on one line: line breaks and tabs become spaces, runs of spaces one.
+pub(crate) fn one_line(text: &str) -> String {
+    sanitize(text).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Bidirectional formatting characters, which can make text read differently from what it
+/// is (CVE-2021-42574).
+fn is_bidi_control(character: char) -> bool {
+    matches!(character, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
+}
+
+/// Skips a CSI sequence's parameters and intermediates and its final byte.
+fn skip_csi(characters: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    for next in characters.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&next) {
+            return;
+        }
+        if !('\u{20}'..='\u{3f}').contains(&next) {
+            // Not a CSI character: the sequence was broken off; drop it and go on.
+            return;
+        }
+    }
+}
+
+/// Skips a control string up to its terminator: BEL, ESC \\ or the 8-bit ST.
+fn skip_string(characters: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(next) = characters.next() {
+        match next {
+            '\u{7}' | '\u{9c}' => return,
+            '\u{1b}' => {
+                if characters.peek() == Some(&'\\') {
+                    characters.next();
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+}
 
 /// How many hexadecimal digits a commit id is shortened to wherever it is shown.
 pub(crate) const SHORT_ID_DIGITS: usize = 12;
@@ -60,6 +128,27 @@ mod tests {
     fn short_durations_switch_to_seconds_at_one_second() {
         assert_eq!(short_duration(Duration::from_millis(850)), "850 ms");
         assert_eq!(short_duration(Duration::from_millis(2_440)), "2.4 s");
+    }
+
+    #[test]
+    fn every_escape_sequence_is_removed_whole_and_bidi_controls_too() {
+        let cases = [
+            ("\u{1b}[31mred\u{1b}[0m", "red"),
+            ("\u{1b}]0;PWNED-TITLE\u{7}after", "after"),
+            ("\u{1b}]52;c;Y3VybCBldmlsLnNoIHwgc2g=\u{1b}\\after", "after"),
+            ("\u{1b}P+q544e\u{1b}\\x", "x"),
+            ("\u{1b}_apc\u{1b}\\y", "y"),
+            ("\u{9b}31mc1\u{9d}0;title\u{9c}!", "c1!"),
+            ("a\u{202e}txt.exe\u{202c}b\u{2066}c", "atxt.exebc"),
+            ("bell\u{7} and\r return\u{0}", "bell and return"),
+            ("keeps\nlines\tand tabs", "keeps\nlines\tand tabs"),
+            ("\u{1b}7saved\u{1b}8", "saved"),
+            ("unterminated \u{1b}]0;title", "unterminated "),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(sanitize(input), expected, "{input:?}");
+        }
+        assert_eq!(one_line("two\nlines\u{1b}[1m  here"), "two lines here");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use console::style;
 use crate::engine::{Event, Progress};
 use crate::env::{self, Environment};
 use crate::error::Error;
-use crate::text::short_duration;
+use crate::text::{one_line, sanitize, short_duration};
 
 /// The one place that writes to stdout and stderr.
 #[derive(Debug, Clone)]
@@ -34,35 +34,41 @@ impl Printer {
     }
 
     /// Writes command output to stdout. A closed pipe is reported as an error for the caller
-    /// to end quietly.
+    /// to end quietly. Like everything printed, it is sanitized: what comes from outside
+    /// (file names, answers, error bodies) may hold escape sequences.
     pub fn data(&self, text: &str) -> io::Result<()> {
         let mut stdout = io::stdout().lock();
-        stdout.write_all(text.as_bytes())?;
+        stdout.write_all(sanitize(text).as_bytes())?;
         stdout.flush()
     }
 
     /// A progress or status line on stderr.
     pub fn info(&self, line: &str) {
-        write_stderr(&format!("{line}\n"));
+        write_stderr(&format!("{}\n", sanitize(line)));
     }
 
     /// A line on stderr shown only with `-v`.
     pub fn detail(&self, line: &str) {
         if self.verbose > 0 {
-            write_stderr(&format!("{}\n", style(line).dim()));
+            write_stderr(&format!("{}\n", style(one_line(line)).dim()));
         }
     }
 
-    /// A warning line on stderr, prefixed so it is recognisable inside git's output.
+    /// A warning line on stderr, prefixed so it is recognisable inside git's output. One
+    /// line, whatever the text holds.
     pub fn warn(&self, line: &str) {
-        write_stderr(&format!("{} {line}\n", style("changes: warning:").yellow().bold()));
+        write_stderr(&format!(
+            "{} {}\n",
+            style("changes: warning:").yellow().bold(),
+            one_line(line)
+        ));
     }
 
     /// An error and its hints on stderr.
     pub fn error(&self, error: &Error) {
-        let mut text = format!("{} {}\n", style("error:").red().bold(), error.message);
+        let mut text = format!("{} {}\n", style("error:").red().bold(), one_line(&error.message));
         for hint in &error.hints {
-            text.push_str(&format!("{} {hint}\n", style("hint:").cyan()));
+            text.push_str(&format!("{} {}\n", style("hint:").cyan(), one_line(hint)));
         }
         write_stderr(&text);
     }
@@ -155,7 +161,7 @@ impl LiveStatus {
             Ok(duration) => {
                 format!("  {} {name}: {}", style("✓").green(), short_duration(duration))
             }
-            Err(reason) => format!("  {} {name}: {reason}", style("✗").red()),
+            Err(reason) => format!("  {} {name}: {}", style("✗").red(), one_line(&reason)),
         };
         if let Ok(mut done) = self.shared.done.lock() {
             if let Some(line) = done.get_mut(index) {

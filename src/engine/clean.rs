@@ -1,6 +1,7 @@
 //! Turns a model's raw answer into a commit message: strips code fences, preambles ("Here is
-//! the commit message:"), surrounding quotes, thinking blocks, control and ANSI characters,
-//! and cuts the subject to the configured length at a word boundary.
+//! the commit message:"), surrounding quotes, thinking blocks, escape sequences and control
+//! characters (`text::sanitize`), and cuts the subject to the configured length at a word
+//! boundary.
 
 use crate::answer::Message;
 use crate::llm::strip_thinking;
@@ -19,7 +20,7 @@ const PREAMBLES: &[&str] = &[
 /// The message in an answer, or `None` when nothing usable is left.
 pub(crate) fn message(answer: &str, max_subject: usize) -> Option<Message> {
     let text = strip_thinking(answer);
-    let text = strip_control(&text);
+    let text = crate::text::sanitize(&text);
     let mut lines: Vec<&str> = text.lines().map(str::trim_end).collect();
     // Code fences anywhere: keep what is inside them if there is a fenced block.
     if let Some(open) = lines.iter().position(|line| line.trim_start().starts_with("```")) {
@@ -55,8 +56,28 @@ pub(crate) fn message(answer: &str, max_subject: usize) -> Option<Message> {
     while body_lines.first().is_some_and(|line| line.trim().is_empty()) {
         body_lines.remove(0);
     }
+    // Trailers vouch for people: a model must not write them (a forged Signed-off-by in an
+    // unread draft would be committed in someone's name).
+    body_lines.retain(|line| !is_trailer(line));
     let body = body_lines.join("\n");
     Some(Message { subject, body: body.trim_end().to_string() })
+}
+
+/// Trailers that speak for a person, which only people (or git itself) write.
+const PERSON_TRAILERS: &[&str] = &[
+    "signed-off-by:",
+    "co-authored-by:",
+    "reviewed-by:",
+    "acked-by:",
+    "tested-by:",
+    "reported-by:",
+    "suggested-by:",
+    "helped-by:",
+];
+
+fn is_trailer(line: &str) -> bool {
+    let lower = line.trim_start().to_ascii_lowercase();
+    PERSON_TRAILERS.iter().any(|trailer| lower.starts_with(trailer))
 }
 
 /// Removes quotes, markdown emphasis and heading marks around a subject, then cuts it.
@@ -89,31 +110,6 @@ fn cut_at_word(text: &str, max: usize) -> String {
         }
         _ => cut,
     }
-}
-
-/// Drops ANSI escape sequences and control characters other than newline and tab.
-fn strip_control(text: &str) -> String {
-    let mut output = String::with_capacity(text.len());
-    let mut characters = text.chars().peekable();
-    while let Some(character) = characters.next() {
-        if character == '\u{1b}' {
-            // CSI sequences: ESC [ parameters final-byte.
-            if characters.peek() == Some(&'[') {
-                characters.next();
-                for next in characters.by_ref() {
-                    if ('@'..='~').contains(&next) {
-                        break;
-                    }
-                }
-            }
-            continue;
-        }
-        if character == '\r' || (character.is_control() && character != '\n' && character != '\t') {
-            continue;
-        }
-        output.push(character);
-    }
-    output
 }
 
 #[cfg(test)]
@@ -154,6 +150,15 @@ mod tests {
     fn control_and_ansi_characters_are_stripped() {
         let answer = "\u{1b}[31mfeat: red\u{1b}[0m\u{7}\r\n\r\nbody\u{0}";
         assert_eq!(parsed(answer), ("feat: red".into(), "body".into()));
+        let titled = "\u{1b}]0;PWNED-TITLE\u{7}fix: x\n\n- \u{202e}bidi\u{9b}31m";
+        assert_eq!(parsed(titled), ("fix: x".into(), "- bidi".into()), "OSC text never lands");
+    }
+
+    #[test]
+    fn trailers_that_speak_for_people_are_dropped() {
+        let answer =
+            "fix: x\n\n- Why\n\nSigned-off-by: Someone <a@b.c>\nco-authored-by: Bot <x@y>\n";
+        assert_eq!(parsed(answer), ("fix: x".into(), "- Why".into()));
     }
 
     #[test]

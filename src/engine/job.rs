@@ -151,7 +151,7 @@ impl Job for RangeJob {
     }
 
     fn parse(&self, answer: &str, file_summaries: &[Option<String>]) -> Option<RangeSummary> {
-        let overview = strip_thinking(answer).trim().to_string();
+        let overview = crate::text::sanitize(&strip_thinking(answer)).trim().to_string();
         (!overview.is_empty()).then(|| RangeSummary { overview, files: file_summaries.to_vec() })
     }
 

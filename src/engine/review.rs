@@ -6,6 +6,7 @@ use crate::answer::{Review, Risk, Severity};
 /// Reads a review answer: a `Summary:` section and a `Risks:` section of `- [severity] text`
 /// lines. An answer without the headings is all summary.
 pub(crate) fn parse(text: &str) -> Option<Review> {
+    let text = crate::text::sanitize(text);
     let mut summary = Vec::new();
     let mut risks = Vec::new();
     let mut in_risks = false;

@@ -9,7 +9,7 @@ use crate::llm::strip_thinking;
 
 /// The summaries an answer gives, as `(unit, summary)` in the order they appear.
 pub(crate) fn read(answer: &str, expected: &[Expected]) -> Vec<(usize, String)> {
-    let text = strip_thinking(answer);
+    let text = crate::text::sanitize(&strip_thinking(answer));
     let mut items: Vec<(usize, Vec<String>)> = Vec::new();
     let mut current: Option<usize> = None;
     let mut unattributed = Vec::new();

@@ -4,7 +4,7 @@
 use std::fmt;
 
 pub use crate::privacy::Exclusion;
-use crate::text::human_bytes;
+use crate::text::{human_bytes, one_line};
 
 /// How a path changed between the two sides of a diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,9 +166,10 @@ impl FileChange {
     /// `path (status, +a -r)`, with the old path for renames and the sizes for binaries: how
     /// the file is named in prompts, reports and messages.
     pub fn header(&self) -> String {
+        // Paths come from the repository: what they show is made safe, never what they are.
         let path = match &self.old_path {
-            Some(old) => format!("{old} → {}", self.path),
-            None => self.path.clone(),
+            Some(old) => format!("{} → {}", one_line(old), one_line(&self.path)),
+            None => one_line(&self.path),
         };
         let mut details = vec![self.status.to_string()];
         match self.exclusion {

@@ -149,7 +149,11 @@ pub(crate) fn render_message_file(
     }
     for answer in summary.answers {
         if let Err(error) = &answer.outcome {
-            block.push(format!("{comment} ── {}: failed: {error} ──", answer.model));
+            block.push(format!(
+                "{comment} ── {}: failed: {} ──",
+                answer.model,
+                crate::text::one_line(&error.message)
+            ));
         }
     }
     // Models without a key are the usual case, not news: one line names them all.
@@ -163,14 +167,15 @@ pub(crate) fn render_message_file(
         ));
     }
     for skipped in other_skips {
-        block.push(format!("{comment} ── {}: skipped: {} ──", skipped.model, skipped.reason));
+        let reason = crate::text::one_line(&skipped.reason.to_string());
+        block.push(format!("{comment} ── {}: skipped: {reason} ──", skipped.model));
     }
 
     let mut lines: Vec<String> = Vec::new();
     let original_lines: Vec<&str> = split_keeping_content(text);
     match placement {
         Placement::Draft | Placement::Redraft => {
-            lines.extend(primary.to_text().lines().map(str::to_string));
+            lines.extend(primary.to_text().lines().map(|line| draft_line(comment, line)));
             lines.push(String::new());
             lines.extend(block);
             if placement == Placement::Redraft {
@@ -233,11 +238,34 @@ fn scissors_index(lines: &[&str], comment: &str) -> usize {
     lines.iter().position(|line| *line == scissors).unwrap_or(lines.len())
 }
 
+/// A line of a draft as it may stand uncommented in the file: one that git would drop as a
+/// comment gets a leading space, so the user sees it rather than loses it, and none can be
+/// mistaken for `commit -v`'s scissors line.
+fn draft_line(comment: &str, line: &str) -> String {
+    let line = without_scissors(line);
+    if line.starts_with(comment) {
+        format!(" {line}")
+    } else {
+        line
+    }
+}
+
+/// A line commented out. A text that would make it `commit -v`'s scissors line, below which
+/// git drops everything (the template's text included), is broken up first.
 fn commented(comment: &str, line: &str) -> String {
     if line.is_empty() {
         comment.to_string()
     } else {
-        format!("{comment} {line}")
+        format!("{comment} {}", without_scissors(line))
+    }
+}
+
+/// `-- >8 --` becomes `-- > 8 --`: git looks for its scissors line to the letter.
+fn without_scissors(line: &str) -> String {
+    if line.contains(">8") && line.contains("--") {
+        line.replace(">8", "> 8")
+    } else {
+        line.to_string()
     }
 }
 
@@ -344,6 +372,35 @@ mod tests {
         assert_eq!(text.matches("# fix: repair x").count(), 1, "{text}");
         assert!(text.contains("# ── gpt, llama (1.2 s, 1.2 s) ──\n# fix: repair x\n"), "{text}");
         assert!(!text.contains("# feat: add x"), "the primary is not repeated: {text}");
+    }
+
+    #[test]
+    fn answers_cannot_cut_the_file_hide_their_lines_or_break_out_of_comments() {
+        let scissors = "------------------------ >8 ------------------------";
+        let answers = [
+            answer("claude", Ok(("#123 fix the parser", &format!("- one\n# {scissors}")))),
+            answer("gpt", Ok(("feat: other", scissors))),
+            answer("llama", Err("500 Internal Server Error: line one\nfix: not a comment")),
+        ];
+        let template = format!("Ticket:\n\n# Please enter\n# {scissors}\ndiff --git a/x b/x\n");
+        let output =
+            render_message_file(template.as_bytes(), "#", Placement::Draft, &summary(&answers))
+                .expect("changed");
+        let text = String::from_utf8(output).expect("utf-8");
+        assert!(text.starts_with(" #123 fix the parser\n"), "kept visible: {text}");
+        assert_eq!(text.matches(&format!("# {scissors}")).count(), 1, "only git's own: {text}");
+        assert!(text.contains("# ------------------------ > 8 ------------------------"), "{text}");
+        let lines: Vec<&str> = text.lines().collect();
+        let draft_end =
+            lines.iter().position(|line| line.starts_with("# changes:")).expect("block");
+        assert!(
+            lines[draft_end..]
+                .iter()
+                .take_while(|line| !line.starts_with("Ticket"))
+                .all(|line| line.starts_with('#')),
+            "every line of the block is a comment: {text}"
+        );
+        assert!(text.ends_with(&template), "the template and git's text stay whole: {text}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod config;
 mod faults;
 mod harness;
 mod hooks;
+mod hostile;
 mod integrations;
 mod models;
 mod push;

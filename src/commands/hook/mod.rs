@@ -95,6 +95,11 @@ fn draft(
 /// `changes hook run [--rev REV] [--dry-run]`: prints a draft for the staged changes.
 fn draft_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error> {
     let repository = Repository::discover()?;
+    if repository.work_tree().is_none() && args.rev.is_none() {
+        // A bare repository's index is empty: against HEAD, every file would read as deleted.
+        return Err(Error::new(Kind::Usage, "a bare repository has no staged changes")
+            .with_hint("draft for an existing commit with `changes hook run --rev HEAD`"));
+    }
     let loaded = context.load_config(Some(&repository))?;
     let settings = &loaded.settings;
     let options = collect_options(&repository, settings)?;

@@ -3,6 +3,7 @@
 //! switches), then puts the draft into the message file atomically — or leaves the file
 //! exactly as git wrote it.
 
+use std::ffi::OsString;
 use std::path::Path;
 
 use super::{collect_options, draft, warn_about_secrets};
@@ -10,12 +11,12 @@ use crate::commands::Context;
 use crate::config::CommitSource;
 use crate::env;
 use crate::error::{Error, Kind};
-use crate::files::write_atomically;
+use crate::files::{read_message, write_message};
 use crate::git::Repository;
 use crate::report::commit::{self, DraftSummary, Placement};
 
 /// Runs the hook. `Ok` covers every case where nothing is to be done.
-pub(crate) fn run(context: &Context, arguments: &[String]) -> Result<(), Error> {
+pub(crate) fn run(context: &Context, arguments: &[OsString]) -> Result<(), Error> {
     if context.environment.flag(env::CHANGES_SKIP) {
         return Ok(());
     }
@@ -31,12 +32,12 @@ pub(crate) fn run(context: &Context, arguments: &[String]) -> Result<(), Error> 
     let environment = &context.environment;
     let source = arguments
         .get(1)
-        .map(String::as_str)
+        .and_then(|source| source.to_str())
         .or_else(|| environment.get(env::PRE_COMMIT_COMMIT_MSG_SOURCE))
         .filter(|source| !source.is_empty());
     let revision = arguments
         .get(2)
-        .map(String::as_str)
+        .and_then(|revision| revision.to_str())
         .or_else(|| environment.get(env::PRE_COMMIT_COMMIT_OBJECT_NAME))
         .filter(|revision| !revision.is_empty());
 
@@ -72,13 +73,14 @@ pub(crate) fn run(context: &Context, arguments: &[String]) -> Result<(), Error> 
         return Ok(());
     }
 
-    let original = std::fs::read(message_file).map_err(|error| {
+    let file = read_message(message_file).map_err(|error| {
         Error::new(Kind::Io, format!("cannot read {}: {error}", message_file.display()))
     })?;
+    let original = &file.content;
     let configured_comment = repository
         .config_string("core.commentString")
         .or_else(|| repository.config_string("core.commentChar"));
-    let original_text = String::from_utf8_lossy(&original);
+    let original_text = String::from_utf8_lossy(original);
     let comment = commit::comment_string(configured_comment.as_deref(), &original_text);
     if commit::already_drafted(&original_text, &comment) {
         return Ok(());
@@ -107,7 +109,7 @@ pub(crate) fn run(context: &Context, arguments: &[String]) -> Result<(), Error> 
         }
     };
     let summary = DraftSummary::of(&drafting);
-    let Some(updated) = commit::render_message_file(&original, &comment, placement, &summary)
+    let Some(updated) = commit::render_message_file(original, &comment, placement, &summary)
     else {
         let reasons: Vec<String> = drafting
             .run
@@ -122,20 +124,9 @@ pub(crate) fn run(context: &Context, arguments: &[String]) -> Result<(), Error> 
         }
         return Err(Error::new(Kind::NoAnswer, format!("no draft ({})", reasons.join("; "))));
     };
-    ensure_writable(message_file)?;
-    write_atomically(message_file, &updated).map_err(|error| {
+    write_message(&file, &updated).map_err(|error| {
         Error::new(Kind::Io, format!("cannot write {}: {error}", message_file.display()))
     })
-}
-
-/// Refuses to replace a message file we could not write in place: a rename would succeed
-/// where the file itself is read-only, and that is not ours to override.
-fn ensure_writable(path: &Path) -> Result<(), Error> {
-    std::fs::OpenOptions::new()
-        .append(true)
-        .open(path)
-        .map(drop)
-        .map_err(|error| Error::new(Kind::Io, format!("cannot write {}: {error}", path.display())))
 }
 
 /// False when git will not open an editor, so a draft would be committed unread: the editor

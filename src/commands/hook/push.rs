@@ -39,12 +39,18 @@ enum Source<'a> {
 
 /// Called by git. `Ok` means the push goes on; an `Error` of kind `Blocked` stops it (the
 /// caller turns every other error into a warning).
-pub(crate) fn run_for_git(context: &Context, arguments: &[String]) -> Result<(), Error> {
+pub(crate) fn run_for_git(
+    context: &Context,
+    arguments: &[std::ffi::OsString],
+) -> Result<(), Error> {
     if context.environment.flag(env::CHANGES_SKIP) {
         return Ok(());
     }
-    let remote = arguments.first().map_or("origin", String::as_str);
-    let url = arguments.get(1).map_or(remote, String::as_str);
+    // A remote's name or path may be any bytes: shown lossily, never a reason to stop.
+    let lossy = |argument: &std::ffi::OsString| argument.to_string_lossy().into_owned();
+    let remote = arguments.first().map_or_else(|| "origin".to_string(), lossy);
+    let url = arguments.get(1).map_or_else(|| remote.clone(), lossy);
+    let (remote, url) = (remote.as_str(), url.as_str());
     let mut input = String::new();
     // git always pipes the refs; a terminal on stdin means someone typed the command, and
     // waiting for them to type refs would be a prompt.
