@@ -268,16 +268,16 @@ pub fn load(
 
 /// Parses one file's text. An empty file (or one with only comments) is an empty layer.
 pub fn parse_layer(text: &str, origin: &Origin) -> Result<Layer, ConfigError> {
-    let invalid = |error: serde_yaml::Error| ConfigError::Invalid {
+    let invalid = |error: yaml_serde::Error| ConfigError::Invalid {
         origin: origin.clone(),
         line: error.location().map(|location| location.line()),
         message: strip_location(&error.to_string()),
     };
-    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(invalid)?;
+    let value: yaml_serde::Value = yaml_serde::from_str(text).map_err(invalid)?;
     if value.is_null() {
         return Ok(Layer::default());
     }
-    serde_yaml::from_str(text).map_err(invalid)
+    yaml_serde::from_str(text).map_err(invalid)
 }
 
 /// Parses one `CHANGES_*` variable as the YAML value of `key` (`commit.style`, `exclude`, ...).
@@ -289,7 +289,7 @@ fn parse_variable(key: &str, value: &str, origin: &Origin) -> Result<Layer, Conf
             .split(',')
             .map(str::trim)
             .filter(|item| !item.is_empty())
-            .map(|item| serde_yaml::to_string(item).unwrap_or_default().trim_end().to_string())
+            .map(|item| yaml_serde::to_string(item).unwrap_or_default().trim_end().to_string())
             .collect();
         format!("[{}]", items.join(", "))
     } else {
@@ -307,7 +307,7 @@ fn parse_variable(key: &str, value: &str, origin: &Origin) -> Result<Layer, Conf
     })
 }
 
-/// serde_yaml appends " at line L column C" to its messages; the line is shown separately.
+/// The YAML parser appends " at line L column C" to its messages; the line is shown separately.
 fn strip_location(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(index) => message[..index].to_string(),

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use serde_yaml::Value;
+use yaml_serde::Value;
 
 use super::{Origin, Settings};
 
@@ -16,7 +16,7 @@ pub fn render_annotated(settings: &Settings, origins: &BTreeMap<String, Origin>)
     let mut output = String::new();
     // Serializing plain structs of strings, numbers and enums cannot fail; an empty document
     // would still be valid output.
-    let value = serde_yaml::to_value(settings).unwrap_or(Value::Null);
+    let value = yaml_serde::to_value(settings).unwrap_or(Value::Null);
     if let Value::Mapping(mapping) = value {
         render_mapping(&mapping, "", 0, origins, &mut output);
     }
@@ -24,7 +24,7 @@ pub fn render_annotated(settings: &Settings, origins: &BTreeMap<String, Origin>)
 }
 
 fn render_mapping(
-    mapping: &serde_yaml::Mapping,
+    mapping: &yaml_serde::Mapping,
     path: &str,
     indent: usize,
     origins: &BTreeMap<String, Origin>,
@@ -98,13 +98,13 @@ fn scalar_text(value: &Value) -> String {
     match value {
         Value::String(text) => {
             // Quote only when YAML would read the bare text as something else.
-            serde_yaml::to_string(text)
+            yaml_serde::to_string(text)
                 .map(|quoted| quoted.trim_end().to_string())
                 .unwrap_or_default()
         }
         Value::Null => "null".to_string(),
         other => {
-            serde_yaml::to_string(other).map(|text| text.trim_end().to_string()).unwrap_or_default()
+            yaml_serde::to_string(other).map(|text| text.trim_end().to_string()).unwrap_or_default()
         }
     }
 }
