@@ -3,7 +3,6 @@
 
 use crate::cli::ModelsArgs;
 use crate::commands::Context;
-use crate::config::Provider;
 use crate::error::Error;
 use crate::git::Repository;
 use crate::llm::provider::{self, Credential};
@@ -53,7 +52,7 @@ pub fn cmd_models(context: &Context, args: &ModelsArgs) -> Result<(), Error> {
         };
         let default = if settings.defaults.contains(&model.name) {
             "yes"
-        } else if model.provider == Provider::Local {
+        } else if model.provider.is_offline() {
             "when no other"
         } else {
             "no"
@@ -91,7 +90,7 @@ fn check(context: &Context, settings: &crate::config::Settings) -> Result<(), Er
     let mut failed = 0;
     for (model, result) in models.iter().zip(results) {
         let cell = match result {
-            Ok(_) if model.provider == Provider::Local => "ok (built in, offline)".to_string(),
+            Ok(_) if model.provider.is_offline() => "ok (built in, offline)".to_string(),
             Ok(latency) => format!("ok in {}", crate::report::format_duration_short(latency)),
             Err(reason) => {
                 failed += 1;

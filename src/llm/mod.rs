@@ -1,6 +1,7 @@
 //! Models: which ones run (by `--models`, or `defaults:` with credentials present, Ollama when
-//! it answers, the built-in `local` one when nothing else can), the one provider abstraction
-//! with an adapter per wire format, and the request loop with retries inside one deadline.
+//! it answers, the built-in `local` one when nothing else can), the provider table's rows
+//! turned into requests by the adapter of their wire format, and the request loop with
+//! retries inside one deadline.
 
 mod anthropic;
 pub mod clean;
@@ -18,7 +19,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
-use crate::config::{ModelName, ModelSettings, Provider, Settings};
+use crate::config::{ModelName, ModelSettings, Probe, Settings, WireFormat};
 use crate::env::Environment;
 use crate::error::{Error, Kind};
 use crate::secret::ApiKey;
@@ -71,8 +72,9 @@ pub struct Selection {
 }
 
 /// Picks the models of a run. With `requested` names, exactly those (unknown names are an
-/// error); otherwise the defaults whose credentials are present, Ollama when `ollama_answers`
-/// says its server is up, and the built-in model when none of them can run.
+/// error); otherwise the defaults whose credentials are present, the models of a provider
+/// with an Ollama probe when `ollama_answers` says its server is up, and the built-in model
+/// when none of them can run.
 pub fn select(
     settings: &Settings,
     requested: &[String],
@@ -105,16 +107,16 @@ pub fn select(
         }
     }
     if !explicit {
-        for model in settings.models.iter().filter(|model| model.provider == Provider::Ollama) {
+        let probed =
+            settings.models.iter().filter(|model| model.provider.probe == Some(Probe::Ollama));
+        for model in probed {
             let chosen = selection.models.iter().any(|chosen| chosen.name == model.name);
             if !chosen && ollama_answers(model) {
                 selection.models.push(model.clone());
             }
         }
         if selection.models.is_empty() {
-            if let Some(local) =
-                settings.models.iter().find(|model| model.provider == Provider::Local)
-            {
+            if let Some(local) = settings.models.iter().find(|model| model.provider.is_offline()) {
                 selection.models.push(local.clone());
             }
         }
@@ -231,46 +233,44 @@ impl Model {
         deadline: Instant,
     ) -> Result<String, Failure> {
         let dropped = self.dropped.lock().map(|dropped| dropped.clone()).unwrap_or_default();
+        let provider = &self.settings.provider;
         let base = self.base_url.as_deref().ok_or_else(|| {
-            Failure::BadEndpoint(format!("none configured for provider {}", self.settings.provider))
+            Failure::BadEndpoint(format!("none configured for provider {provider}"))
         })?;
-        let needs_key = !provider::key_variables(self.settings.provider).is_empty()
-            || self.settings.api_key_env.is_some();
-        if needs_key && self.key.is_none() {
-            let variables = provider::key_variables(self.settings.provider).join(" or ");
-            return Err(Failure::MissingKey(
-                self.settings.api_key_env.clone().unwrap_or(variables),
-            ));
+        let variables = provider::key_variables(&self.settings);
+        if !variables.is_empty() && self.key.is_none() {
+            return Err(Failure::MissingKey(variables.join(" or ")));
         }
         let key = self.key.as_ref().map(ApiKey::expose);
         let model = self.settings.model.as_str();
-        let (url, headers, body) = match self.settings.provider {
-            Provider::Anthropic => {
+        let (url, headers, body) = match provider.wire {
+            WireFormat::Anthropic => {
                 let mut headers = vec![("anthropic-version", anthropic::VERSION.to_string())];
                 headers.extend(key.map(|key| ("x-api-key", key.to_string())));
                 (anthropic::url(base), headers, anthropic::body(model, prompt, &dropped))
             }
-            Provider::Gemini => {
+            WireFormat::Gemini => {
                 let headers =
                     key.map(|key| vec![("x-goog-api-key", key.to_string())]).unwrap_or_default();
                 (gemini::url(base, model), headers, gemini::body(prompt, &dropped))
             }
-            Provider::Local => {
+            WireFormat::Offline => {
                 return Err(Failure::BadEndpoint(
                     "the built-in model takes no requests".to_string(),
                 ))
             }
-            provider => {
+            wire @ (WireFormat::Openai | WireFormat::OpenaiCompatible) => {
                 let headers = key
                     .map(|key| vec![("authorization", format!("Bearer {key}"))])
                     .unwrap_or_default();
-                (openai::url(base), headers, openai::body(provider, model, prompt, &dropped))
+                let official = wire == WireFormat::Openai;
+                (openai::url(base), headers, openai::body(official, model, prompt, &dropped))
             }
         };
         let response = http::post_json(client, &url, &headers, &body, deadline).await?;
-        match self.settings.provider {
-            Provider::Anthropic => anthropic::parse(&response),
-            Provider::Gemini => gemini::parse(&response),
+        match provider.wire {
+            WireFormat::Anthropic => anthropic::parse(&response),
+            WireFormat::Gemini => gemini::parse(&response),
             _ => openai::parse(&response),
         }
     }
@@ -332,13 +332,14 @@ pub fn check(
             let (client, prompt) = (client.clone(), prompt.clone());
             tasks.spawn(async move {
                 let started = Instant::now();
-                let result = match model.settings.provider {
-                    Provider::Local => Ok(Duration::ZERO),
-                    _ => model
+                let result = if model.settings.provider.is_offline() {
+                    Ok(Duration::ZERO)
+                } else {
+                    model
                         .complete(&client, &prompt, deadline)
                         .await
                         .map(|_| started.elapsed())
-                        .map_err(|failure| model.explain(&failure)),
+                        .map_err(|failure| model.explain(&failure))
                 };
                 (index, result)
             });

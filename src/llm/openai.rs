@@ -9,16 +9,11 @@ use serde_json::{json, Value};
 use super::failure::{classify, Failure};
 use super::http::{retry_after, Response};
 use super::{strip_thinking, Prompt};
-use crate::config::Provider;
 
 /// True for OpenAI's reasoning models, which reject `temperature` and `max_tokens`.
-pub fn is_reasoning_model(provider: Provider, model: &str) -> bool {
+fn is_reasoning_model(model: &str) -> bool {
     let id = model.rsplit('/').next().unwrap_or(model);
-    provider == Provider::Openai
-        && (id.starts_with("o1")
-            || id.starts_with("o3")
-            || id.starts_with("o4")
-            || id.starts_with("gpt-5"))
+    id.starts_with("o1") || id.starts_with("o3") || id.starts_with("o4") || id.starts_with("gpt-5")
 }
 
 /// The URL: the base URL includes the API version, as in OpenAI's SDKs.
@@ -26,9 +21,11 @@ pub fn url(base: &str) -> String {
     format!("{}/chat/completions", base.trim_end_matches('/'))
 }
 
-/// The request body. `dropped` holds parameters the server rejected earlier in this run.
-pub fn body(provider: Provider, model: &str, prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
-    let reasoning = is_reasoning_model(provider, model);
+/// The request body: `official` for OpenAI itself, else a compatible server, whose reasoning
+/// models (if any) follow their own rules. `dropped` holds parameters the server rejected
+/// earlier in this run.
+pub fn body(official: bool, model: &str, prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
+    let reasoning = official && is_reasoning_model(model);
     let instructions_role = if reasoning { "developer" } else { "system" };
     let mut body = json!({
         "model": model,
@@ -44,8 +41,7 @@ pub fn body(provider: Provider, model: &str, prompt: &Prompt, dropped: &BTreeSet
         prompt.max_output_tokens
     };
     // OpenAI itself documents max_completion_tokens; compatible servers know max_tokens best.
-    let preferred =
-        if provider == Provider::Openai { "max_completion_tokens" } else { "max_tokens" };
+    let preferred = if official { "max_completion_tokens" } else { "max_tokens" };
     let alternative =
         if preferred == "max_tokens" { "max_completion_tokens" } else { "max_tokens" };
     if !dropped.contains(preferred) {

@@ -15,7 +15,7 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use crate::config::{CommitStyle, MergeMode, Provider, Settings};
+use crate::config::{CommitStyle, MergeMode, Settings};
 use crate::env::Environment;
 use crate::error::Error;
 use crate::git::{ChangeSet, FileChange};
@@ -217,7 +217,7 @@ fn run<J: Job>(
         if settings.redact { redact_changes(changes) } else { (changes.clone(), Vec::new()) };
 
     // The built-in model needs no runtime and no TLS: keep that path instant.
-    if selection.models.iter().all(|model| model.provider == Provider::Local) {
+    if selection.models.iter().all(|model| model.provider.is_offline()) {
         let answers = selection
             .models
             .iter()
@@ -362,7 +362,7 @@ async fn ask_one<J: Job>(
     context: &RunContext<J>,
     deadline: Instant,
 ) -> Result<J::Output, String> {
-    if model.settings.provider == Provider::Local {
+    if model.settings.provider.is_offline() {
         return Ok(context.job.local(&context.original, &context.secrets));
     }
     let budget = input_budget(model);
@@ -672,7 +672,7 @@ fn synthesize(
     let Some((primary, settings)) = drafts
         .iter()
         .map(|(index, _)| (*index, &selection.models[*index]))
-        .find(|(_, model)| model.provider != Provider::Local)
+        .find(|(_, model)| !model.provider.is_offline())
     else {
         return Ok(());
     };

@@ -59,7 +59,7 @@ fn a_typo_in_a_key_names_the_file_line_and_key() {
 fn bad_values_are_errors_with_their_line() {
     let repo = TestRepo::new();
     for (text, line, words) in [
-        ("models:\n  - name: x\n    provider: openia\n", ":3", "unknown variant `openia`"),
+        ("models:\n  - name: x\n    provider: openia\n", ":3", "unknown provider `openia`"),
         ("commit:\n  timeout: 30\n", ":2", "invalid duration"),
         ("limits:\n  max_file_bytes: 0\n", ":2", "nonzero"),
         ("defaults: [gpt, nope]\n", "", "no model named `nope`"),
@@ -95,4 +95,29 @@ fn loading_never_writes_a_file() {
     repo.changes(&["models"]).success();
     assert!(!repo.home.join(".config").exists());
     assert!(!repo.path(".changes.yaml").exists());
+}
+
+/// Writes the user configuration file.
+fn write_user_file(repo: &TestRepo, text: &str) {
+    let path = repo.home.join(".config/changes/config.yaml");
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+    std::fs::write(path, text).expect("user file");
+}
+
+#[test]
+fn a_model_a_user_adds_gets_the_defaults_of_its_providers_built_in_models() {
+    let repo = TestRepo::new();
+    write_user_file(
+        &repo,
+        "models:\n  - name: mine\n    provider: openai\n    model: gpt-5.5-mini\n",
+    );
+    let json = repo.changes(&["config", "show", "--format", "json"]).success().to_string();
+    let value: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let models = value["settings"]["models"].as_array().expect("models");
+    let find = |name: &str| models.iter().find(|model| model["name"] == name).expect("model");
+    for key in ["timeout", "max_concurrency", "context_tokens"] {
+        assert_eq!(find("mine")[key], find("gpt")[key], "{key}");
+    }
+    assert_eq!(find("mine")["max_concurrency"], 16);
+    assert_eq!(value["origins"]["models.mine.max_concurrency"], "built-in default");
 }
