@@ -1,7 +1,7 @@
 //! Models: which ones run (by `--models`, or `defaults:` with credentials present, Ollama when
 //! it answers, the built-in `local` one when nothing else can), the provider table's rows
-//! turned into requests by the adapter of their wire format, and the request loop with
-//! retries inside one deadline.
+//! turned into requests through one adapter per wire format (`provider::Adapter`), and the
+//! request loop with retries inside one deadline.
 
 mod anthropic;
 pub mod clean;
@@ -19,7 +19,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
-use crate::config::{ModelName, ModelSettings, Probe, Settings, WireFormat};
+use crate::config::{ModelName, ModelSettings, Probe, Settings};
 use crate::env::Environment;
 use crate::error::{Error, Kind};
 use crate::secret::ApiKey;
@@ -241,38 +241,16 @@ impl Model {
         if !variables.is_empty() && self.key.is_none() {
             return Err(Failure::MissingKey(variables.join(" or ")));
         }
-        let key = self.key.as_ref().map(ApiKey::expose);
+        let adapter = provider::adapter(provider.wire).ok_or_else(|| {
+            Failure::BadEndpoint("the built-in model takes no requests".to_string())
+        })?;
         let model = self.settings.model.as_str();
-        let (url, headers, body) = match provider.wire {
-            WireFormat::Anthropic => {
-                let mut headers = vec![("anthropic-version", anthropic::VERSION.to_string())];
-                headers.extend(key.map(|key| ("x-api-key", key.to_string())));
-                (anthropic::url(base), headers, anthropic::body(model, prompt, &dropped))
-            }
-            WireFormat::Gemini => {
-                let headers =
-                    key.map(|key| vec![("x-goog-api-key", key.to_string())]).unwrap_or_default();
-                (gemini::url(base, model), headers, gemini::body(prompt, &dropped))
-            }
-            WireFormat::Offline => {
-                return Err(Failure::BadEndpoint(
-                    "the built-in model takes no requests".to_string(),
-                ))
-            }
-            wire @ (WireFormat::Openai | WireFormat::OpenaiCompatible) => {
-                let headers = key
-                    .map(|key| vec![("authorization", format!("Bearer {key}"))])
-                    .unwrap_or_default();
-                let official = wire == WireFormat::Openai;
-                (openai::url(base), headers, openai::body(official, model, prompt, &dropped))
-            }
-        };
+        let mut headers = adapter.fixed_headers();
+        headers.extend(self.key.as_ref().map(|key| adapter.key_header(key.expose())));
+        let url = adapter.url(base, model);
+        let body = adapter.body(model, prompt, &dropped);
         let response = http::post_json(client, &url, &headers, &body, deadline).await?;
-        match provider.wire {
-            WireFormat::Anthropic => anthropic::parse(&response),
-            WireFormat::Gemini => gemini::parse(&response),
-            _ => openai::parse(&response),
-        }
+        adapter.parse(&response)
     }
 }
 

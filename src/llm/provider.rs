@@ -1,9 +1,50 @@
 //! What a request to a model's provider needs before it can be made, read from the model's row
-//! of the provider table (`providers:` in `default.yaml`): its key and its endpoint. Model ids
-//! and provider facts never live here: they are configuration.
+//! of the provider table (`providers:` in `default.yaml`): its key, its endpoint, and the
+//! adapter of its wire format. Model ids and provider facts never live here: they are
+//! configuration.
 
-use crate::config::ModelSettings;
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::failure::Failure;
+use super::http::Response;
+use super::{anthropic, gemini, openai, Prompt};
+use crate::config::{ModelSettings, WireFormat};
 use crate::env::Environment;
+
+/// One wire format: how a request is built and its answer read. One implementation per
+/// format; `Model::attempt` only calls these.
+pub trait Adapter: Sync {
+    /// The URL of one request, from the base URL as configured and the model id.
+    fn url(&self, base: &str, model: &str) -> String;
+
+    /// The header that carries the key, and its value.
+    fn key_header(&self, key: &str) -> (&'static str, String);
+
+    /// Headers every request carries besides the key (an API version).
+    fn fixed_headers(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// The request body. `dropped` holds parameters the server rejected earlier in this run.
+    fn body(&self, model: &str, prompt: &Prompt, dropped: &BTreeSet<String>) -> Value;
+
+    /// The answer's text, or why there is none (the provider's error shapes included).
+    fn parse(&self, response: &Response) -> Result<String, Failure>;
+}
+
+/// The adapter of a wire format; `None` for the built-in offline engine, which takes no
+/// requests.
+pub fn adapter(wire: WireFormat) -> Option<&'static dyn Adapter> {
+    match wire {
+        WireFormat::Openai => Some(&openai::OpenAi),
+        WireFormat::OpenaiCompatible => Some(&openai::Compatible),
+        WireFormat::Anthropic => Some(&anthropic::Anthropic),
+        WireFormat::Gemini => Some(&gemini::Gemini),
+        WireFormat::Offline => None,
+    }
+}
 
 /// Variables that may hold a model's key, in the order they are tried: its `api_key_env`, else
 /// its provider's. Empty when none is needed.

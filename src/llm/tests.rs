@@ -505,6 +505,21 @@ fn endpoints_come_from_the_model_then_the_rows_variable_then_its_public_url() {
     assert_eq!(provider::base_url(&local, &none), None);
 }
 
+#[test]
+fn each_wire_format_names_its_own_key_header() {
+    use crate::config::WireFormat;
+
+    let header = |wire| provider::adapter(wire).map(|adapter| adapter.key_header("k").0);
+    assert_eq!(header(WireFormat::Openai), Some("authorization"));
+    assert_eq!(header(WireFormat::OpenaiCompatible), Some("authorization"));
+    assert_eq!(header(WireFormat::Anthropic), Some("x-api-key"));
+    assert_eq!(header(WireFormat::Gemini), Some("x-goog-api-key"));
+    assert!(
+        provider::adapter(WireFormat::Offline).is_none(),
+        "the offline engine takes no requests"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_ollama_probe_asks_the_server_of_the_row_for_the_model() {
     let server = MockServer::start().await;
