@@ -186,7 +186,7 @@ fn unknown_providers_and_missing_keys_name_the_file_line_and_key() {
     assert!(matches!(origin, Origin::RepositoryFile(_)));
     assert!(
         message.starts_with("models.x.provider: unknown provider `openia`")
-            && message.contains("`openrouter`")
+            && message.contains("`mistral`")
             && message.contains("`local`"),
         "{message}"
     );

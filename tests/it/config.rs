@@ -1,6 +1,6 @@
 //! Configuration layering through the binary: user file, repository file, variables, flags.
 
-use crate::harness::TestRepo;
+use crate::harness::{Run, TestRepo};
 
 fn line_for<'a>(output: &'a str, key: &str) -> &'a str {
     output
@@ -102,6 +102,57 @@ fn write_user_file(repo: &TestRepo, text: &str) {
     let path = repo.home.join(".config/changes/config.yaml");
     std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
     std::fs::write(path, text).expect("user file");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_preset_is_one_row_mistral_works_from_a_user_file_alone() {
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(header("authorization", "Bearer test-mistral-key"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "id": "cmpl-1", "object": "chat.completion", "model": "mistral-small-latest",
+            "choices": [{"index": 0, "finish_reason": "stop",
+                "message": {"role": "assistant", "content": "feat: drafted by mistral"}}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut repo = TestRepo::new();
+    write_user_file(
+        &repo,
+        "models:\n  - name: le-chat\n    provider: mistral\n    model: mistral-small-latest\ndefaults: [le-chat]\n",
+    );
+    repo.set_env("MISTRAL_API_KEY", "test-mistral-key");
+    repo.set_env("MISTRAL_BASE_URL", &format!("{}/v1", server.uri()));
+    repo.stage("src/lib.rs", "pub fn answer() -> u32 {\n    42\n}\n");
+
+    // The binary runs beside the server's runtime, not on it.
+    let mut command = repo.command(crate::harness::CHANGES);
+    command.args(["hook", "run"]);
+    let run = tokio::task::spawn_blocking(move || Run::from(command.output().expect("runs")))
+        .await
+        .expect("joined");
+    assert!(run.success().starts_with("feat: drafted by mistral"), "{}", run.stdout);
+
+    let requests = server.received_requests().await.expect("recorded");
+    let body: serde_json::Value = serde_json::from_slice(&requests[0].body).expect("JSON");
+    assert_eq!(body["model"], "mistral-small-latest");
+    assert_eq!(body["messages"][0]["role"], "system", "the OpenAI-compatible dialect");
+    assert!(body["max_tokens"].is_u64() && body.get("max_completion_tokens").is_none(), "{body}");
+
+    // The row's variables and defaults are what `models` and `config show` show for it.
+    let models = repo.changes(&["models"]).success().to_string();
+    let row = line_for(&models, "le-chat");
+    assert!(row.contains("mistral") && row.contains("MISTRAL_API_KEY set"), "{row}");
+    assert!(row.contains(&format!("{}/v1", server.uri())), "{row}");
+    let shown = repo.changes(&["config", "show"]).success().to_string();
+    let block = &shown[shown.find("- name: le-chat").expect("the model is shown")..];
+    let concurrency = line_for(block, "max_concurrency:");
+    assert!(concurrency.contains("built-in default"), "{concurrency}");
 }
 
 #[test]
