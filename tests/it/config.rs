@@ -172,3 +172,27 @@ fn a_model_a_user_adds_gets_the_defaults_of_its_providers_built_in_models() {
     assert_eq!(find("mine")["max_concurrency"], 16);
     assert_eq!(value["origins"]["models.mine.max_concurrency"], "built-in default");
 }
+
+#[test]
+fn models_and_config_show_print_json_keys_in_the_readme_order() {
+    let repo = TestRepo::new();
+    let models = repo.changes(&["models", "--format", "json"]).success().to_string();
+    let first = &models[..models.find('}').expect("a model")];
+    let positions: Vec<usize> = [
+        "\"name\"",
+        "\"provider\"",
+        "\"model\"",
+        "\"base_url\"",
+        "\"key\"",
+        "\"state\"",
+        "\"variable\"",
+    ]
+    .iter()
+    .map(|key| first.find(key).unwrap_or_else(|| panic!("{key} in {first}")))
+    .collect();
+    assert!(positions.windows(2).all(|pair| pair[0] < pair[1]), "{first}");
+    let default = models.find("\"default\"").expect("default");
+    assert!(default > first.len(), "`default` follows `key`: {models}");
+    let shown = repo.changes(&["config", "show", "--format", "json"]).success().to_string();
+    assert!(shown.find("\"settings\"") < shown.find("\"origins\""), "{shown}");
+}
