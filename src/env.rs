@@ -1,6 +1,6 @@
-//! Every environment variable `changes` reads, documented in one place, and the snapshot of
-//! them taken once at start-up so that the rest of the program (and its tests) never reads
-//! the process environment directly.
+//! Every environment variable `changes` reads, documented in one place (but the providers',
+//! which are configuration: see below), and the snapshot of them taken once at start-up so
+//! that the rest of the program (and its tests) never reads the process environment directly.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -28,34 +28,11 @@ pub const EDITOR: &str = "EDITOR";
 /// The terminal type; git ignores `VISUAL` when it is `dumb`.
 pub const TERM: &str = "TERM";
 
-/// OpenAI key.
-pub const OPENAI_API_KEY: &str = "OPENAI_API_KEY";
-/// OpenAI endpoint, with the version (`https://api.openai.com/v1`).
-pub const OPENAI_BASE_URL: &str = "OPENAI_BASE_URL";
-/// Anthropic key.
-pub const ANTHROPIC_API_KEY: &str = "ANTHROPIC_API_KEY";
-/// Anthropic endpoint, without the version (`https://api.anthropic.com`).
-pub const ANTHROPIC_BASE_URL: &str = "ANTHROPIC_BASE_URL";
-/// Gemini key.
-pub const GEMINI_API_KEY: &str = "GEMINI_API_KEY";
-/// Gemini key, the name Google's own tools also read.
-pub const GOOGLE_API_KEY: &str = "GOOGLE_API_KEY";
-/// Gemini endpoint, without the version.
-pub const GEMINI_BASE_URL: &str = "GEMINI_BASE_URL";
-/// Groq key.
-pub const GROQ_API_KEY: &str = "GROQ_API_KEY";
-/// Groq endpoint, with the version.
-pub const GROQ_BASE_URL: &str = "GROQ_BASE_URL";
-/// DeepSeek key.
-pub const DEEPSEEK_API_KEY: &str = "DEEPSEEK_API_KEY";
-/// DeepSeek endpoint.
-pub const DEEPSEEK_BASE_URL: &str = "DEEPSEEK_BASE_URL";
-/// OpenRouter key.
-pub const OPENROUTER_API_KEY: &str = "OPENROUTER_API_KEY";
-/// OpenRouter endpoint, with the version.
-pub const OPENROUTER_BASE_URL: &str = "OPENROUTER_BASE_URL";
-/// Ollama server (`http://localhost:11434`).
-pub const OLLAMA_HOST: &str = "OLLAMA_HOST";
+// The variables that hold providers' keys and endpoints (`OPENAI_API_KEY`, `OPENAI_BASE_URL`,
+// `OLLAMA_HOST`...) are not constants here: each provider's are listed in its row of the
+// provider table (`providers:` in `config/default.yaml`, printed by `changes config show`),
+// where a new provider adds its own, and `changes models` shows each model's.
+
 /// GitHub token for `--gist`.
 pub const GITHUB_TOKEN: &str = "GITHUB_TOKEN";
 /// GitHub token for `--gist`, the name the `gh` CLI also reads.

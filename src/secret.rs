@@ -52,7 +52,7 @@ mod tests {
         let key = ApiKey::new("sk-secret-value");
         assert_eq!(format!("{key:?}"), "ApiKey(redacted)");
         assert_eq!(format!("{key}"), "[redacted]");
-        assert_eq!(serde_yaml::to_string(&key).expect("serializes").trim(), "'[redacted]'");
+        assert_eq!(yaml_serde::to_string(&key).expect("serializes").trim(), "'[redacted]'");
         assert_eq!(key.expose(), "sk-secret-value");
     }
 }

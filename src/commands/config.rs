@@ -8,6 +8,15 @@ use crate::error::{Error, Kind};
 use crate::files::write_atomically;
 use crate::git::Repository;
 
+/// `changes config show --format json`, keys in the README's order.
+#[derive(serde::Serialize)]
+struct ShowOutput<'a> {
+    /// The resolved configuration (keys redacted).
+    settings: &'a config::Settings,
+    /// Dotted key to the file, variable or `built-in default` it came from.
+    origins: std::collections::BTreeMap<&'a str, String>,
+}
+
 /// Runs `changes config`.
 pub fn cmd_config(context: &Context, args: &ConfigArgs) -> Result<(), Error> {
     // Outside a repository only the built-in, user and environment layers apply.
@@ -16,15 +25,10 @@ pub fn cmd_config(context: &Context, args: &ConfigArgs) -> Result<(), Error> {
         ConfigCommand::Show => {
             let loaded = context.load_config(repository.as_ref())?;
             if context.format == crate::cli::Format::Json {
-                let origins: serde_json::Map<String, serde_json::Value> = loaded
-                    .origins
-                    .iter()
-                    .map(|(key, origin)| {
-                        (key.clone(), serde_json::Value::String(origin.to_string()))
-                    })
-                    .collect();
-                let value = serde_json::json!({ "settings": loaded.settings, "origins": origins });
-                context.printer.data(&crate::commands::pretty_json(&value))?;
+                let origins =
+                    loaded.origins.iter().map(|(key, origin)| (key.as_str(), origin.to_string()));
+                let output = ShowOutput { settings: &loaded.settings, origins: origins.collect() };
+                context.printer.data(&crate::commands::pretty_json(&output))?;
             } else {
                 context
                     .printer

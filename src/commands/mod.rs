@@ -7,7 +7,7 @@ pub mod report;
 
 /// JSON as printed on stdout: pretty, with a final newline. Key order is the order of the
 /// fields, so output is deterministic.
-pub fn pretty_json(value: &serde_json::Value) -> String {
+pub fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
 }
 

@@ -1,12 +1,37 @@
 //! `changes models`: every configured model with its provider, model id, endpoint, whether its
 //! key is present, and whether it is asked by default.
 
+use serde::Serialize;
+
 use crate::cli::ModelsArgs;
 use crate::commands::Context;
-use crate::config::Provider;
 use crate::error::Error;
 use crate::git::Repository;
 use crate::llm::provider::{self, Credential};
+
+/// `changes models --format json`, keys in the README's order.
+#[derive(Serialize)]
+struct ModelsOutput<'a> {
+    models: Vec<ModelRow<'a>>,
+}
+
+/// One model of `ModelsOutput`.
+#[derive(Serialize)]
+struct ModelRow<'a> {
+    name: &'a str,
+    provider: &'a str,
+    model: &'a str,
+    base_url: Option<String>,
+    key: KeyState,
+    default: bool,
+}
+
+/// Whether a model's key is there, and in which variable (never the key).
+#[derive(Serialize)]
+struct KeyState {
+    state: &'static str,
+    variable: Option<String>,
+}
 
 /// Runs `changes models`.
 pub fn cmd_models(context: &Context, args: &ModelsArgs) -> Result<(), Error> {
@@ -17,7 +42,7 @@ pub fn cmd_models(context: &Context, args: &ModelsArgs) -> Result<(), Error> {
         return check(context, settings);
     }
     if context.format == crate::cli::Format::Json {
-        let models: Vec<serde_json::Value> = settings
+        let models = settings
             .models
             .iter()
             .map(|model| {
@@ -27,19 +52,17 @@ pub fn cmd_models(context: &Context, args: &ModelsArgs) -> Result<(), Error> {
                     Credential::Missing(variables) => ("missing", Some(variables.join(" or "))),
                     Credential::UserFile => ("user file", None),
                 };
-                serde_json::json!({
-                    "name": model.name.as_str(),
-                    "provider": model.provider.as_str(),
-                    "model": model.model,
-                    "base_url": provider::base_url(model, &context.environment),
-                    "key": {"state": state, "variable": variable},
-                    "default": settings.defaults.contains(&model.name),
-                })
+                ModelRow {
+                    name: model.name.as_str(),
+                    provider: model.provider.as_str(),
+                    model: &model.model,
+                    base_url: provider::base_url(model, &context.environment),
+                    key: KeyState { state, variable },
+                    default: settings.defaults.contains(&model.name),
+                }
             })
             .collect();
-        context
-            .printer
-            .data(&crate::commands::pretty_json(&serde_json::json!({ "models": models })))?;
+        context.printer.data(&crate::commands::pretty_json(&ModelsOutput { models }))?;
         return Ok(());
     }
     let header = ["NAME", "PROVIDER", "MODEL", "BASE URL", "KEY", "DEFAULT"].map(String::from);
@@ -53,7 +76,7 @@ pub fn cmd_models(context: &Context, args: &ModelsArgs) -> Result<(), Error> {
         };
         let default = if settings.defaults.contains(&model.name) {
             "yes"
-        } else if model.provider == Provider::Local {
+        } else if model.provider.is_offline() {
             "when no other"
         } else {
             "no"
@@ -91,7 +114,7 @@ fn check(context: &Context, settings: &crate::config::Settings) -> Result<(), Er
     let mut failed = 0;
     for (model, result) in models.iter().zip(results) {
         let cell = match result {
-            Ok(_) if model.provider == Provider::Local => "ok (built in, offline)".to_string(),
+            Ok(_) if model.provider.is_offline() => "ok (built in, offline)".to_string(),
             Ok(latency) => format!("ok in {}", crate::text::short_duration(latency)),
             Err(reason) => {
                 failed += 1;

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use serde_yaml::Value;
+use yaml_serde::{Mapping, Value};
 
 use super::{Origin, Settings};
 
@@ -16,25 +16,27 @@ pub fn render_annotated(settings: &Settings, origins: &BTreeMap<String, Origin>)
     let mut output = String::new();
     // Serializing plain structs of strings, numbers and enums cannot fail; an empty document
     // would still be valid output.
-    let value = serde_yaml::to_value(settings).unwrap_or(Value::Null);
+    let value = yaml_serde::to_value(settings).unwrap_or(Value::Null);
     if let Value::Mapping(mapping) = value {
-        render_mapping(&mapping, "", 0, origins, &mut output);
+        render_mapping(&mapping, "", 0, false, origins, &mut output);
     }
     output
 }
 
+/// Renders a mapping at `indent`; the first key of a list item shares its line with the item's
+/// `- ` marker.
 fn render_mapping(
-    mapping: &serde_yaml::Mapping,
+    mapping: &Mapping,
     path: &str,
     indent: usize,
+    list_item: bool,
     origins: &BTreeMap<String, Origin>,
     output: &mut String,
 ) {
     for (index, (key, value)) in mapping.iter().enumerate() {
         let key = scalar_text(key);
         let child_path = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
-        // The first key of a list item shares the line with its "- " marker.
-        let lead = if indent >= 2 && index == 0 && path.starts_with("models.") {
+        let lead = if list_item && index == 0 {
             format!("{}- ", " ".repeat(indent - 2))
         } else {
             " ".repeat(indent)
@@ -42,11 +44,9 @@ fn render_mapping(
         match value {
             Value::Mapping(inner) => {
                 let _ = writeln!(output, "{lead}{key}:");
-                render_mapping(inner, &child_path, indent + 2, origins, output);
+                render_mapping(inner, &child_path, indent + 2, false, origins, output);
             }
-            Value::Sequence(items)
-                if items.iter().all(|item| item.is_mapping()) && !items.is_empty() =>
-            {
+            Value::Sequence(items) if items.iter().all(Value::is_mapping) && !items.is_empty() => {
                 let _ = writeln!(output, "{lead}{key}:");
                 for item in items {
                     if let Value::Mapping(inner) = item {
@@ -56,6 +56,7 @@ fn render_mapping(
                             inner,
                             &format!("{child_path}.{name}"),
                             indent + 4,
+                            true,
                             origins,
                             output,
                         );
@@ -94,17 +95,12 @@ fn push_annotated(output: &mut String, line: &str, origin: Option<&Origin>) {
     let _ = writeln!(output, "{line}{}# {comment}", " ".repeat(padding));
 }
 
+/// A scalar as YAML writes it, quoted only when YAML would read the bare text as something else.
 fn scalar_text(value: &Value) -> String {
     match value {
-        Value::String(text) => {
-            // Quote only when YAML would read the bare text as something else.
-            serde_yaml::to_string(text)
-                .map(|quoted| quoted.trim_end().to_string())
-                .unwrap_or_default()
-        }
         Value::Null => "null".to_string(),
         other => {
-            serde_yaml::to_string(other).map(|text| text.trim_end().to_string()).unwrap_or_default()
+            yaml_serde::to_string(other).map(|text| text.trim_end().to_string()).unwrap_or_default()
         }
     }
 }

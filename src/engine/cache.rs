@@ -156,7 +156,7 @@ mod tests {
     fn model(name: &str, id: &str) -> ModelSettings {
         ModelSettings {
             name: ModelName::try_from(name.to_string()).expect("valid"),
-            provider: Provider::OpenaiCompatible,
+            provider: Provider::built_in("openai-compatible").expect("a built-in row"),
             model: id.to_string(),
             base_url: None,
             api_key_env: None,

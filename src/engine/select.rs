@@ -3,7 +3,7 @@
 //! can run.
 
 use crate::answer::{Skip, Skipped};
-use crate::config::{ModelName, ModelSettings, Provider, Settings};
+use crate::config::{ModelName, ModelSettings, Probe, Settings};
 use crate::env::Environment;
 use crate::error::{Error, Kind};
 use crate::llm::provider::{self, Credential};
@@ -19,12 +19,13 @@ pub(crate) struct Selection {
 
 /// True for the built-in engine, which answers without any request.
 pub(crate) fn is_offline(model: &ModelSettings) -> bool {
-    model.provider == Provider::Local
+    model.provider.is_offline()
 }
 
 /// Picks the models of a run. With `requested` names, exactly those (unknown names are an
-/// error); otherwise the defaults whose credentials are present, Ollama when `ollama_answers`
-/// says its server is up, and the built-in model when none of them can run.
+/// error); otherwise the defaults whose credentials are present, the models of a provider
+/// with an Ollama probe when `ollama_answers` says its server is up, and the built-in model
+/// when none of them can run.
 pub(crate) fn select(
     settings: &Settings,
     requested: &[String],
@@ -56,7 +57,9 @@ pub(crate) fn select(
         }
     }
     if !explicit {
-        for model in settings.models.iter().filter(|model| model.provider == Provider::Ollama) {
+        let probed =
+            settings.models.iter().filter(|model| model.provider.probe == Some(Probe::Ollama));
+        for model in probed {
             let chosen = selection.models.iter().any(|chosen| chosen.name == model.name);
             if !chosen && ollama_answers(model) {
                 selection.models.push(model.clone());

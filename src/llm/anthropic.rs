@@ -7,18 +7,45 @@ use serde_json::{json, Value};
 
 use super::failure::{classify, Failure};
 use super::http::{retry_after, Response};
+use super::provider::Adapter;
 use super::Prompt;
 
 /// The API version this adapter speaks.
-pub const VERSION: &str = "2023-06-01";
+const VERSION: &str = "2023-06-01";
+
+/// The Messages wire format.
+#[derive(Debug)]
+pub struct Anthropic;
+
+impl Adapter for Anthropic {
+    fn url(&self, base: &str, _model: &str) -> String {
+        url(base)
+    }
+
+    fn key_header(&self, key: &str) -> (&'static str, String) {
+        ("x-api-key", key.to_string())
+    }
+
+    fn fixed_headers(&self) -> Vec<(&'static str, String)> {
+        vec![("anthropic-version", VERSION.to_string())]
+    }
+
+    fn body(&self, model: &str, prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
+        body(model, prompt, dropped)
+    }
+
+    fn parse(&self, response: &Response) -> Result<String, Failure> {
+        parse(response)
+    }
+}
 
 /// The URL: the base URL has no version, as in Anthropic's SDKs.
-pub fn url(base: &str) -> String {
+fn url(base: &str) -> String {
     format!("{}/v1/messages", base.trim_end_matches('/'))
 }
 
 /// The request body.
-pub fn body(model: &str, prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
+fn body(model: &str, prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
     let mut body = json!({
         "model": model,
         "max_tokens": prompt.max_output_tokens,
@@ -32,7 +59,7 @@ pub fn body(model: &str, prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
 }
 
 /// The answer's text, or why there is none.
-pub fn parse(response: &Response) -> Result<String, Failure> {
+fn parse(response: &Response) -> Result<String, Failure> {
     let value: Result<Value, _> = serde_json::from_slice(&response.body);
     if response.status != 200 {
         let (error, message) = super::error_parts(&value, &response.body);

@@ -8,16 +8,39 @@ use serde_json::{json, Value};
 
 use super::failure::{classify, Failure};
 use super::http::{retry_after, Response};
+use super::provider::Adapter;
 use super::Prompt;
 
+/// The generateContent wire format.
+#[derive(Debug)]
+pub struct Gemini;
+
+impl Adapter for Gemini {
+    fn url(&self, base: &str, model: &str) -> String {
+        url(base, model)
+    }
+
+    fn key_header(&self, key: &str) -> (&'static str, String) {
+        ("x-goog-api-key", key.to_string())
+    }
+
+    fn body(&self, _model: &str, prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
+        body(prompt, dropped)
+    }
+
+    fn parse(&self, response: &Response) -> Result<String, Failure> {
+        parse(response)
+    }
+}
+
 /// The URL: the base URL has no version, as in Google's SDKs.
-pub fn url(base: &str, model: &str) -> String {
+fn url(base: &str, model: &str) -> String {
     let model = model.strip_prefix("models/").unwrap_or(model);
     format!("{}/v1beta/models/{model}:generateContent", base.trim_end_matches('/'))
 }
 
 /// The request body.
-pub fn body(prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
+fn body(prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
     let mut generation = json!({ "maxOutputTokens": prompt.max_output_tokens });
     if !dropped.contains("temperature") {
         generation["temperature"] = json!(prompt.temperature);
@@ -30,7 +53,7 @@ pub fn body(prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
 }
 
 /// The answer's text, or why there is none.
-pub fn parse(response: &Response) -> Result<String, Failure> {
+fn parse(response: &Response) -> Result<String, Failure> {
     let value: Result<Value, _> = serde_json::from_slice(&response.body);
     if response.status != 200 {
         let (error, message) = super::error_parts(&value, &response.body);

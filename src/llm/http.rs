@@ -99,25 +99,12 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(Duration::from_secs(date.saturating_sub(now)))
 }
 
-/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) to seconds since the epoch.
+/// Parses an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`: RFC 9110's IMF-fixdate, a form of
+/// RFC 2822 dates) to seconds since the epoch.
 fn httpdate_seconds(text: &str) -> Option<u64> {
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    let [_, day, month, year, time, "GMT"] = parts.as_slice() else { return None };
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        .iter()
-        .position(|name| name == month)? as u64
-        + 1;
-    let (day, year): (u64, u64) = (day.parse().ok()?, year.parse().ok()?);
-    let clock: Vec<u64> = time.split(':').map(|part| part.parse().ok()).collect::<Option<_>>()?;
-    let [hours, minutes, seconds] = clock.as_slice() else { return None };
-    // Days from the civil date (Howard Hinnant's algorithm), valid for the Gregorian calendar.
-    let (year, month) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
-    let era = year / 400;
-    let year_of_era = year - era * 400;
-    let day_of_year = (153 * month + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    let days = (era * 146_097 + day_of_era).checked_sub(719_468)?;
-    Some(days * 86_400 + hours * 3600 + minutes * 60 + seconds)
+    static PARSER: jiff::fmt::rfc2822::DateTimeParser = jiff::fmt::rfc2822::DateTimeParser::new();
+    let timestamp = PARSER.parse_timestamp(text).ok()?;
+    u64::try_from(timestamp.as_second()).ok()
 }
 
 /// How long to wait before retry number `retry` (0-based): the provider's wish when it gave
@@ -157,6 +144,8 @@ mod tests {
         dated.insert("retry-after", HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"));
         assert_eq!(retry_after(&dated), Some(Duration::ZERO), "a date in the past means now");
         assert_eq!(httpdate_seconds("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
+        assert_eq!(httpdate_seconds("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(httpdate_seconds("not a date"), None);
         assert_eq!(retry_after(&HeaderMap::new()), None);
     }
 

@@ -16,7 +16,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
-use crate::config::{ModelName, ModelSettings, Provider};
+use crate::config::{ModelName, ModelSettings};
 use crate::env::Environment;
 use crate::error::{Error, Kind};
 use crate::secret::ApiKey;
@@ -134,48 +134,24 @@ impl Model {
         deadline: Instant,
     ) -> Result<String, Failure> {
         let dropped = self.dropped.lock().map(|dropped| dropped.clone()).unwrap_or_default();
+        let provider = &self.settings.provider;
         let base = self.base_url.as_deref().ok_or_else(|| {
-            Failure::BadEndpoint(format!("none configured for provider {}", self.settings.provider))
+            Failure::BadEndpoint(format!("none configured for provider {provider}"))
         })?;
-        let needs_key = !provider::key_variables(self.settings.provider).is_empty()
-            || self.settings.api_key_env.is_some();
-        if needs_key && self.key.is_none() {
-            let variables = provider::key_variables(self.settings.provider).join(" or ");
-            return Err(Failure::MissingKey(
-                self.settings.api_key_env.clone().unwrap_or(variables),
-            ));
+        let variables = provider::key_variables(&self.settings);
+        if !variables.is_empty() && self.key.is_none() {
+            return Err(Failure::MissingKey(variables.join(" or ")));
         }
-        let key = self.key.as_ref().map(ApiKey::expose);
+        let adapter = provider::adapter(provider.wire).ok_or_else(|| {
+            Failure::BadEndpoint("the built-in model takes no requests".to_string())
+        })?;
         let model = self.settings.model.as_str();
-        let (url, headers, body) = match self.settings.provider {
-            Provider::Anthropic => {
-                let mut headers = vec![("anthropic-version", anthropic::VERSION.to_string())];
-                headers.extend(key.map(|key| ("x-api-key", key.to_string())));
-                (anthropic::url(base), headers, anthropic::body(model, prompt, &dropped))
-            }
-            Provider::Gemini => {
-                let headers =
-                    key.map(|key| vec![("x-goog-api-key", key.to_string())]).unwrap_or_default();
-                (gemini::url(base, model), headers, gemini::body(prompt, &dropped))
-            }
-            Provider::Local => {
-                return Err(Failure::BadEndpoint(
-                    "the built-in model takes no requests".to_string(),
-                ))
-            }
-            provider => {
-                let headers = key
-                    .map(|key| vec![("authorization", format!("Bearer {key}"))])
-                    .unwrap_or_default();
-                (openai::url(base), headers, openai::body(provider, model, prompt, &dropped))
-            }
-        };
+        let mut headers = adapter.fixed_headers();
+        headers.extend(self.key.as_ref().map(|key| adapter.key_header(key.expose())));
+        let url = adapter.url(base, model);
+        let body = adapter.body(model, prompt, &dropped);
         let response = http::post_json(client, &url, &headers, &body, deadline).await?;
-        match self.settings.provider {
-            Provider::Anthropic => anthropic::parse(&response),
-            Provider::Gemini => gemini::parse(&response),
-            _ => openai::parse(&response),
-        }
+        adapter.parse(&response)
     }
 }
 
@@ -235,13 +211,14 @@ pub fn check(
             let (client, prompt) = (client.clone(), prompt.clone());
             tasks.spawn(async move {
                 let started = Instant::now();
-                let result = match model.settings.provider {
-                    Provider::Local => Ok(Duration::ZERO),
-                    _ => model
+                let result = if model.settings.provider.is_offline() {
+                    Ok(Duration::ZERO)
+                } else {
+                    model
                         .complete(&client, &prompt, deadline)
                         .await
                         .map(|_| started.elapsed())
-                        .map_err(|failure| model.explain(&failure)),
+                        .map_err(|failure| model.explain(&failure))
                 };
                 (index, result)
             });

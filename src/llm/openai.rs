@@ -1,6 +1,7 @@
-//! The OpenAI Chat Completions wire format, also spoken by Groq, DeepSeek, OpenRouter, Ollama
-//! and any OpenAI-compatible server. Reasoning models (o-series, gpt-5 family) take
-//! `max_completion_tokens`, a `developer` message and no `temperature`.
+//! The OpenAI Chat Completions wire format, in its two dialects: as OpenAI itself speaks it
+//! (reasoning models, the o-series and gpt-5 family, take `max_completion_tokens`, a
+//! `developer` message and no `temperature`), and as Groq, DeepSeek, OpenRouter, Ollama,
+//! Mistral and other compatible servers speak it (`max_tokens`, a `system` message).
 
 use std::collections::BTreeSet;
 
@@ -8,27 +9,80 @@ use serde_json::{json, Value};
 
 use super::failure::{classify, Failure};
 use super::http::{retry_after, Response};
+use super::provider::Adapter;
 use super::{strip_thinking, Prompt};
-use crate::config::Provider;
+
+/// Chat Completions as OpenAI speaks it.
+#[derive(Debug)]
+pub struct OpenAi;
+
+/// Chat Completions as compatible servers speak it.
+#[derive(Debug)]
+pub struct Compatible;
+
+impl Adapter for OpenAi {
+    fn url(&self, base: &str, _model: &str) -> String {
+        url(base)
+    }
+
+    fn key_header(&self, key: &str) -> (&'static str, String) {
+        bearer(key)
+    }
+
+    fn body(&self, model: &str, prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
+        // OpenAI itself documents max_completion_tokens.
+        body(model, prompt, dropped, is_reasoning_model(model), "max_completion_tokens")
+    }
+
+    fn parse(&self, response: &Response) -> Result<String, Failure> {
+        parse(response)
+    }
+}
+
+impl Adapter for Compatible {
+    fn url(&self, base: &str, _model: &str) -> String {
+        url(base)
+    }
+
+    fn key_header(&self, key: &str) -> (&'static str, String) {
+        bearer(key)
+    }
+
+    fn body(&self, model: &str, prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
+        // Compatible servers know max_tokens best, and OpenAI's reasoning rules are not theirs.
+        body(model, prompt, dropped, false, "max_tokens")
+    }
+
+    fn parse(&self, response: &Response) -> Result<String, Failure> {
+        parse(response)
+    }
+}
 
 /// True for OpenAI's reasoning models, which reject `temperature` and `max_tokens`.
-pub fn is_reasoning_model(provider: Provider, model: &str) -> bool {
+fn is_reasoning_model(model: &str) -> bool {
     let id = model.rsplit('/').next().unwrap_or(model);
-    provider == Provider::Openai
-        && (id.starts_with("o1")
-            || id.starts_with("o3")
-            || id.starts_with("o4")
-            || id.starts_with("gpt-5"))
+    id.starts_with("o1") || id.starts_with("o3") || id.starts_with("o4") || id.starts_with("gpt-5")
 }
 
 /// The URL: the base URL includes the API version, as in OpenAI's SDKs.
-pub fn url(base: &str) -> String {
+fn url(base: &str) -> String {
     format!("{}/chat/completions", base.trim_end_matches('/'))
 }
 
-/// The request body. `dropped` holds parameters the server rejected earlier in this run.
-pub fn body(provider: Provider, model: &str, prompt: &Prompt, dropped: &BTreeSet<String>) -> Value {
-    let reasoning = is_reasoning_model(provider, model);
+/// The key as a bearer token.
+fn bearer(key: &str) -> (&'static str, String) {
+    ("authorization", format!("Bearer {key}"))
+}
+
+/// The request body. `preferred` is the token-limit parameter this dialect knows best; the
+/// other one is tried when the server rejected it.
+fn body(
+    model: &str,
+    prompt: &Prompt,
+    dropped: &BTreeSet<String>,
+    reasoning: bool,
+    preferred: &str,
+) -> Value {
     let instructions_role = if reasoning { "developer" } else { "system" };
     let mut body = json!({
         "model": model,
@@ -43,9 +97,6 @@ pub fn body(provider: Provider, model: &str, prompt: &Prompt, dropped: &BTreeSet
     } else {
         prompt.max_output_tokens
     };
-    // OpenAI itself documents max_completion_tokens; compatible servers know max_tokens best.
-    let preferred =
-        if provider == Provider::Openai { "max_completion_tokens" } else { "max_tokens" };
     let alternative =
         if preferred == "max_tokens" { "max_completion_tokens" } else { "max_tokens" };
     if !dropped.contains(preferred) {
@@ -64,7 +115,7 @@ pub fn body(provider: Provider, model: &str, prompt: &Prompt, dropped: &BTreeSet
 }
 
 /// The answer's text, or why there is none.
-pub fn parse(response: &Response) -> Result<String, Failure> {
+fn parse(response: &Response) -> Result<String, Failure> {
     let value: Result<Value, _> = serde_json::from_slice(&response.body);
     if response.status != 200 {
         let (error, message) = super::error_parts(&value, &response.body);

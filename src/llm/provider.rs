@@ -1,59 +1,82 @@
-//! What each provider needs before a request can be made: its key variables, its base URL,
-//! and whether this build has its adapter. Model ids never live here: they are configuration.
+//! What a request to a model's provider needs before it can be made, read from the model's row
+//! of the provider table (`providers:` in `default.yaml`): its key, its endpoint, and the
+//! adapter of its wire format. Model ids and provider facts never live here: they are
+//! configuration.
 
-use crate::config::{ModelSettings, Provider};
-use crate::env::{self, Environment};
+use std::collections::BTreeSet;
 
-/// Variables that may hold a provider's key, in the order they are tried. Empty for providers
-/// that need none.
-pub fn key_variables(provider: Provider) -> &'static [&'static str] {
-    match provider {
-        Provider::Openai => &[env::OPENAI_API_KEY],
-        Provider::Anthropic => &[env::ANTHROPIC_API_KEY],
-        Provider::Gemini => &[env::GEMINI_API_KEY, env::GOOGLE_API_KEY],
-        Provider::Groq => &[env::GROQ_API_KEY],
-        Provider::Deepseek => &[env::DEEPSEEK_API_KEY],
-        Provider::Openrouter => &[env::OPENROUTER_API_KEY],
-        Provider::Ollama | Provider::OpenaiCompatible | Provider::Local => &[],
+use serde_json::Value;
+
+use super::failure::Failure;
+use super::http::Response;
+use super::{anthropic, gemini, openai, Prompt};
+use crate::config::{ModelSettings, WireFormat};
+use crate::env::Environment;
+
+/// One wire format: how a request is built and its answer read. One implementation per
+/// format; `Model::attempt` only calls these.
+pub trait Adapter: Sync {
+    /// The URL of one request, from the base URL as configured and the model id.
+    fn url(&self, base: &str, model: &str) -> String;
+
+    /// The header that carries the key, and its value.
+    fn key_header(&self, key: &str) -> (&'static str, String);
+
+    /// Headers every request carries besides the key (an API version).
+    fn fixed_headers(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// The request body. `dropped` holds parameters the server rejected earlier in this run.
+    fn body(&self, model: &str, prompt: &Prompt, dropped: &BTreeSet<String>) -> Value;
+
+    /// The answer's text, or why there is none (the provider's error shapes included).
+    fn parse(&self, response: &Response) -> Result<String, Failure>;
+}
+
+/// The adapter of a wire format; `None` for the built-in offline engine, which takes no
+/// requests.
+pub fn adapter(wire: WireFormat) -> Option<&'static dyn Adapter> {
+    match wire {
+        WireFormat::Openai => Some(&openai::OpenAi),
+        WireFormat::OpenaiCompatible => Some(&openai::Compatible),
+        WireFormat::Anthropic => Some(&anthropic::Anthropic),
+        WireFormat::Gemini => Some(&gemini::Gemini),
+        WireFormat::Offline => None,
     }
 }
 
-/// The variable that overrides a provider's endpoint, and the public endpoint otherwise.
-fn base_url_preset(provider: Provider) -> Option<(&'static str, &'static str)> {
-    match provider {
-        Provider::Openai => Some((env::OPENAI_BASE_URL, "https://api.openai.com/v1")),
-        Provider::Anthropic => Some((env::ANTHROPIC_BASE_URL, "https://api.anthropic.com")),
-        Provider::Gemini => {
-            Some((env::GEMINI_BASE_URL, "https://generativelanguage.googleapis.com"))
-        }
-        Provider::Groq => Some((env::GROQ_BASE_URL, "https://api.groq.com/openai/v1")),
-        Provider::Deepseek => Some((env::DEEPSEEK_BASE_URL, "https://api.deepseek.com/v1")),
-        Provider::Openrouter => Some((env::OPENROUTER_BASE_URL, "https://openrouter.ai/api/v1")),
-        Provider::Ollama => Some((env::OLLAMA_HOST, "http://localhost:11434")),
-        Provider::OpenaiCompatible | Provider::Local => None,
+/// Variables that may hold a model's key, in the order they are tried: its `api_key_env`, else
+/// its provider's. Empty when none is needed.
+pub fn key_variables(model: &ModelSettings) -> Vec<String> {
+    match &model.api_key_env {
+        Some(variable) => vec![variable.clone()],
+        None => model.provider.key_variables.clone(),
     }
 }
 
 /// Where a model's requests go: its own `base_url`, else the provider's variable, else the
 /// public endpoint. `None` for the built-in model and for an unconfigured compatible server.
-/// For Ollama the variable names the server (`OLLAMA_HOST`, scheme optional) and the
-/// OpenAI-compatible API is under `/v1`.
+/// A provider with an `api_path` (Ollama) is named by its server (`OLLAMA_HOST`, scheme
+/// optional) and the API is under that path.
 pub fn base_url(model: &ModelSettings, environment: &Environment) -> Option<String> {
     if let Some(url) = &model.base_url {
         return Some(url.trim_end_matches('/').to_string());
     }
-    let (variable, public) = base_url_preset(model.provider)?;
-    let url = environment.get(variable).unwrap_or(public).trim_end_matches('/').to_string();
-    if model.provider != Provider::Ollama {
-        return Some(url);
-    }
-    let url = if url.contains("://") { url } else { format!("http://{url}") };
-    Some(format!("{url}/v1"))
+    let provider = &model.provider;
+    let from_variable =
+        provider.base_url_variable.as_deref().and_then(|name| environment.get(name));
+    let url = from_variable.or(provider.public_url.as_deref())?.trim_end_matches('/');
+    let Some(api_path) = &provider.api_path else { return Some(url.to_string()) };
+    let url = if url.contains("://") { url.to_string() } else { format!("http://{url}") };
+    Some(format!("{url}{api_path}"))
 }
 
-/// Ollama's own API root (where `/api/tags` lists the pulled models), from a base URL.
-pub fn ollama_root(base_url: &str) -> &str {
-    base_url.strip_suffix("/v1").unwrap_or(base_url)
+/// A server's own root (where Ollama's `/api/tags` lists the pulled models), from a model's
+/// base URL.
+fn server_root<'a>(model: &ModelSettings, base_url: &'a str) -> &'a str {
+    let api_path = model.provider.api_path.as_deref().unwrap_or_default();
+    base_url.strip_suffix(api_path).unwrap_or(base_url)
 }
 
 /// Whether a model's credential is there. Never holds the key itself.
@@ -74,10 +97,7 @@ pub const USER_FILE_KEY: &str = "api_key in your user file";
 
 /// Looks for a model's key: `api_key_env` when set, else the provider's usual variables.
 pub fn credential(model: &ModelSettings, environment: &Environment) -> Credential {
-    let variables: Vec<String> = match &model.api_key_env {
-        Some(variable) => vec![variable.clone()],
-        None => key_variables(model.provider).iter().map(|name| name.to_string()).collect(),
-    };
+    let variables = key_variables(model);
     if variables.is_empty() {
         return if model.api_key.is_some() { Credential::UserFile } else { Credential::NotNeeded };
     }
@@ -100,7 +120,7 @@ pub fn ollama_serves(model: &ModelSettings, environment: &Environment) -> bool {
     use std::net::{TcpStream, ToSocketAddrs};
 
     let Some(base) = base_url(model, environment) else { return false };
-    let Some(authority) = ollama_root(&base).strip_prefix("http://") else { return false };
+    let Some(authority) = server_root(model, &base).strip_prefix("http://") else { return false };
     let authority = authority.split('/').next().unwrap_or(authority);
     let Some(address) = authority.to_socket_addrs().ok().and_then(|mut addresses| addresses.next())
     else {

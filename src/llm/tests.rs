@@ -9,16 +9,17 @@ use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use super::failure::Failure;
-use super::{Model, Prompt};
+use super::{provider, Model, Prompt};
 use crate::config::{ModelName, ModelSettings, Provider};
 use crate::env::Environment;
 
 const KEY: &str = "test-key-0123456789";
 
-fn settings(provider: Provider, model: &str, base_url: String) -> ModelSettings {
+/// A model of the built-in provider row `provider`, at `base_url`.
+fn settings(provider: &str, model: &str, base_url: String) -> ModelSettings {
     ModelSettings {
         name: ModelName::try_from("under-test".to_string()).expect("valid name"),
-        provider,
+        provider: Provider::built_in(provider).expect("a built-in provider"),
         model: model.to_string(),
         base_url: Some(base_url),
         api_key_env: None,
@@ -91,12 +92,10 @@ async fn openai_reasoning_models_get_max_completion_tokens_and_no_temperature() 
         .expect(1)
         .mount(&server)
         .await;
-    let text = ask(
-        settings(Provider::Openai, "o4-mini", format!("{}/v1", server.uri())),
-        Duration::from_secs(5),
-    )
-    .await
-    .expect("answer");
+    let text =
+        ask(settings("openai", "o4-mini", format!("{}/v1", server.uri())), Duration::from_secs(5))
+            .await
+            .expect("answer");
     assert_eq!(text, "feat: add x");
     let requests = server.received_requests().await.expect("recorded");
     let body = body_of(&requests[0]);
@@ -115,12 +114,9 @@ async fn openai_chat_models_get_a_system_message_and_temperature() {
         .respond_with(openai_answer(json!("fix: y"), "stop"))
         .mount(&server)
         .await;
-    ask(
-        settings(Provider::Openai, "gpt-4.1", format!("{}/v1", server.uri())),
-        Duration::from_secs(5),
-    )
-    .await
-    .expect("answer");
+    ask(settings("openai", "gpt-4.1", format!("{}/v1", server.uri())), Duration::from_secs(5))
+        .await
+        .expect("answer");
     let body = body_of(&server.received_requests().await.expect("recorded")[0]);
     assert_eq!(body["messages"][0]["role"], "system");
     assert_eq!(body["max_completion_tokens"], 100);
@@ -147,11 +143,9 @@ async fn an_unsupported_parameter_is_dropped_and_the_request_retried_once() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let text = ask(
-        settings(Provider::Openai, "gpt-4.1", format!("{}/v1", server.uri())),
-        Duration::from_secs(5),
-    )
-    .await;
+    let text =
+        ask(settings("openai", "gpt-4.1", format!("{}/v1", server.uri())), Duration::from_secs(5))
+            .await;
     assert_eq!(text.expect("answer"), "feat: ok");
     let requests = server.received_requests().await.expect("recorded");
     assert_eq!(requests.len(), 2);
@@ -172,10 +166,8 @@ async fn unauthorized_and_missing_models_are_not_retried() {
         ))
         .mount(&server)
         .await;
-    let model = Model::new(
-        settings(Provider::Openai, "gpt-4.1", format!("{}/v1", server.uri())),
-        &environment(),
-    );
+    let model =
+        Model::new(settings("openai", "gpt-4.1", format!("{}/v1", server.uri())), &environment());
     let client = super::http::client().expect("client");
     let failure = model
         .complete(&client, &prompt(), Instant::now() + Duration::from_secs(5))
@@ -201,10 +193,8 @@ async fn unauthorized_and_missing_models_are_not_retried() {
         ))
         .mount(&retired)
         .await;
-    let model = Model::new(
-        settings(Provider::Openai, "gpt-3", format!("{}/v1", retired.uri())),
-        &environment(),
-    );
+    let model =
+        Model::new(settings("openai", "gpt-3", format!("{}/v1", retired.uri())), &environment());
     let failure = model
         .complete(&client, &prompt(), Instant::now() + Duration::from_secs(5))
         .await
@@ -235,11 +225,9 @@ async fn rate_limits_wait_only_when_retry_after_fits_the_deadline() {
         .mount(&server)
         .await;
     let started = Instant::now();
-    let text = ask(
-        settings(Provider::Groq, "llama", format!("{}/v1", server.uri())),
-        Duration::from_secs(5),
-    )
-    .await;
+    let text =
+        ask(settings("groq", "llama", format!("{}/v1", server.uri())), Duration::from_secs(5))
+            .await;
     assert_eq!(text.expect("answer after waiting"), "feat: later");
     assert!(started.elapsed() >= Duration::from_secs(1), "it waited as asked");
 
@@ -252,11 +240,8 @@ async fn rate_limits_wait_only_when_retry_after_fits_the_deadline() {
         .mount(&long)
         .await;
     let started = Instant::now();
-    let failure = ask(
-        settings(Provider::Groq, "llama", format!("{}/v1", long.uri())),
-        Duration::from_secs(5),
-    )
-    .await;
+    let failure =
+        ask(settings("groq", "llama", format!("{}/v1", long.uri())), Duration::from_secs(5)).await;
     assert!(matches!(failure, Err(Failure::RateLimited { .. })));
     assert!(started.elapsed() < Duration::from_secs(1), "no pointless wait");
     assert_eq!(long.received_requests().await.expect("recorded").len(), 1);
@@ -272,11 +257,9 @@ async fn rate_limits_wait_only_when_retry_after_fits_the_deadline() {
         ))
         .mount(&quota)
         .await;
-    let failure = ask(
-        settings(Provider::Openai, "gpt-4.1", format!("{}/v1", quota.uri())),
-        Duration::from_secs(5),
-    )
-    .await;
+    let failure =
+        ask(settings("openai", "gpt-4.1", format!("{}/v1", quota.uri())), Duration::from_secs(5))
+            .await;
     assert!(matches!(failure, Err(Failure::Quota { .. })));
     assert_eq!(quota.received_requests().await.expect("recorded").len(), 1);
 }
@@ -298,7 +281,7 @@ async fn server_errors_are_retried_then_succeed() {
         .mount(&server)
         .await;
     let text = ask(
-        settings(Provider::Deepseek, "deepseek-v4-flash", format!("{}/v1", server.uri())),
+        settings("deepseek", "deepseek-v4-flash", format!("{}/v1", server.uri())),
         Duration::from_secs(5),
     )
     .await;
@@ -321,8 +304,7 @@ async fn anthropic_speaks_messages_and_overload_is_retried_twice_at_most() {
         .mount(&server)
         .await;
     let text =
-        ask(settings(Provider::Anthropic, "claude-sonnet-5", server.uri()), Duration::from_secs(5))
-            .await;
+        ask(settings("anthropic", "claude-sonnet-5", server.uri()), Duration::from_secs(5)).await;
     assert_eq!(text.expect("answer"), "feat: from claude");
     let body = body_of(&server.received_requests().await.expect("recorded")[0]);
     assert_eq!(body["system"], "You write commit messages.");
@@ -334,11 +316,9 @@ async fn anthropic_speaks_messages_and_overload_is_retried_twice_at_most() {
         .respond_with(ResponseTemplate::new(529).set_body_json(json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})))
         .mount(&overloaded)
         .await;
-    let failure = ask(
-        settings(Provider::Anthropic, "claude-sonnet-5", overloaded.uri()),
-        Duration::from_secs(8),
-    )
-    .await;
+    let failure =
+        ask(settings("anthropic", "claude-sonnet-5", overloaded.uri()), Duration::from_secs(8))
+            .await;
     assert!(matches!(failure, Err(Failure::Server { status: 529, .. })), "{failure:?}");
     assert_eq!(
         overloaded.received_requests().await.expect("recorded").len(),
@@ -359,8 +339,7 @@ async fn gemini_speaks_generate_content_and_reports_blocks_and_empty_answers() {
         .mount(&server)
         .await;
     let text =
-        ask(settings(Provider::Gemini, "gemini-3.5-flash", server.uri()), Duration::from_secs(5))
-            .await;
+        ask(settings("gemini", "gemini-3.5-flash", server.uri()), Duration::from_secs(5)).await;
     assert_eq!(text.expect("answer"), "docs: from gemini");
     let body = body_of(&server.received_requests().await.expect("recorded")[0]);
     assert_eq!(body["systemInstruction"]["parts"][0]["text"], "You write commit messages.");
@@ -375,7 +354,7 @@ async fn gemini_speaks_generate_content_and_reports_blocks_and_empty_answers() {
         )
         .mount(&blocked)
         .await;
-    let failure = ask(settings(Provider::Gemini, "g", blocked.uri()), Duration::from_secs(5)).await;
+    let failure = ask(settings("gemini", "g", blocked.uri()), Duration::from_secs(5)).await;
     assert_eq!(failure, Err(Failure::Blocked("SAFETY".into())));
 
     let empty = MockServer::start().await;
@@ -385,7 +364,7 @@ async fn gemini_speaks_generate_content_and_reports_blocks_and_empty_answers() {
         ))
         .mount(&empty)
         .await;
-    let failure = ask(settings(Provider::Gemini, "g", empty.uri()), Duration::from_secs(5)).await;
+    let failure = ask(settings("gemini", "g", empty.uri()), Duration::from_secs(5)).await;
     assert!(
         matches!(failure, Err(Failure::Empty(ref detail)) if detail.contains("MAX_TOKENS")),
         "{failure:?}"
@@ -397,7 +376,7 @@ async fn gemini_speaks_generate_content_and_reports_blocks_and_empty_answers() {
             "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "30s"}]}})))
         .mount(&limited)
         .await;
-    let failure = ask(settings(Provider::Gemini, "g", limited.uri()), Duration::from_secs(5)).await;
+    let failure = ask(settings("gemini", "g", limited.uri()), Duration::from_secs(5)).await;
     assert_eq!(failure, Err(Failure::RateLimited { retry_after: Some(Duration::from_secs(30)) }));
     assert_eq!(
         limited.received_requests().await.expect("recorded").len(),
@@ -413,11 +392,9 @@ async fn invalid_json_empty_content_and_content_filters_are_failures_not_panics(
         .respond_with(ResponseTemplate::new(200).set_body_string("{\"choices\": [{\"message\": "))
         .mount(&server)
         .await;
-    let failure = ask(
-        settings(Provider::Openai, "gpt-4.1", format!("{}/v1", server.uri())),
-        Duration::from_secs(5),
-    )
-    .await;
+    let failure =
+        ask(settings("openai", "gpt-4.1", format!("{}/v1", server.uri())), Duration::from_secs(5))
+            .await;
     assert!(matches!(failure, Err(Failure::InvalidResponse(_))), "{failure:?}");
 
     let empty = MockServer::start().await;
@@ -425,11 +402,9 @@ async fn invalid_json_empty_content_and_content_filters_are_failures_not_panics(
         .respond_with(openai_answer(Value::Null, "length"))
         .mount(&empty)
         .await;
-    let failure = ask(
-        settings(Provider::Openai, "gpt-4.1", format!("{}/v1", empty.uri())),
-        Duration::from_secs(5),
-    )
-    .await;
+    let failure =
+        ask(settings("openai", "gpt-4.1", format!("{}/v1", empty.uri())), Duration::from_secs(5))
+            .await;
     assert_eq!(failure, Err(Failure::Empty("finish_reason: length".into())));
 
     let filtered = MockServer::start().await;
@@ -438,7 +413,7 @@ async fn invalid_json_empty_content_and_content_filters_are_failures_not_panics(
         .mount(&filtered)
         .await;
     let failure = ask(
-        settings(Provider::Openai, "gpt-4.1", format!("{}/v1", filtered.uri())),
+        settings("openai", "gpt-4.1", format!("{}/v1", filtered.uri())),
         Duration::from_secs(5),
     )
     .await;
@@ -454,7 +429,7 @@ async fn a_response_that_never_finishes_ends_at_the_deadline() {
         .await;
     let started = Instant::now();
     let failure = ask(
-        settings(Provider::Openai, "gpt-4.1", format!("{}/v1", server.uri())),
+        settings("openai", "gpt-4.1", format!("{}/v1", server.uri())),
         Duration::from_millis(700),
     )
     .await;
@@ -476,7 +451,7 @@ async fn compatible_servers_get_max_tokens_and_thinking_is_never_the_answer() {
         })))
         .mount(&server)
         .await;
-    let model = settings(Provider::Ollama, "llama3.2", format!("{}/v1", server.uri()));
+    let model = settings("ollama", "llama3.2", format!("{}/v1", server.uri()));
     let text = ask(model, Duration::from_secs(5)).await.expect("answer");
     assert_eq!(text.trim(), "refactor: tidy");
     let request = &server.received_requests().await.expect("recorded")[0];
@@ -490,11 +465,113 @@ async fn compatible_servers_get_max_tokens_and_thinking_is_never_the_answer() {
 async fn a_missing_key_fails_without_a_request() {
     let server = MockServer::start().await;
     let model = Model::new(
-        settings(Provider::Openai, "gpt-4.1", format!("{}/v1", server.uri())),
+        settings("openai", "gpt-4.1", format!("{}/v1", server.uri())),
         &Environment::default(),
     );
     let client = super::http::client().expect("client");
     let failure = model.complete(&client, &prompt(), Instant::now() + Duration::from_secs(5)).await;
     assert_eq!(failure, Err(Failure::MissingKey("OPENAI_API_KEY".into())));
     assert!(server.received_requests().await.expect("recorded").is_empty());
+}
+
+#[test]
+fn endpoints_come_from_the_model_then_the_rows_variable_then_its_public_url() {
+    let none = Environment::default();
+    let mut gpt = settings("openai", "gpt-5.5", String::new());
+    gpt.base_url = None;
+    assert_eq!(provider::base_url(&gpt, &none).as_deref(), Some("https://api.openai.com/v1"));
+    let variable = Environment::from_pairs([("OPENAI_BASE_URL", "http://proxy.test/v1/")]);
+    assert_eq!(provider::base_url(&gpt, &variable).as_deref(), Some("http://proxy.test/v1"));
+    gpt.base_url = Some("http://own.test/v1/".into());
+    assert_eq!(provider::base_url(&gpt, &variable).as_deref(), Some("http://own.test/v1"));
+
+    // Ollama's variable names a server, scheme optional, and the API is under /v1.
+    let mut ollama = settings("ollama", "llama3.2", String::new());
+    ollama.base_url = None;
+    assert_eq!(provider::base_url(&ollama, &none).as_deref(), Some("http://localhost:11434/v1"));
+    for (host, url) in [
+        ("127.0.0.1:9", "http://127.0.0.1:9/v1"),
+        ("https://gpu.test:11434/", "https://gpu.test:11434/v1"),
+    ] {
+        let environment = Environment::from_pairs([("OLLAMA_HOST", host)]);
+        assert_eq!(provider::base_url(&ollama, &environment).as_deref(), Some(url), "{host}");
+    }
+
+    let mut compatible = settings("openai-compatible", "qwen", String::new());
+    compatible.base_url = None;
+    assert_eq!(provider::base_url(&compatible, &none), None);
+    let mut local = settings("local", "builtin", String::new());
+    local.base_url = None;
+    assert_eq!(provider::base_url(&local, &none), None);
+}
+
+#[test]
+fn each_wire_format_names_its_own_key_header() {
+    use crate::config::WireFormat;
+
+    let header = |wire| provider::adapter(wire).map(|adapter| adapter.key_header("k").0);
+    assert_eq!(header(WireFormat::Openai), Some("authorization"));
+    assert_eq!(header(WireFormat::OpenaiCompatible), Some("authorization"));
+    assert_eq!(header(WireFormat::Anthropic), Some("x-api-key"));
+    assert_eq!(header(WireFormat::Gemini), Some("x-goog-api-key"));
+    assert!(
+        provider::adapter(WireFormat::Offline).is_none(),
+        "the offline engine takes no requests"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ollama_probe_asks_the_server_of_the_row_for_the_model() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/tags"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "models": [{"name": "llama3.2:latest"}, {"name": "qwen3:8b"}]
+        })))
+        .mount(&server)
+        .await;
+    let host = server.uri().trim_start_matches("http://").to_string();
+    let environment = Environment::from_pairs([("OLLAMA_HOST", host)]);
+    let mut model = settings("ollama", "llama3.2", String::new());
+    model.base_url = None;
+    let probe = |model: ModelSettings, environment: Environment| {
+        tokio::task::spawn_blocking(move || provider::ollama_serves(&model, &environment))
+    };
+    assert!(probe(model.clone(), environment.clone()).await.expect("joined"));
+    model.model = "mistral".into();
+    assert!(!probe(model, environment).await.expect("joined"), "a model not pulled");
+}
+
+#[tokio::test]
+async fn a_provider_row_from_a_user_file_needs_no_code() {
+    use crate::config::{resolve, Layer, Origin, DEFAULT_YAML};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/chat/completions"))
+        .and(header("authorization", "Bearer acme-key"))
+        .respond_with(openai_answer(json!("feat: from acme"), "stop"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let user = "providers:\n  - name: acme\n    wire: openai-compatible\n    key_variables: [ACME_KEY]\n    base_url_variable: ACME_URL\n    model_defaults: {timeout: 5s, max_concurrency: 2, context_tokens: 4000}\nmodels:\n  - name: big\n    provider: acme\n    model: acme-big\n";
+    let layers = [
+        Layer::parse(DEFAULT_YAML.to_string(), Origin::Default).expect("defaults"),
+        Layer::parse(user.to_string(), Origin::UserFile("config.yaml".into())).expect("user"),
+    ];
+    let (settings, _) = resolve(&layers).expect("loads");
+    let environment = Environment::from_pairs([
+        ("ACME_KEY".to_string(), "acme-key".to_string()),
+        ("ACME_URL".to_string(), format!("{}/api", server.uri())),
+    ]);
+    let model = Model::new(settings.model("big").expect("big").clone(), &environment);
+    let client = super::http::client().expect("client");
+    let text = model.complete(&client, &prompt(), Instant::now() + Duration::from_secs(5)).await;
+    assert_eq!(text.expect("answer"), "feat: from acme");
+    let no_key =
+        Environment::from_pairs([("ACME_URL".to_string(), format!("{}/api", server.uri()))]);
+    let missing = Model::new(settings.model("big").expect("big").clone(), &no_key);
+    let failure =
+        missing.complete(&client, &prompt(), Instant::now() + Duration::from_secs(5)).await;
+    assert_eq!(failure, Err(Failure::MissingKey("ACME_KEY".into())));
 }

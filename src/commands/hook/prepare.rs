@@ -109,8 +109,7 @@ pub(crate) fn run(context: &Context, arguments: &[OsString]) -> Result<(), Error
         }
     };
     let summary = DraftSummary::of(&drafting);
-    let Some(updated) = commit::render_message_file(original, &comment, placement, &summary)
-    else {
+    let Some(updated) = commit::render_message_file(original, &comment, placement, &summary) else {
         let reasons: Vec<String> = drafting
             .run
             .answers
