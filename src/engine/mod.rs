@@ -205,7 +205,7 @@ fn execute<J: Job>(
         .zip(&prepared.network)
         .map(|(settings, model)| match model {
             Some(model) => Responder::Network(Arc::clone(model)),
-            None => Responder::Offline(settings.clone()),
+            None => Responder::Offline(settings.name.clone()),
         })
         .collect();
     let client = prepared.network.iter().any(Option::is_some).then(|| session.client());

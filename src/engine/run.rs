@@ -49,8 +49,8 @@ pub(crate) type Progress = Arc<dyn Fn(Event) + Send + Sync>;
 
 /// A model of the run as it is asked: the built-in engine, or a network model.
 pub(crate) enum Responder {
-    /// The built-in offline engine: no request at all.
-    Offline(ModelSettings),
+    /// The built-in offline engine, by name: no request at all.
+    Offline(crate::config::ModelName),
     /// A model behind an HTTP API.
     Network(Arc<Model>),
 }
@@ -58,7 +58,7 @@ pub(crate) enum Responder {
 impl Responder {
     fn name(&self) -> &crate::config::ModelName {
         match self {
-            Responder::Offline(settings) => &settings.name,
+            Responder::Offline(name) => name,
             Responder::Network(model) => model.name(),
         }
     }
