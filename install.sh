@@ -31,12 +31,14 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 1
 fi
 
-echo "==> building and installing changes (release build; the first one takes a few minutes)"
+echo "==> building changes in release mode and installing it"
+echo "    the first build compiles about 150 crates: some 5 minutes on an idle 2-core machine,"
+echo "    10 to 20 on a busy one, a minute or two on a fast one; cargo shows its progress below"
 if [ -n "$root" ]; then
-    cargo install --quiet --path "$source_dir" --locked --force --root "$root"
+    cargo install --path "$source_dir" --locked --force --root "$root"
     binary="$root/bin/changes"
 else
-    cargo install --quiet --path "$source_dir" --locked --force
+    cargo install --path "$source_dir" --locked --force
     binary="${CARGO_HOME:-$HOME/.cargo}/bin/changes"
 fi
 [ -x "$binary" ] || { echo "install.sh: cargo did not produce $binary" >&2; exit 1; }
