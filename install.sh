@@ -159,5 +159,16 @@ if [ "$show_draft" = 1 ]; then
         echo "==> a draft for the staged changes (changes hook run)"
         "$binary" hook run
     fi
+    # Whether a key is set comes from `changes models`, not from reading the draft: with none,
+    # no hosted model was asked and the built-in one answered (unless a running Ollama server,
+    # which needs no key, did).
+    models=$("$binary" models --format json 2>/dev/null) || models=""
+    case "$models" in
+        "" | *'"state": "present"'* | *'"state": "user file"'*) ;;
+        *)
+            echo "==> no API key is set, so this draft is from \`local\`, the built-in offline model"
+            echo "    to add one: export ANTHROPIC_API_KEY=... (\`changes models\` lists every model and its variable)"
+            ;;
+    esac
 fi
 exit "$status"
