@@ -16,10 +16,10 @@ as many for English and code; the benchmark only needs the same rule on both sid
 (bench/schedule.py uses it too).
 
 Answers are as long as a real model's:
-- a map request (instructions asking for a summary of each file, and file sections headed
-  `### <label>` or `### [F<n>] <path> (<status>, +<added> -<removed>)`): one summary of
-  SUMMARY_BYTES (140 bytes, 35 tokens) of plausible words per file asked about, written as
-  --map-format says (see FORMATS). Echoing a path costs its tokens too.
+- a map request (instructions asking for a summary of each file or naming `[F<n>]` labels;
+  file sections headed `### <label>` or `### [F<n>] <path> (<status>, +<added> -<removed>)`):
+  one summary of SUMMARY_BYTES (140 bytes, 35 tokens) of plausible words per file asked
+  about, written as --map-format says (see FORMATS). Echoing a path costs its tokens too.
 - any other request: a commit message of MESSAGE_BYTES (about 69 tokens: a subject and three
   bullets); when the instructions say "review", a review of about 250 tokens; when they speak of a
   period ("over a period") or a report, a report of about 400 tokens.
@@ -68,7 +68,7 @@ FORMATS = {
     "mixed": "one of the above per request, chosen from its first label (deterministic)",
 }
 
-# A map request: the instructions ask for something per file.
+# A map request: the instructions ask for something per file, or for answers by label.
 MAP_INSTRUCTIONS = re.compile(r"file by file|for (?:every|each) file|one line per file|per-file summar",
                               re.IGNORECASE)
 # `### [F12] src/a.rs (modified, +3 -1)` (short labels) or `### src/a.rs` (the label is the path).
@@ -303,7 +303,8 @@ def main() -> None:
             user = "\n".join(text for message, text in zip(messages, texts)
                              if message.get("role") not in ("system", "developer"))
             input_tokens = tokens(sum(len(text.encode()) for text in texts))
-            files = asked_files(user) if MAP_INSTRUCTIONS.search(instructions) else []
+            asks_per_file = MAP_INSTRUCTIONS.search(instructions) or "[F" in instructions
+            files = asked_files(user) if asks_per_file else []
             if files:
                 kind, answer = "map", map_answer(files, options.map_format, model)
             # The opening of the instructions says the job; later text (the repository's own
