@@ -15,7 +15,7 @@ hunk: 160 modified files whose hunk is 50 removed lines followed by 50 added one
 files of 50 lines; plus a modified lock file and README. Lines are about 50 bytes. (The issue's
 figures for today, added lines of 40 of the 200 files and 14.8% of all added lines reaching the
 model, are what 40 new files and 160 modified ones give at a 2 KB share each: the new files show
-their first 40 lines, the modified ones only removed lines.)
+their first 32 to 38 lines, the modified ones only removed lines.)
 
 Every changed line names its file's number, so bench/coverage.py can tell which file a line
 sent to a model came from. Same arguments, same repository.
