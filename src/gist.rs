@@ -57,14 +57,16 @@ pub fn publish(
         ("accept", "application/vnd.github+json".to_string()),
         ("x-github-api-version", "2022-11-28".to_string()),
     ];
-    let response = crate::llm::block_on(async {
-        let client = http::client().map_err(|failure| failure.to_string())?;
-        let deadline = tokio::time::Instant::now() + UPLOAD_TIMEOUT;
-        http::post_json(&client, &url, &headers, &body, deadline)
-            .await
-            .map_err(|failure| failure.to_string())
-    })
-    .map_err(|error| error.message)??;
+    let session = crate::llm::Session::new().map_err(|error| error.message)?;
+    let response = session
+        .block_on(async {
+            let client = session.client().map_err(|failure| failure.to_string())?;
+            let deadline = tokio::time::Instant::now() + UPLOAD_TIMEOUT;
+            http::post_json(&client, &url, &headers, &body, deadline)
+                .await
+                .map_err(|failure| failure.to_string())
+        })
+        .map_err(|error| error.message)??;
     let value: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
     let message = value["message"].as_str().unwrap_or_default().to_string();
     match response.status {

@@ -33,8 +33,6 @@ mod offline;
 mod privacy;
 /// Subprocesses, each with a time limit.
 mod process;
-#[cfg(test)]
-mod properties;
 /// Renderers and structured outputs.
 mod report;
 /// Keys that never show themselves.

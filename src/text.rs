@@ -36,6 +36,56 @@ pub(crate) fn one_line(text: &str) -> String {
     sanitize(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Query parameters whose value is a credential, by name (lower case).
+const SECRET_PARAMETERS: &[&str] = &[
+    "key",
+    "api_key",
+    "apikey",
+    "api-key",
+    "token",
+    "access_token",
+    "auth",
+    "secret",
+    "password",
+    "sig",
+    "signature",
+    "x-goog-api-key",
+];
+
+/// A URL fit to show: `user:password@` removed, and the values of query parameters that hold
+/// credentials (`key`, `token`, `sig`…) replaced by `[redacted]`. scp-like `git@host:path` and
+/// plain paths stay as they are.
+pub(crate) fn without_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let (before_query, query) =
+        rest.split_once('?').map_or((rest, None), |(head, query)| (head, Some(query)));
+    let (authority, path) = before_query
+        .split_once('/')
+        .map_or((before_query, None), |(authority, path)| (authority, Some(path)));
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let mut shown = format!("{scheme}://{host}");
+    if let Some(path) = path {
+        shown.push('/');
+        shown.push_str(path);
+    }
+    if let Some(query) = query {
+        let parameters: Vec<String> = query
+            .split('&')
+            .map(|parameter| match parameter.split_once('=') {
+                Some((name, _))
+                    if SECRET_PARAMETERS.contains(&name.to_ascii_lowercase().as_str()) =>
+                {
+                    format!("{name}=[redacted]")
+                }
+                _ => parameter.to_string(),
+            })
+            .collect();
+        shown.push('?');
+        shown.push_str(&parameters.join("&"));
+    }
+    shown
+}
+
 /// Bidirectional formatting characters, which can make text read differently from what it
 /// is (CVE-2021-42574).
 fn is_bidi_control(character: char) -> bool {
@@ -149,6 +199,26 @@ mod tests {
             assert_eq!(sanitize(input), expected, "{input:?}");
         }
         assert_eq!(one_line("two\nlines\u{1b}[1m  here"), "two lines here");
+    }
+
+    #[test]
+    fn credentials_are_removed_from_urls() {
+        assert_eq!(
+            without_credentials("https://user:token@github.com/o/r.git"),
+            "https://github.com/o/r.git"
+        );
+        assert_eq!(without_credentials("https://github.com/o/r.git"), "https://github.com/o/r.git");
+        assert_eq!(without_credentials("ssh://git@host:22/r.git"), "ssh://host:22/r.git");
+        assert_eq!(without_credentials("git@github.com:o/r.git"), "git@github.com:o/r.git");
+        assert_eq!(without_credentials("/tmp/remote.git"), "/tmp/remote.git");
+        assert_eq!(
+            without_credentials("http://admin:pw@llm.internal:8000/v1?key=AIzaSecret&mode=x"),
+            "http://llm.internal:8000/v1?key=[redacted]&mode=x"
+        );
+        assert_eq!(
+            without_credentials("https://h.example?token=abc"),
+            "https://h.example?token=[redacted]"
+        );
     }
 
     #[test]

@@ -7,18 +7,10 @@ use crate::config::{self, Origin};
 use crate::error::{Error, Kind};
 use crate::files::write_atomically;
 use crate::git::Repository;
-
-/// `changes config show --format json`, keys in the README's order.
-#[derive(serde::Serialize)]
-struct ShowOutput<'a> {
-    /// The resolved configuration (keys redacted).
-    settings: &'a config::Settings,
-    /// Dotted key to the file, variable or `built-in default` it came from.
-    origins: std::collections::BTreeMap<&'a str, String>,
-}
+use crate::report::output::{to_json, ConfigOutput};
 
 /// Runs `changes config`.
-pub fn cmd_config(context: &Context, args: &ConfigArgs) -> Result<(), Error> {
+pub(crate) fn cmd_config(context: &Context, args: &ConfigArgs) -> Result<(), Error> {
     // Outside a repository only the built-in, user and environment layers apply.
     let repository = Repository::discover().ok();
     match args.command.as_ref().unwrap_or(&ConfigCommand::Show) {
@@ -27,8 +19,9 @@ pub fn cmd_config(context: &Context, args: &ConfigArgs) -> Result<(), Error> {
             if context.format == crate::cli::Format::Json {
                 let origins =
                     loaded.origins.iter().map(|(key, origin)| (key.as_str(), origin.to_string()));
-                let output = ShowOutput { settings: &loaded.settings, origins: origins.collect() };
-                context.printer.data(&crate::commands::pretty_json(&output))?;
+                let output =
+                    ConfigOutput { settings: &loaded.settings, origins: origins.collect() };
+                context.printer.data(&to_json(&output))?;
             } else {
                 context
                     .printer

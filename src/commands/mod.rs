@@ -5,12 +5,6 @@ pub mod hook;
 pub mod models;
 pub mod report;
 
-/// JSON as printed on stdout: pretty, with a final newline. Key order is the order of the
-/// fields, so output is deterministic.
-pub fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
-}
-
 /// Refuses `--format json` on a command that does not produce JSON yet, rather than printing
 /// text a program would then fail to parse.
 pub fn text_only(context: &Context, command: &str) -> Result<(), crate::error::Error> {

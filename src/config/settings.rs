@@ -61,8 +61,8 @@ pub struct ModelSettings {
     /// The provider's model id.
     #[serde(deserialize_with = "text")]
     pub model: String,
-    /// Endpoint override, if any.
-    #[serde(default, deserialize_with = "optional_text")]
+    /// Endpoint override, if any; shown without credentials.
+    #[serde(default, deserialize_with = "optional_text", serialize_with = "shown_url")]
     pub base_url: Option<String>,
     /// Variable holding the key, overriding the provider's usual ones.
     #[serde(default, deserialize_with = "optional_text")]
@@ -256,5 +256,13 @@ pub(super) fn model_keys() -> &'static [&'static str] {
     match ModelSettings::deserialize(FieldNames) {
         Err(Fields(fields)) => fields,
         Ok(_) => &[],
+    }
+}
+
+/// A URL as `config show` writes it: credentials in it are never shown.
+fn shown_url<S: serde::Serializer>(url: &Option<String>, serializer: S) -> Result<S::Ok, S::Error> {
+    match url {
+        Some(url) => serializer.serialize_some(&crate::text::without_credentials(url)),
+        None => serializer.serialize_none(),
     }
 }

@@ -294,3 +294,47 @@ fn the_timeout_flag_is_the_last_layer() {
     assert_eq!(loaded.settings.push.timeout, Duration::from_secs(9));
     assert_eq!(loaded.origins.get("push.timeout"), Some(&Origin::CommandLine("--timeout")));
 }
+
+/// Property tests: short runs in `cargo test`, long ones with `PROPTEST_CASES=100000`.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use crate::config::{resolve, Layer, Origin, DEFAULT_YAML};
+
+    proptest! {
+        #[test]
+        fn the_configuration_loader_never_panics(text in "(?s).{0,400}", yamlish in "([a-z_]{1,12}: ?(\\[|\\{|-|[0-9a-z]{0,8})\n {0,4}){0,12}") {
+            // Each text as a user file, through parsing, the merge, the provider rows and serde.
+            let defaults = Layer::parse(DEFAULT_YAML.to_string(), Origin::Default).expect("built-in defaults parse");
+            for text in [text, yamlish] {
+                if let Ok(layer) = Layer::parse(text, Origin::UserFile("config.yaml".into())) {
+                    let _ = resolve(&[defaults.clone(), layer]);
+                }
+            }
+        }
+
+        #[test]
+        fn configuration_keys_in_any_order_and_shape_never_panic_the_merge(
+            keys in proptest::collection::vec(prop_oneof![
+                Just("models"), Just("providers"), Just("exclude"), Just("defaults"), Just("commit"),
+                Just("name"), Just("provider"), Just("model_defaults"), Just("timeout"), Just("wire"),
+            ], 1..8),
+            leaf in prop_oneof![Just("[]"), Just("{}"), Just("null"), Just("5"), Just("x"), Just("[{name: a}]"), Just("- name: gpt\n  provider: local")],
+        ) {
+            // Nested keys ending in a leaf of any shape: a list where a mapping belongs, a name
+            // missing, a provider row with the wrong types...
+            let mut text = String::new();
+            for (depth, key) in keys.iter().enumerate() {
+                text.push_str(&format!("{}{key}:\n", "  ".repeat(depth)));
+            }
+            for line in leaf.lines() {
+                text.push_str(&format!("{}{line}\n", "  ".repeat(keys.len())));
+            }
+            let defaults = Layer::parse(DEFAULT_YAML.to_string(), Origin::Default).expect("built-in defaults parse");
+            if let Ok(layer) = Layer::parse(text, Origin::UserFile("config.yaml".into())) {
+                let _ = resolve(&[defaults, layer]);
+            }
+        }
+    }
+}

@@ -176,3 +176,24 @@ mod tests {
         assert_eq!(message("<think>only thinking", 72), None);
     }
 }
+
+/// Property tests: short runs in `cargo test`, long ones with `PROPTEST_CASES=100000`.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::message;
+
+    proptest! {
+        #[test]
+        fn cleaned_answers_have_one_short_clean_subject(answer_text in ".{0,300}", max in 20usize..120) {
+            if let Some(message) = message(&answer_text, max) {
+                prop_assert!(message.subject.chars().count() <= max);
+                prop_assert!(!message.subject.contains('\n'));
+                prop_assert!(!message.subject.trim().is_empty());
+                prop_assert!(!message.to_text().chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+                prop_assert!(!message.subject.contains("<think>"));
+            }
+        }
+    }
+}

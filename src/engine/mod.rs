@@ -33,7 +33,8 @@ use job::{CommitJob, Job, RangeJob, ReviewJob};
 use merge::Merged;
 use run::{Responder, Shared};
 
-pub(crate) use run::{Event, Progress, Session};
+pub(crate) use crate::llm::Session;
+pub(crate) use run::{Event, Progress};
 pub(crate) use select::{is_offline, Selection};
 
 /// What a run needs besides the change and the job.

@@ -288,3 +288,24 @@ mod tests {
         assert!(!is_zero_id(""));
     }
 }
+
+/// Property tests: short runs in `cargo test`, long ones with `PROPTEST_CASES=100000`.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::parse_push_input;
+
+    proptest! {
+        #[test]
+        fn push_input_never_panics_and_accepts_what_git_writes(
+            noise in ".{0,400}",
+            lines in proptest::collection::vec(("[a-z/]{1,30}", "[0-9a-f]{40}", "[a-z/]{1,30}", "[0-9a-f]{40}"), 0..5),
+        ) {
+            let _ = parse_push_input(&noise);
+            let input: String = lines.iter().map(|(a, b, c, d)| format!("{a} {b} {c} {d}\n")).collect();
+            let parsed = parse_push_input(&input).expect("git's own format parses");
+            prop_assert_eq!(parsed.len(), lines.len());
+        }
+    }
+}

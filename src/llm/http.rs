@@ -162,3 +162,32 @@ mod tests {
         assert_eq!(next_wait(2, None, deadline), None, "two retries at most");
     }
 }
+
+/// Property tests: short runs in `cargo test`, long ones with `PROPTEST_CASES=100000`.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use std::time::Duration;
+
+    use super::next_wait;
+
+    proptest! {
+        #[test]
+        fn retry_waits_never_outlive_the_deadline(
+            retry in 0u32..4,
+            asked_ms in proptest::option::of(0u64..120_000),
+            remaining_ms in 0u64..60_000,
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("runtime");
+            runtime.block_on(async {
+                let deadline = tokio::time::Instant::now() + Duration::from_millis(remaining_ms);
+                if let Some(wait) = next_wait(retry, asked_ms.map(Duration::from_millis), deadline) {
+                    prop_assert!(tokio::time::Instant::now() + wait < deadline);
+                    prop_assert!(retry < 2);
+                }
+                Ok(())
+            })?;
+        }
+    }
+}

@@ -155,35 +155,51 @@ impl Model {
     }
 }
 
-/// Runs `future` to completion on a single-threaded runtime: requests wait on the network,
-/// not the processor, and a thread pool would only cost start-up time. Ctrl-C (SIGINT) or
-/// SIGTERM drops the future, which cancels every request in flight, and returns an
-/// `Interrupted` error before anything is written.
-pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, Error> {
-    use tokio::signal::unix::{signal, SignalKind};
+/// One runtime and one HTTP client for everything a command asks over the network.
+pub(crate) struct Session {
+    runtime: tokio::runtime::Runtime,
+    client: std::sync::OnceLock<Result<reqwest::Client, Failure>>,
+}
 
-    let runtime =
-        tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|error| {
-            Error::new(Kind::Io, format!("cannot start the async runtime: {error}"))
-        })?;
-    runtime.block_on(async {
-        let interrupted = async {
-            let (Ok(mut interrupt), Ok(mut terminate)) =
-                (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
-            else {
-                // Without handlers the default action still ends the process at once.
-                return std::future::pending::<()>().await;
+impl Session {
+    /// A single-threaded runtime: requests wait on the network, not the processor, and a
+    /// thread pool would only cost start-up time.
+    pub(crate) fn new() -> Result<Self, Error> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(
+            |error| Error::new(Kind::Io, format!("cannot start the async runtime: {error}")),
+        )?;
+        Ok(Self { runtime, client: std::sync::OnceLock::new() })
+    }
+
+    /// The shared client, built on first use (TLS set-up is not free).
+    pub(crate) fn client(&self) -> Result<reqwest::Client, Failure> {
+        self.client.get_or_init(http::client).clone()
+    }
+
+    /// Runs `future` to completion. Ctrl-C (SIGINT) or SIGTERM drops it, which cancels every
+    /// request in flight, and returns an `Interrupted` error before anything is written.
+    pub(crate) fn block_on<F: std::future::Future>(&self, future: F) -> Result<F::Output, Error> {
+        use tokio::signal::unix::{signal, SignalKind};
+
+        self.runtime.block_on(async {
+            let interrupted = async {
+                let (Ok(mut interrupt), Ok(mut terminate)) =
+                    (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+                else {
+                    // Without handlers the default action still ends the process at once.
+                    return std::future::pending::<()>().await;
+                };
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                }
             };
             tokio::select! {
-                _ = interrupt.recv() => {}
-                _ = terminate.recv() => {}
+                output = future => Ok(output),
+                () = interrupted => Err(Error::new(Kind::Interrupted, "interrupted; nothing was written")),
             }
-        };
-        tokio::select! {
-            output = future => Ok(output),
-            () = interrupted => Err(Error::new(Kind::Interrupted, "interrupted; nothing was written")),
-        }
-    })
+        })
+    }
 }
 
 /// Sends one tiny request to each model, all at once, and returns each one's latency or the
@@ -193,8 +209,9 @@ pub fn check(
     environment: &Environment,
     timeout: Duration,
 ) -> Result<Vec<Result<Duration, String>>, Error> {
-    block_on(async {
-        let client = match http::client() {
+    let session = Session::new()?;
+    session.block_on(async {
+        let client = match session.client() {
             Ok(client) => client,
             Err(failure) => return models.iter().map(|_| Err(failure.to_string())).collect(),
         };

@@ -474,3 +474,57 @@ mod tests {
         assert_eq!(comment_string(Some("auto"), "plain\n"), "#");
     }
 }
+
+/// Property tests: short runs in `cargo test`, long ones with `PROPTEST_CASES=100000`.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use std::time::Duration;
+
+    use super::{render_message_file, DraftSummary, Placement};
+    use crate::answer::{Answer, Message};
+    use crate::config::MergeMode;
+    use crate::engine::merge;
+
+    fn answer(subject: &str) -> Answer<Message> {
+        Answer {
+            model: crate::config::ModelName::try_from("local".to_string())
+                .unwrap_or_else(|_| unreachable!()),
+            duration: Duration::from_millis(5),
+            outcome: Ok(Message { subject: subject.to_string(), body: "- a bullet".to_string() }),
+            notes: Vec::new(),
+            details: Vec::new(),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_message_file_keeps_every_byte_git_wrote_and_is_idempotent(
+            original in prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..600),
+                "(?s)[#;/a-zA-Z0-9 \r\n>8-]{0,600}".prop_map(String::into_bytes),
+                "(?s).{0,300}".prop_map(String::into_bytes),
+            ],
+            subject in "[a-z]{1,10}: [a-z ]{1,40}",
+            comment in prop_oneof![Just("#".to_string()), Just(";".to_string()), Just("//".to_string())],
+        ) {
+            let answers = [answer(&subject)];
+            let merged = merge::arrange(&answers, MergeMode::Alternatives, false);
+            let summary = DraftSummary { answers: &answers, skipped: &[], elapsed: Duration::from_millis(5), merged };
+            for placement in [Placement::Draft, Placement::CommentsOnly] {
+                let Some(updated) = render_message_file(&original, &comment, placement, &summary) else { continue };
+                let text = String::from_utf8(updated.clone()).expect("only UTF-8 input is changed");
+                let original_text = String::from_utf8(original.clone()).expect("UTF-8");
+                // Every line git wrote is still there, in order.
+                let mut rest = text.as_str();
+                for line in original_text.split('\n').map(|line| line.trim_end_matches('\r')) {
+                    let found = rest.find(line);
+                    prop_assert!(found.is_some(), "lost {:?}", line);
+                    rest = &rest[found.unwrap_or(0) + line.len()..];
+                }
+                prop_assert_eq!(render_message_file(&updated, &comment, placement, &summary), None);
+            }
+        }
+    }
+}

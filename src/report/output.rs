@@ -366,3 +366,88 @@ impl<'a> PushModel<'a> {
         }
     }
 }
+
+/// `changes models --format json`.
+#[derive(Debug, Serialize)]
+pub(crate) struct ModelsOutput {
+    /// Every configured model, in configured order.
+    pub(crate) models: Vec<ModelRow>,
+}
+
+/// One configured model.
+#[derive(Debug, Serialize)]
+pub(crate) struct ModelRow {
+    /// Its name.
+    pub(crate) name: String,
+    /// Its provider.
+    pub(crate) provider: String,
+    /// The provider's model id.
+    pub(crate) model: String,
+    /// Where its requests go (credentials removed), `null` for the built-in model.
+    pub(crate) base_url: Option<String>,
+    /// Whether its key is there.
+    pub(crate) key: KeyState,
+    /// Whether it is asked by default.
+    pub(crate) default: bool,
+    /// Asked when no other model can (the built-in one), for the text table.
+    #[serde(skip)]
+    pub(crate) fallback: bool,
+}
+
+/// Whether a model's key is there, and in which variable (never the key).
+#[derive(Debug, Serialize)]
+pub(crate) struct KeyState {
+    /// `present`, `missing`, `not needed` or `user file`.
+    pub(crate) state: &'static str,
+    /// The variable it is in, or the ones looked for.
+    pub(crate) variable: Option<String>,
+}
+
+/// `changes models --check --format json`.
+#[derive(Debug, Serialize)]
+pub(crate) struct CheckOutput {
+    /// Every model checked, in order.
+    pub(crate) models: Vec<CheckRow>,
+}
+
+/// One model's answer to the tiny request.
+#[derive(Debug, Serialize)]
+pub(crate) struct CheckRow {
+    /// Its name.
+    pub(crate) name: String,
+    /// `ok` or `failed`.
+    pub(crate) status: Status,
+    /// Time to its answer (`null` when it failed; 0 for the built-in model).
+    pub(crate) latency_ms: Option<u64>,
+    /// Whether it is the built-in model, which needs no request.
+    pub(crate) offline: bool,
+    /// Why it failed.
+    pub(crate) error: Option<String>,
+}
+
+impl CheckRow {
+    /// The row of a check's result.
+    pub(crate) fn of(name: String, offline: bool, result: Result<Duration, String>) -> Self {
+        match result {
+            Ok(latency) => Self {
+                name,
+                status: Status::Ok,
+                latency_ms: Some(millis(latency)),
+                offline,
+                error: None,
+            },
+            Err(error) => {
+                Self { name, status: Status::Failed, latency_ms: None, offline, error: Some(error) }
+            }
+        }
+    }
+}
+
+/// `changes config show --format json`.
+#[derive(Debug, Serialize)]
+pub(crate) struct ConfigOutput<'a> {
+    /// The resolved configuration (keys redacted).
+    pub(crate) settings: &'a crate::config::Settings,
+    /// Dotted key to the file, variable or `built-in default` it came from.
+    pub(crate) origins: std::collections::BTreeMap<&'a str, String>,
+}

@@ -8,19 +8,6 @@ use crate::text::{count, short_duration, short_id};
 
 use super::output::{PushOutput, PushRange};
 
-/// Removes `user:password@` from a URL; scp-like `git@host:path` stays as it is.
-pub(crate) fn strip_credentials(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
-    let (authority, path) =
-        rest.split_once('/').map_or((rest, ""), |(authority, path)| (authority, path));
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-    if path.is_empty() && !rest.contains('/') {
-        format!("{scheme}://{host}")
-    } else {
-        format!("{scheme}://{host}/{path}")
-    }
-}
-
 /// A few lines for the terminal: per range, per model, the verdict and the top risks.
 pub(crate) fn render_terminal(report: &PushOutput<'_>) -> String {
     let mut text = String::new();
@@ -166,22 +153,5 @@ fn render_range(range: &PushRange<'_>, text: &mut String) {
         for line in left_out {
             let _ = writeln!(text, "- {line}");
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::strip_credentials;
-
-    #[test]
-    fn credentials_are_removed_from_urls() {
-        assert_eq!(
-            strip_credentials("https://user:token@github.com/o/r.git"),
-            "https://github.com/o/r.git"
-        );
-        assert_eq!(strip_credentials("https://github.com/o/r.git"), "https://github.com/o/r.git");
-        assert_eq!(strip_credentials("ssh://git@host:22/r.git"), "ssh://host:22/r.git");
-        assert_eq!(strip_credentials("git@github.com:o/r.git"), "git@github.com:o/r.git");
-        assert_eq!(strip_credentials("/tmp/remote.git"), "/tmp/remote.git");
     }
 }

@@ -177,7 +177,7 @@ fn review(
     let (compact, readable) = utc_timestamp(std::time::SystemTime::now());
     let mut report = PushOutput {
         remote: remote.clone(),
-        url: render::strip_credentials(&url),
+        url: crate::text::without_credentials(&url),
         generated: readable,
         report: None,
         ranges: reviewed
