@@ -7,26 +7,26 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 /// Path of the user configuration file, overriding `$XDG_CONFIG_HOME/changes/config.yaml`.
-pub const CHANGES_CONFIG: &str = "CHANGES_CONFIG";
+pub(crate) const CHANGES_CONFIG: &str = "CHANGES_CONFIG";
 /// `1` (or `true`) turns every hook into a no-op.
-pub const CHANGES_SKIP: &str = "CHANGES_SKIP";
+pub(crate) const CHANGES_SKIP: &str = "CHANGES_SKIP";
 /// Comma-separated model names, the same as `--models`.
-pub const CHANGES_MODELS: &str = "CHANGES_MODELS";
+pub(crate) const CHANGES_MODELS: &str = "CHANGES_MODELS";
 /// Base folder of user configuration files (XDG Base Directory specification).
-pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
+pub(crate) const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
 /// The user's home folder, used when `XDG_CONFIG_HOME` is not set.
-pub const HOME: &str = "HOME";
+pub(crate) const HOME: &str = "HOME";
 /// Any non-empty value turns colour off (<https://no-color.org>).
-pub const NO_COLOR: &str = "NO_COLOR";
+pub(crate) const NO_COLOR: &str = "NO_COLOR";
 
 /// The editor git opens for commit messages, first in git's order of precedence.
-pub const GIT_EDITOR: &str = "GIT_EDITOR";
+pub(crate) const GIT_EDITOR: &str = "GIT_EDITOR";
 /// The user's visual editor, used by git when the terminal is not dumb.
-pub const VISUAL: &str = "VISUAL";
+pub(crate) const VISUAL: &str = "VISUAL";
 /// The user's editor, git's last resort before `vi`.
-pub const EDITOR: &str = "EDITOR";
+pub(crate) const EDITOR: &str = "EDITOR";
 /// The terminal type; git ignores `VISUAL` when it is `dumb`.
-pub const TERM: &str = "TERM";
+pub(crate) const TERM: &str = "TERM";
 
 // The variables that hold providers' keys and endpoints (`OPENAI_API_KEY`, `OPENAI_BASE_URL`,
 // `OLLAMA_HOST`...) are not constants here: each provider's are listed in its row of the
@@ -34,35 +34,35 @@ pub const TERM: &str = "TERM";
 // where a new provider adds its own, and `changes models` shows each model's.
 
 /// GitHub token for `--gist`.
-pub const GITHUB_TOKEN: &str = "GITHUB_TOKEN";
+pub(crate) const GITHUB_TOKEN: &str = "GITHUB_TOKEN";
 /// GitHub token for `--gist`, the name the `gh` CLI also reads.
-pub const GH_TOKEN: &str = "GH_TOKEN";
+pub(crate) const GH_TOKEN: &str = "GH_TOKEN";
 /// GitHub API root (`https://api.github.com`; GitHub Enterprise: `https://host/api/v3`).
-pub const GITHUB_API_URL: &str = "GITHUB_API_URL";
+pub(crate) const GITHUB_API_URL: &str = "GITHUB_API_URL";
 /// Set by the pre-commit framework for `prepare-commit-msg`: git's second argument.
-pub const PRE_COMMIT_COMMIT_MSG_SOURCE: &str = "PRE_COMMIT_COMMIT_MSG_SOURCE";
+pub(crate) const PRE_COMMIT_COMMIT_MSG_SOURCE: &str = "PRE_COMMIT_COMMIT_MSG_SOURCE";
 /// Set by the pre-commit framework for `prepare-commit-msg`: git's third argument.
-pub const PRE_COMMIT_COMMIT_OBJECT_NAME: &str = "PRE_COMMIT_COMMIT_OBJECT_NAME";
+pub(crate) const PRE_COMMIT_COMMIT_OBJECT_NAME: &str = "PRE_COMMIT_COMMIT_OBJECT_NAME";
 /// Set by the pre-commit framework for `pre-push`: what the remote has.
-pub const PRE_COMMIT_FROM_REF: &str = "PRE_COMMIT_FROM_REF";
+pub(crate) const PRE_COMMIT_FROM_REF: &str = "PRE_COMMIT_FROM_REF";
 /// Set by the pre-commit framework for `pre-push`: what is pushed.
-pub const PRE_COMMIT_TO_REF: &str = "PRE_COMMIT_TO_REF";
+pub(crate) const PRE_COMMIT_TO_REF: &str = "PRE_COMMIT_TO_REF";
 /// Set by the pre-commit framework for `pre-push`: the remote's name.
-pub const PRE_COMMIT_REMOTE_NAME: &str = "PRE_COMMIT_REMOTE_NAME";
+pub(crate) const PRE_COMMIT_REMOTE_NAME: &str = "PRE_COMMIT_REMOTE_NAME";
 /// Set by the pre-commit framework for `pre-push`: the remote's URL.
-pub const PRE_COMMIT_REMOTE_URL: &str = "PRE_COMMIT_REMOTE_URL";
+pub(crate) const PRE_COMMIT_REMOTE_URL: &str = "PRE_COMMIT_REMOTE_URL";
 /// Set by the pre-commit framework for `pre-push`: the remote branch.
-pub const PRE_COMMIT_REMOTE_BRANCH: &str = "PRE_COMMIT_REMOTE_BRANCH";
+pub(crate) const PRE_COMMIT_REMOTE_BRANCH: &str = "PRE_COMMIT_REMOTE_BRANCH";
 /// Set by the pre-commit framework for `pre-push`: the local branch.
-pub const PRE_COMMIT_LOCAL_BRANCH: &str = "PRE_COMMIT_LOCAL_BRANCH";
+pub(crate) const PRE_COMMIT_LOCAL_BRANCH: &str = "PRE_COMMIT_LOCAL_BRANCH";
 
 /// The moment relative dates (`7 days ago`) count from, instead of the clock (for tests and
 /// reproducible reports), in any form `--after` takes.
-pub const CHANGES_NOW: &str = "CHANGES_NOW";
+pub(crate) const CHANGES_NOW: &str = "CHANGES_NOW";
 
 /// Configuration keys that can be set through the environment, each with its variable.
 /// The value is parsed as YAML, exactly as if it stood in a configuration file under that key.
-pub const CONFIG_VARIABLES: &[(&str, &str)] = &[
+pub(crate) const CONFIG_VARIABLES: &[(&str, &str)] = &[
     ("CHANGES_DEFAULTS", "defaults"),
     ("CHANGES_COMMIT_STYLE", "commit.style"),
     ("CHANGES_COMMIT_MERGE", "commit.merge"),

@@ -8,7 +8,7 @@ use crate::git::{GitError, PatternError};
 
 /// What kind of failure, which decides the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// The command line or the situation does not allow the request (exit 2).
     Usage,
     /// The configuration is invalid (exit 3).
@@ -31,7 +31,7 @@ pub enum Kind {
 
 /// A failure with what to do about it.
 #[derive(Debug)]
-pub struct Error {
+pub(crate) struct Error {
     /// Decides the exit code.
     pub kind: Kind,
     /// One line saying what went wrong.
@@ -42,18 +42,18 @@ pub struct Error {
 
 impl Error {
     /// An error of `kind` with `message` and no hints.
-    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: Kind, message: impl Into<String>) -> Self {
         Self { kind, message: message.into(), hints: Vec::new() }
     }
 
     /// Adds a hint line.
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
         self
     }
 
     /// The process exit code for this error.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match self.kind {
             Kind::Usage => 2,
             Kind::Config => 3,
@@ -68,7 +68,7 @@ impl Error {
     }
 
     /// Says plainly that a command or flag is not in this version.
-    pub fn unavailable(what: &str) -> Self {
+    pub(crate) fn unavailable(what: &str) -> Self {
         Self::new(
             Kind::Unavailable,
             format!("{what} is not available in this version of changes yet"),

@@ -96,14 +96,18 @@ pub(crate) fn write_message(file: &MessageFile, bytes: &[u8]) -> std::io::Result
 
 /// Writes `bytes` to `path` atomically, creating the parent folder when needed. An existing
 /// file keeps its permissions; a new one gets `rw-r--r--`.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mode = std::fs::metadata(path).map_or(0o644, |metadata| metadata.permissions().mode());
     write_atomically_with_mode(path, bytes, mode & 0o7777)
 }
 
 /// Writes `bytes` to `path` atomically with the given permission bits. When `path` is a
 /// symbolic link, the file it points to is replaced and the link kept.
-pub fn write_atomically_with_mode(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+pub(crate) fn write_atomically_with_mode(
+    path: &Path,
+    bytes: &[u8],
+    mode: u32,
+) -> std::io::Result<()> {
     let resolved;
     let path = if std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_symlink()) {
         resolved = std::fs::canonicalize(path)?;

@@ -16,7 +16,7 @@ const UPLOAD_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A GitHub token and where it came from (for messages; never the token itself).
 #[derive(Debug)]
-pub struct Token {
+pub(crate) struct Token {
     /// The token.
     pub key: ApiKey,
     /// `GITHUB_TOKEN`, `GH_TOKEN` or `gh auth token`.
@@ -24,7 +24,7 @@ pub struct Token {
 }
 
 /// `GITHUB_TOKEN`, else `GH_TOKEN`, else `gh auth token` when `gh` is installed.
-pub fn token(environment: &Environment) -> Option<Token> {
+pub(crate) fn token(environment: &Environment) -> Option<Token> {
     for variable in [env::GITHUB_TOKEN, env::GH_TOKEN] {
         if let Some(value) = environment.get(variable) {
             return Some(Token { key: ApiKey::new(value.trim()), source: variable });
@@ -36,7 +36,7 @@ pub fn token(environment: &Environment) -> Option<Token> {
 
 /// Creates one secret gist with `files` (name, content) and returns its web address, or a
 /// one-line reason.
-pub fn publish(
+pub(crate) fn publish(
     environment: &Environment,
     token: &Token,
     description: &str,

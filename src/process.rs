@@ -12,7 +12,7 @@ const EXIT_POLL: Duration = Duration::from_millis(5);
 /// Runs `program` with `arguments` and returns its trimmed standard output when it exits
 /// successfully within `limit`; `None` when it is missing, fails, or takes too long (then it
 /// is killed).
-pub fn output(program: &str, arguments: &[&str], limit: Duration) -> Option<String> {
+pub(crate) fn output(program: &str, arguments: &[&str], limit: Duration) -> Option<String> {
     let deadline = Instant::now() + limit;
     let mut child = Command::new(program)
         .args(arguments)

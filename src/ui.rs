@@ -17,14 +17,14 @@ use crate::text::{one_line, sanitize, short_duration};
 
 /// The one place that writes to stdout and stderr.
 #[derive(Debug, Clone)]
-pub struct Printer {
+pub(crate) struct Printer {
     verbose: u8,
 }
 
 impl Printer {
     /// Colour is used only when stderr is a terminal and neither `--no-color` nor `NO_COLOR`
     /// says otherwise.
-    pub fn new(no_color: bool, environment: &Environment, verbose: u8) -> Self {
+    pub(crate) fn new(no_color: bool, environment: &Environment, verbose: u8) -> Self {
         let color = !no_color
             && !environment.is_set(env::NO_COLOR)
             && console::Term::stderr().features().colors_supported();
@@ -36,19 +36,19 @@ impl Printer {
     /// Writes command output to stdout. A closed pipe is reported as an error for the caller
     /// to end quietly. Like everything printed, it is sanitized: what comes from outside
     /// (file names, answers, error bodies) may hold escape sequences.
-    pub fn data(&self, text: &str) -> io::Result<()> {
+    pub(crate) fn data(&self, text: &str) -> io::Result<()> {
         let mut stdout = io::stdout().lock();
         stdout.write_all(sanitize(text).as_bytes())?;
         stdout.flush()
     }
 
     /// A progress or status line on stderr.
-    pub fn info(&self, line: &str) {
+    pub(crate) fn info(&self, line: &str) {
         write_stderr(&format!("{}\n", sanitize(line)));
     }
 
     /// A line on stderr shown only with `-v`.
-    pub fn detail(&self, line: &str) {
+    pub(crate) fn detail(&self, line: &str) {
         if self.verbose > 0 {
             write_stderr(&format!("{}\n", style(one_line(line)).dim()));
         }
@@ -56,7 +56,7 @@ impl Printer {
 
     /// A warning line on stderr, prefixed so it is recognisable inside git's output. One
     /// line, whatever the text holds.
-    pub fn warn(&self, line: &str) {
+    pub(crate) fn warn(&self, line: &str) {
         write_stderr(&format!(
             "{} {}\n",
             style("changes: warning:").yellow().bold(),
@@ -65,7 +65,7 @@ impl Printer {
     }
 
     /// An error and its hints on stderr.
-    pub fn error(&self, error: &Error) {
+    pub(crate) fn error(&self, error: &Error) {
         let mut text = format!("{} {}\n", style("error:").red().bold(), one_line(&error.message));
         for hint in &error.hints {
             text.push_str(&format!("{} {}\n", style("hint:").cyan(), one_line(hint)));

@@ -1,13 +1,13 @@
 //! One module per command; each exposes one `cmd_*` function taking the shared `Context`.
 
-pub mod config;
-pub mod hook;
-pub mod models;
-pub mod report;
+pub(crate) mod config;
+pub(crate) mod hook;
+pub(crate) mod models;
+pub(crate) mod report;
 
 /// Refuses `--format json` on a command that does not produce JSON yet, rather than printing
 /// text a program would then fail to parse.
-pub fn text_only(context: &Context, command: &str) -> Result<(), crate::error::Error> {
+pub(crate) fn text_only(context: &Context, command: &str) -> Result<(), crate::error::Error> {
     if context.format == crate::cli::Format::Json {
         return Err(crate::error::Error::unavailable(&format!("--format json for `{command}`")));
     }
@@ -22,7 +22,7 @@ use crate::git::Repository;
 use crate::ui::Printer;
 
 /// What every command gets: the environment snapshot, the printer and the global flags.
-pub struct Context {
+pub(crate) struct Context {
     /// Environment variables, read once.
     pub environment: Environment,
     /// Output.
@@ -38,7 +38,7 @@ pub struct Context {
 impl Context {
     /// Loads the configuration for `repository` (its `.changes.yaml` is a layer), or without a
     /// repository layer when there is none.
-    pub fn load_config(&self, repository: Option<&Repository>) -> Result<Loaded, Error> {
+    pub(crate) fn load_config(&self, repository: Option<&Repository>) -> Result<Loaded, Error> {
         let root = repository.and_then(Repository::work_tree);
         Ok(crate::config::load(&self.environment, root, &self.flags)?)
     }

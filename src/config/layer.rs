@@ -13,7 +13,7 @@ use super::{ConfigError, Origin};
 
 /// A parsed layer.
 #[derive(Debug, Clone)]
-pub struct Layer {
+pub(crate) struct Layer {
     /// Where it came from.
     pub origin: Origin,
     /// The text of a file, read again to find the line of a key when something is wrong.
@@ -25,7 +25,7 @@ pub struct Layer {
 impl Layer {
     /// Parses a file's text. An empty file (or one with only comments) is an empty layer;
     /// anything but a mapping at the top is an error on its first line.
-    pub fn parse(text: String, origin: Origin) -> Result<Layer, ConfigError> {
+    pub(crate) fn parse(text: String, origin: Origin) -> Result<Layer, ConfigError> {
         let tree: Value = yaml_serde::from_str(&text).map_err(|error| ConfigError::Invalid {
             origin: origin.clone(),
             line: error.location().map(|location| location.line()),
@@ -51,7 +51,7 @@ impl Layer {
     /// One `CHANGES_*` variable as the value of `key` (`commit.style`, `exclude`...), parsed as
     /// YAML exactly as if it stood in a file under that key. A list key (`list`) also takes
     /// comma-separated words.
-    pub fn from_variable(
+    pub(crate) fn from_variable(
         key: &str,
         value: &str,
         list: bool,
@@ -80,7 +80,7 @@ impl Layer {
     }
 
     /// `--timeout`: the deadline of this run, whichever job it does.
-    pub fn from_timeout_flag(timeout: Duration) -> Layer {
+    pub(crate) fn from_timeout_flag(timeout: Duration) -> Layer {
         let mut tree = Mapping::new();
         for section in ["commit", "push", "report"] {
             let mut keys = Mapping::new();

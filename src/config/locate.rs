@@ -14,7 +14,7 @@ use yaml_serde::Value;
 
 /// One step of a path inside one layer's tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
+pub(super) enum Step {
     /// The value under this key of a mapping.
     Key(String),
     /// The item at this position of a list.
@@ -23,14 +23,14 @@ pub enum Step {
 
 /// The 1-based line of the node at `path` in `text`, the key itself when the path ends with
 /// a key. When the path is not there, the line of the deepest node that is.
-pub fn line_of(text: &str, path: &[Step]) -> Option<usize> {
+pub(super) fn line_of(text: &str, path: &[Step]) -> Option<usize> {
     let deserializer = yaml_serde::Deserializer::from_str(text);
     let error = Walk(path).deserialize(deserializer).err()?;
     error.location().map(|location| location.line())
 }
 
 /// A scalar as it is written (`gpt`, `5`, `true`), for keys and names; other values in words.
-pub fn scalar_text(value: &Value) -> String {
+pub(super) fn scalar_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         Value::Bool(value) => value.to_string(),

@@ -19,11 +19,11 @@ use super::settings::{model_keys, Provider};
 use super::{ConfigError, Origin};
 
 /// A key of the merged tree, segment by segment (model names may contain dots).
-pub type Key = Vec<String>;
+pub(super) type Key = Vec<String>;
 
 /// Where one value of the merged tree was written.
 #[derive(Debug, Clone)]
-pub struct Source {
+pub(super) struct Source {
     /// Which layer.
     layer: usize,
     /// Its path in that layer's tree.
@@ -37,7 +37,7 @@ pub struct Source {
 /// `at` is the key whose file and line are shown (the entry that introduced a model that lacks
 /// a key, for example).
 #[derive(Debug)]
-pub struct KeyError {
+pub(super) struct KeyError {
     key: Key,
     at: Key,
     message: String,
@@ -45,12 +45,12 @@ pub struct KeyError {
 
 impl KeyError {
     /// A problem with the value at `key`.
-    pub fn at(key: Key, message: String) -> Self {
+    pub(super) fn at(key: Key, message: String) -> Self {
         Self { at: key.clone(), key, message }
     }
 
     /// Names `key` (dotted) in the message, while the line is still that of where it was.
-    pub fn named(mut self, key: &str) -> Self {
+    pub(super) fn named(mut self, key: &str) -> Self {
         self.key = key.split('.').map(String::from).collect();
         self
     }
@@ -76,7 +76,7 @@ fn rule(key: &[String]) -> Rule {
 
 /// The merged tree and the source of every value in it.
 #[derive(Debug)]
-pub struct Merged<'a> {
+pub(super) struct Merged<'a> {
     layers: &'a [Layer],
     tree: Value,
     sources: BTreeMap<Key, Source>,
@@ -84,7 +84,7 @@ pub struct Merged<'a> {
 
 impl<'a> Merged<'a> {
     /// Merges `layers`, earliest first.
-    pub fn new(layers: &'a [Layer]) -> Result<Self, ConfigError> {
+    pub(super) fn new(layers: &'a [Layer]) -> Result<Self, ConfigError> {
         let mut merged =
             Self { layers, tree: Value::Mapping(Mapping::new()), sources: BTreeMap::new() };
         for (index, layer) in layers.iter().enumerate() {
@@ -99,7 +99,7 @@ impl<'a> Merged<'a> {
     }
 
     /// Deserializes the merged tree into `T`, or says which key failed.
-    pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, KeyError> {
+    pub(super) fn deserialize<T: DeserializeOwned>(&self) -> Result<T, KeyError> {
         serde_path_to_error::deserialize(&self.tree).map_err(|error| {
             let key = self.key_of(error.path());
             let message = error.inner().to_string();
@@ -134,7 +134,7 @@ impl<'a> Merged<'a> {
     /// those that say which model it is or where its requests and key go: the row itself says
     /// that (`public_url`, `key_variables`), and a model's own `base_url` or `api_key_env`
     /// would silently override the row's variables for every model.
-    pub fn check_model_defaults(&self, providers: &[Provider]) -> Result<(), KeyError> {
+    pub(super) fn check_model_defaults(&self, providers: &[Provider]) -> Result<(), KeyError> {
         let settable: Vec<&str> = model_keys()
             .iter()
             .copied()
@@ -167,7 +167,7 @@ impl<'a> Merged<'a> {
     /// keys the model does not set from the row's `model_defaults` (recording the row's values
     /// as their source), and puts the row itself in place of the name, so that the model
     /// deserializes with everything a request needs.
-    pub fn resolve_models(&mut self, providers: &[Provider]) -> Result<(), KeyError> {
+    pub(super) fn resolve_models(&mut self, providers: &[Provider]) -> Result<(), KeyError> {
         let known: Vec<String> =
             providers.iter().map(|provider| format!("`{}`", provider.as_str())).collect();
         let known = known.join(", ");
@@ -228,7 +228,7 @@ impl<'a> Merged<'a> {
     }
 
     /// The origin of every value, by dotted key.
-    pub fn origins(&self) -> BTreeMap<String, Origin> {
+    pub(super) fn origins(&self) -> BTreeMap<String, Origin> {
         self.sources
             .iter()
             .map(|(key, source)| (key.join("."), self.layers[source.layer].origin.clone()))
@@ -236,7 +236,7 @@ impl<'a> Merged<'a> {
     }
 
     /// Names the file, the line and the key of a problem.
-    pub fn locate(&self, error: KeyError) -> ConfigError {
+    pub(super) fn locate(&self, error: KeyError) -> ConfigError {
         let found = self.find_source(&error.at);
         let (origin, line, written) = match found {
             Some((source, rest)) => {

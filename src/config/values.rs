@@ -151,7 +151,7 @@ safe_name!(ProviderName, "provider");
 /// A subject-line length: 20 to 200 characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "u64")]
-pub struct SubjectLength(pub usize);
+pub(super) struct SubjectLength(pub usize);
 
 impl TryFrom<u64> for SubjectLength {
     type Error = String;

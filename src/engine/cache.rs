@@ -20,19 +20,19 @@ const MAX_LOG_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The cache folder of one repository, with each model's log read at most once per run.
 #[derive(Debug)]
-pub struct Cache {
+pub(crate) struct Cache {
     folder: PathBuf,
     loaded: Mutex<HashMap<String, HashMap<String, String>>>,
 }
 
 impl Cache {
     /// The cache under `<git common dir>/changes/cache`, shared by all worktrees.
-    pub fn in_git_dir(common_dir: &std::path::Path) -> Self {
+    pub(crate) fn in_git_dir(common_dir: &std::path::Path) -> Self {
         Self::at(common_dir.join("changes").join("cache"))
     }
 
     /// A cache in any folder (tests, benchmarks).
-    pub fn at(folder: PathBuf) -> Self {
+    pub(crate) fn at(folder: PathBuf) -> Self {
         Self { folder, loaded: Mutex::new(HashMap::new()) }
     }
 
@@ -57,7 +57,7 @@ impl Cache {
     }
 
     /// The cached summary of `file` by `model`, if any.
-    pub fn get(
+    pub(crate) fn get(
         &self,
         model: &ModelSettings,
         file: &FileChange,
@@ -83,7 +83,7 @@ impl Cache {
 
     /// Stores a summary. Failing to write (read-only `.git`, full disk) is reported, never fatal.
     #[cfg(test)]
-    pub fn put(
+    pub(crate) fn put(
         &self,
         model: &ModelSettings,
         file: &FileChange,
@@ -95,7 +95,7 @@ impl Cache {
 
     /// Stores many summaries with one append: one open and one write, whose lines other
     /// processes' appends never interleave with.
-    pub fn put_all(
+    pub(crate) fn put_all(
         &self,
         model: &ModelSettings,
         prompt_version: u32,

@@ -15,7 +15,7 @@ const VERSION: &str = "2023-06-01";
 
 /// The Messages wire format.
 #[derive(Debug)]
-pub struct Anthropic;
+pub(super) struct Anthropic;
 
 impl Adapter for Anthropic {
     fn url(&self, base: &str, _model: &str) -> String {

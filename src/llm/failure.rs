@@ -6,7 +6,7 @@ use std::time::Duration;
 
 /// One failed attempt, or the final failure of a model.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// 401 or 403: the key is wrong, expired or lacks access.
     Unauthorized {
         /// HTTP status.
@@ -73,7 +73,7 @@ pub enum Failure {
 
 impl Failure {
     /// True for failures that a retry may fix.
-    pub fn is_retryable(&self) -> bool {
+    pub(crate) fn is_retryable(&self) -> bool {
         matches!(
             self,
             Failure::RateLimited { .. } | Failure::Server { .. } | Failure::Connection(_)
@@ -81,7 +81,7 @@ impl Failure {
     }
 
     /// The wait the provider asked for, if any.
-    pub fn retry_after(&self) -> Option<Duration> {
+    pub(crate) fn retry_after(&self) -> Option<Duration> {
         match self {
             Failure::RateLimited { retry_after } | Failure::Server { retry_after, .. } => {
                 *retry_after
@@ -92,7 +92,12 @@ impl Failure {
 
     /// One line for the user, naming what to change; `key_variable` is the variable the key
     /// came from, `model_id` the configured model.
-    pub fn explain(&self, key_variable: Option<&str>, model_name: &str, model_id: &str) -> String {
+    pub(crate) fn explain(
+        &self,
+        key_variable: Option<&str>,
+        model_name: &str,
+        model_id: &str,
+    ) -> String {
         let key = key_variable.unwrap_or("the key variable");
         match self {
             Failure::Unauthorized { status, detail } => {
@@ -178,7 +183,7 @@ fn brief(detail: &str) -> String {
 /// Classifies an HTTP error status and the provider's error words. `kind` is the provider's
 /// error type or code (`insufficient_quota`, `unsupported_parameter`, `RESOURCE_EXHAUSTED`...),
 /// `parameter` the parameter it names, if any.
-pub fn classify(
+pub(crate) fn classify(
     status: u16,
     kind: &str,
     message: &str,

@@ -13,7 +13,7 @@ use super::Prompt;
 
 /// The generateContent wire format.
 #[derive(Debug)]
-pub struct Gemini;
+pub(super) struct Gemini;
 
 impl Adapter for Gemini {
     fn url(&self, base: &str, model: &str) -> String {

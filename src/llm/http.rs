@@ -19,7 +19,7 @@ const BASE_BACKOFF: Duration = Duration::from_millis(500);
 
 /// Builds the shared client. Proxies come from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and
 /// `NO_PROXY` (reqwest reads them).
-pub fn client() -> Result<reqwest::Client, Failure> {
+pub(crate) fn client() -> Result<reqwest::Client, Failure> {
     reqwest::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .user_agent(concat!("changes/", env!("CARGO_PKG_VERSION")))
@@ -29,7 +29,7 @@ pub fn client() -> Result<reqwest::Client, Failure> {
 
 /// A finished HTTP exchange: status, headers and the whole body.
 #[derive(Debug)]
-pub struct Response {
+pub(crate) struct Response {
     /// HTTP status code.
     pub status: u16,
     /// Response headers.
@@ -39,7 +39,7 @@ pub struct Response {
 }
 
 /// Posts a JSON body and reads the whole answer, all before `deadline`.
-pub async fn post_json(
+pub(crate) async fn post_json(
     client: &reqwest::Client,
     url: &str,
     headers: &[(&str, String)],
@@ -84,7 +84,7 @@ fn transport_failure(error: reqwest::Error) -> Failure {
 
 /// The wait a response asks for: `retry-after-ms` (OpenAI), else `Retry-After` in seconds or
 /// as an HTTP date.
-pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim);
     if let Some(millis) = text("retry-after-ms").and_then(|value| value.parse::<f64>().ok()) {
         return (millis.is_finite() && millis >= 0.0)
@@ -110,7 +110,11 @@ fn httpdate_seconds(text: &str) -> Option<u64> {
 /// How long to wait before retry number `retry` (0-based): the provider's wish when it gave
 /// one, else exponential backoff with jitter. `None` when the wait would not end before the
 /// deadline, or the retries are used up.
-pub fn next_wait(retry: u32, asked: Option<Duration>, deadline: Instant) -> Option<Duration> {
+pub(crate) fn next_wait(
+    retry: u32,
+    asked: Option<Duration>,
+    deadline: Instant,
+) -> Option<Duration> {
     if retry >= MAX_RETRIES {
         return None;
     }

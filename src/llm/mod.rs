@@ -3,11 +3,11 @@
 //! asks is `engine::select`; the built-in model is `offline`.)
 
 mod anthropic;
-pub mod failure;
+pub(crate) mod failure;
 mod gemini;
-pub mod http;
+pub(crate) mod http;
 mod openai;
-pub mod provider;
+pub(crate) mod provider;
 
 use std::collections::BTreeSet;
 use std::sync::Mutex;
@@ -25,7 +25,7 @@ use provider::Credential;
 
 /// One request to a model: instructions, the input, and how long the answer may be.
 #[derive(Debug, Clone)]
-pub struct Prompt {
+pub(crate) struct Prompt {
     /// Instructions (system, developer or `systemInstruction`).
     pub system: String,
     /// The input (the change description).
@@ -39,7 +39,7 @@ pub struct Prompt {
 /// A model ready to be asked: its settings, key, endpoint, concurrency cap, and the
 /// parameters its server rejected earlier in this run.
 #[derive(Debug)]
-pub struct Model {
+pub(crate) struct Model {
     /// The configuration.
     pub settings: ModelSettings,
     key: Option<ApiKey>,
@@ -51,7 +51,7 @@ pub struct Model {
 
 impl Model {
     /// Prepares a model: finds its key and endpoint.
-    pub fn new(settings: ModelSettings, environment: &Environment) -> Self {
+    pub(crate) fn new(settings: ModelSettings, environment: &Environment) -> Self {
         let (key, key_variable) = match provider::credential(&settings, environment) {
             Credential::Present(variable) => {
                 (environment.get(&variable).map(ApiKey::new), Some(variable))
@@ -74,12 +74,12 @@ impl Model {
     }
 
     /// The model's name.
-    pub fn name(&self) -> &ModelName {
+    pub(crate) fn name(&self) -> &ModelName {
         &self.settings.name
     }
 
     /// One line explaining a failure, naming the key variable and settings involved.
-    pub fn explain(&self, failure: &Failure) -> String {
+    pub(crate) fn explain(&self, failure: &Failure) -> String {
         failure.explain(
             self.key_variable.as_deref(),
             self.settings.name.as_str(),
@@ -89,7 +89,7 @@ impl Model {
 
     /// Asks the model, retrying what is worth retrying, all before `deadline` (and the model's
     /// own timeout). Waits for a free slot under the model's concurrency cap first.
-    pub async fn complete(
+    pub(crate) async fn complete(
         &self,
         client: &reqwest::Client,
         prompt: &Prompt,
@@ -204,7 +204,7 @@ impl Session {
 
 /// Sends one tiny request to each model, all at once, and returns each one's latency or the
 /// reason it failed, in the given order.
-pub fn check(
+pub(crate) fn check(
     models: &[ModelSettings],
     environment: &Environment,
     timeout: Duration,
@@ -253,7 +253,7 @@ pub fn check(
 
 /// Removes `<think>…</think>` blocks (and an unterminated leading one) that reasoning models
 /// served through OpenAI-compatible servers put before their answer.
-pub fn strip_thinking(text: &str) -> String {
+pub(crate) fn strip_thinking(text: &str) -> String {
     let mut rest = text;
     let mut kept = String::with_capacity(text.len());
     while let Some(start) = rest.find("<think>") {

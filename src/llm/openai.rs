@@ -14,11 +14,11 @@ use super::{strip_thinking, Prompt};
 
 /// Chat Completions as OpenAI speaks it.
 #[derive(Debug)]
-pub struct OpenAi;
+pub(super) struct OpenAi;
 
 /// Chat Completions as compatible servers speak it.
 #[derive(Debug)]
-pub struct Compatible;
+pub(super) struct Compatible;
 
 impl Adapter for OpenAi {
     fn url(&self, base: &str, _model: &str) -> String {

@@ -15,7 +15,7 @@ use crate::env::Environment;
 
 /// One wire format: how a request is built and its answer read. One implementation per
 /// format; `Model::attempt` only calls these.
-pub trait Adapter: Sync {
+pub(crate) trait Adapter: Sync {
     /// The URL of one request, from the base URL as configured and the model id.
     fn url(&self, base: &str, model: &str) -> String;
 
@@ -36,7 +36,7 @@ pub trait Adapter: Sync {
 
 /// The adapter of a wire format; `None` for the built-in offline engine, which takes no
 /// requests.
-pub fn adapter(wire: WireFormat) -> Option<&'static dyn Adapter> {
+pub(crate) fn adapter(wire: WireFormat) -> Option<&'static dyn Adapter> {
     match wire {
         WireFormat::Openai => Some(&openai::OpenAi),
         WireFormat::OpenaiCompatible => Some(&openai::Compatible),
@@ -48,7 +48,7 @@ pub fn adapter(wire: WireFormat) -> Option<&'static dyn Adapter> {
 
 /// Variables that may hold a model's key, in the order they are tried: its `api_key_env`, else
 /// its provider's. Empty when none is needed.
-pub fn key_variables(model: &ModelSettings) -> Vec<String> {
+pub(crate) fn key_variables(model: &ModelSettings) -> Vec<String> {
     match &model.api_key_env {
         Some(variable) => vec![variable.clone()],
         None => model.provider.key_variables.clone(),
@@ -59,7 +59,7 @@ pub fn key_variables(model: &ModelSettings) -> Vec<String> {
 /// public endpoint. `None` for the built-in model and for an unconfigured compatible server.
 /// A provider with an `api_path` (Ollama) is named by its server (`OLLAMA_HOST`, scheme
 /// optional) and the API is under that path.
-pub fn base_url(model: &ModelSettings, environment: &Environment) -> Option<String> {
+pub(crate) fn base_url(model: &ModelSettings, environment: &Environment) -> Option<String> {
     if let Some(url) = &model.base_url {
         return Some(url.trim_end_matches('/').to_string());
     }
@@ -81,7 +81,7 @@ fn server_root<'a>(model: &ModelSettings, base_url: &'a str) -> &'a str {
 
 /// Whether a model's credential is there. Never holds the key itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Credential {
+pub(crate) enum Credential {
     /// The provider needs no key.
     NotNeeded,
     /// The key is in this variable.
@@ -93,10 +93,10 @@ pub enum Credential {
 }
 
 /// How a key from the user file is named in messages.
-pub const USER_FILE_KEY: &str = "api_key in your user file";
+pub(crate) const USER_FILE_KEY: &str = "api_key in your user file";
 
 /// Looks for a model's key: `api_key_env` when set, else the provider's usual variables.
-pub fn credential(model: &ModelSettings, environment: &Environment) -> Credential {
+pub(crate) fn credential(model: &ModelSettings, environment: &Environment) -> Credential {
     let variables = key_variables(model);
     if variables.is_empty() {
         return if model.api_key.is_some() { Credential::UserFile } else { Credential::NotNeeded };
@@ -115,7 +115,7 @@ const OLLAMA_PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_mill
 /// True when an Ollama server answers at the model's endpoint and has the model pulled. A
 /// plain HTTP/1.0 request over a socket, without starting the async runtime: this runs on
 /// every default drafting run, and usually finds nothing listening.
-pub fn ollama_serves(model: &ModelSettings, environment: &Environment) -> bool {
+pub(crate) fn ollama_serves(model: &ModelSettings, environment: &Environment) -> bool {
     use std::io::{Read, Write};
     use std::net::{TcpStream, ToSocketAddrs};
 

@@ -10,7 +10,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use super::{vocabulary, Exclusion};
 
 /// Name of the ignore file at the work-tree root.
-pub const IGNORE_FILE_NAME: &str = ".changesignore";
+pub(crate) const IGNORE_FILE_NAME: &str = ".changesignore";
 
 /// Lines longer than this on average mark a file as minified.
 const MINIFIED_AVERAGE_LINE: usize = 300;
@@ -94,7 +94,7 @@ impl Filter {
 
 /// Rules that look at the new content: generated-code markers near the top and minified
 /// text (very long lines). `content` is the newest side of the file.
-pub fn classify_content(content: &[u8]) -> Option<Exclusion> {
+pub(crate) fn classify_content(content: &[u8]) -> Option<Exclusion> {
     let head = &content[..content.len().min(GENERATED_MARKER_WINDOW)];
     let head = String::from_utf8_lossy(head);
     let marked = head.lines().take(10).any(vocabulary::is_generated_marker);

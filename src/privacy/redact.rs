@@ -42,7 +42,7 @@ use patterns::Families;
 
 /// One secret found and replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// The 1-based line of the input text on which the secret starts.
     pub line: usize,
     /// The format the secret was recognised as.
@@ -51,7 +51,7 @@ pub struct Finding {
 
 /// The formats of secret that [`redact`] recognises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum SecretKind {
+pub(crate) enum SecretKind {
     /// An AWS access key id (`AKIA…`, `ASIA…`).
     AwsAccessKey,
     /// A 40-character AWS secret access key assigned to an AWS secret name.
@@ -123,7 +123,7 @@ pub enum SecretKind {
 impl SecretKind {
     /// Every kind, in declaration order, so tests can enumerate them.
     #[cfg(test)]
-    pub const ALL: [SecretKind; 33] = [
+    pub(crate) const ALL: [SecretKind; 33] = [
         SecretKind::AwsAccessKey,
         SecretKind::AwsSecretKey,
         SecretKind::GoogleApiKey,
@@ -160,7 +160,7 @@ impl SecretKind {
     ];
 
     /// The short human name that appears inside the `[REDACTED <label>]` marker.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             SecretKind::AwsAccessKey => "AWS access key",
             SecretKind::AwsSecretKey => "AWS secret key",
@@ -207,7 +207,7 @@ impl fmt::Display for SecretKind {
 
 /// The text with every recognised secret replaced, and one finding per replacement.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Redacted {
+pub(crate) struct Redacted {
     /// The input text with each secret value replaced by `[REDACTED <label>]`.
     pub text: String,
     /// What was replaced, in the order the replacements appear in `text`.
@@ -219,13 +219,13 @@ pub struct Redacted {
 ///
 /// The kind of each file (source code, configuration, lock file) is read from the diff
 /// headers (`diff --git a/… b/…`, `+++ b/…`); before any header it is unknown.
-pub fn redact(text: &str) -> Redacted {
+pub(crate) fn redact(text: &str) -> Redacted {
     redact_with_context(text, FileContext::default(), true)
 }
 
 /// Like [`redact`], for the patch of one file whose path is known from elsewhere, as when a
 /// patch is printed without its real file name; headers inside `patch` are then ignored.
-pub fn redact_file(path: &str, patch: &str) -> Redacted {
+pub(crate) fn redact_file(path: &str, patch: &str) -> Redacted {
     redact_with_context(patch, FileContext::for_path(path), false)
 }
 

@@ -15,7 +15,7 @@ use super::output::ReportModel;
 
 /// A repository's web pages, derived from its remote URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WebRepository {
+pub(crate) struct WebRepository {
     /// `https://github.com/owner/name`.
     pub base: String,
     /// Which site, for its URL shapes.
@@ -24,7 +24,7 @@ pub struct WebRepository {
 
 /// Sites whose compare and file URLs are known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Host {
+pub(crate) enum Host {
     /// github.com and GitHub Enterprise (`/compare/a...b`, `/blob/c/path`).
     GitHub,
     /// gitlab.com and self-hosted GitLab (`/-/compare/a...b`, `/-/blob/c/path`).
@@ -36,7 +36,7 @@ pub enum Host {
 impl WebRepository {
     /// Reads `git@host:owner/name.git`, `https://[user@]host/owner/name[.git]` and
     /// `ssh://git@host[:port]/owner/name.git`. `None` for local paths and unknown hosts.
-    pub fn from_remote(url: &str) -> Option<Self> {
+    pub(crate) fn from_remote(url: &str) -> Option<Self> {
         let (host, path) = if let Some((_, rest)) = url.split_once("://") {
             let rest = rest.rsplit_once('@').map_or(rest, |(_, rest)| rest);
             let (authority, path) = rest.split_once('/')?;
@@ -68,7 +68,7 @@ impl WebRepository {
     }
 
     /// The page comparing two commits.
-    pub fn compare(&self, from: &str, to: &str) -> String {
+    pub(crate) fn compare(&self, from: &str, to: &str) -> String {
         match self.host {
             Host::GitHub => format!("{}/compare/{from}...{to}", self.base),
             Host::GitLab => format!("{}/-/compare/{from}...{to}", self.base),
@@ -77,7 +77,7 @@ impl WebRepository {
     }
 
     /// The page of a file at a commit.
-    pub fn file(&self, commit: &str, path: &str) -> String {
+    pub(crate) fn file(&self, commit: &str, path: &str) -> String {
         match self.host {
             Host::GitHub => format!("{}/blob/{commit}/{path}", self.base),
             Host::GitLab => format!("{}/-/blob/{commit}/{path}", self.base),
@@ -89,13 +89,13 @@ impl WebRepository {
 /// GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, and `-1`,
 /// `-2`… for repeats within one document.
 #[derive(Debug, Default)]
-pub struct Slugger {
+pub(crate) struct Slugger {
     seen: HashMap<String, usize>,
 }
 
 impl Slugger {
     /// The anchor of the next heading with this text.
-    pub fn slug(&mut self, heading: &str) -> String {
+    pub(crate) fn slug(&mut self, heading: &str) -> String {
         let base: String = heading
             .trim()
             .to_lowercase()
@@ -112,7 +112,7 @@ impl Slugger {
 
 /// What every model's file shares.
 #[derive(Debug)]
-pub struct Period<'a> {
+pub(crate) struct Period<'a> {
     /// The repository's name.
     pub repository: &'a str,
     /// The branch reported on.
@@ -137,7 +137,7 @@ pub struct Period<'a> {
 
 impl Period<'_> {
     /// The files in report order: largest change first, then by path.
-    pub fn files_by_size(&self) -> Vec<(usize, &FileChange)> {
+    pub(crate) fn files_by_size(&self) -> Vec<(usize, &FileChange)> {
         let mut files: Vec<(usize, &FileChange)> = self.changes.files.iter().enumerate().collect();
         files.sort_by(|(_, left), (_, right)| {
             right
@@ -150,7 +150,7 @@ impl Period<'_> {
 }
 
 /// One model's report.
-pub fn render_model(
+pub(crate) fn render_model(
     period: &Period<'_>,
     model: &str,
     description: &str,

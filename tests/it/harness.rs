@@ -8,10 +8,10 @@ use std::process::{Command, Output};
 use tempfile::TempDir;
 
 /// Path of the binary under test, built by cargo for this test run.
-pub const CHANGES: &str = env!("CARGO_BIN_EXE_changes");
+pub(crate) const CHANGES: &str = env!("CARGO_BIN_EXE_changes");
 
 /// A throwaway repository with its own HOME.
-pub struct TestRepo {
+pub(crate) struct TestRepo {
     _folder: TempDir,
     /// The work-tree root.
     pub root: PathBuf,
@@ -22,7 +22,7 @@ pub struct TestRepo {
 
 impl TestRepo {
     /// `git init` on branch `main` in a fresh folder.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let folder = tempfile::tempdir().expect("temporary folder");
         let root = folder.path().join("repo");
         let home = folder.path().join("home");
@@ -34,12 +34,12 @@ impl TestRepo {
     }
 
     /// Adds a variable to every later command.
-    pub fn set_env(&mut self, name: &str, value: &str) {
+    pub(crate) fn set_env(&mut self, name: &str, value: &str) {
         self.extra_env.push((name.to_string(), value.to_string()));
     }
 
     /// A command with the sealed environment, run in the work tree.
-    pub fn command(&self, program: &str) -> Command {
+    pub(crate) fn command(&self, program: &str) -> Command {
         let mut command = Command::new(program);
         command
             .current_dir(&self.root)
@@ -64,7 +64,7 @@ impl TestRepo {
     }
 
     /// Runs git and asserts it succeeded.
-    pub fn git(&self, arguments: &[&str]) -> String {
+    pub(crate) fn git(&self, arguments: &[&str]) -> String {
         let output = self.command("git").args(arguments).output().expect("git runs");
         assert!(
             output.status.success(),
@@ -75,12 +75,12 @@ impl TestRepo {
     }
 
     /// Runs the `changes` binary.
-    pub fn changes(&self, arguments: &[&str]) -> Run {
+    pub(crate) fn changes(&self, arguments: &[&str]) -> Run {
         Run::from(self.command(CHANGES).args(arguments).output().expect("changes runs"))
     }
 
     /// Writes a file (creating folders) relative to the root.
-    pub fn write(&self, path: &str, content: impl AsRef<[u8]>) {
+    pub(crate) fn write(&self, path: &str, content: impl AsRef<[u8]>) {
         let full = self.root.join(path);
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent).expect("parent folders");
@@ -89,28 +89,28 @@ impl TestRepo {
     }
 
     /// Writes the file and stages it.
-    pub fn stage(&self, path: &str, content: impl AsRef<[u8]>) {
+    pub(crate) fn stage(&self, path: &str, content: impl AsRef<[u8]>) {
         self.write(path, content);
         self.git(&["add", "--", path]);
     }
 
     /// Commits what is staged.
-    pub fn commit(&self, message: &str) {
+    pub(crate) fn commit(&self, message: &str) {
         self.git(&["commit", "-q", "--no-verify", "-m", message]);
     }
 
     /// Opens the repository through the library, ignoring the environment.
-    pub fn open(&self) -> changes::git::Repository {
+    pub(crate) fn open(&self) -> changes::git::Repository {
         changes::git::Repository::open(&self.root).expect("open repository")
     }
 
     /// Runs git and returns the whole result, for commands expected to fail.
-    pub fn git_output(&self, arguments: &[&str]) -> Run {
+    pub(crate) fn git_output(&self, arguments: &[&str]) -> Run {
         Run::from(self.command("git").args(arguments).output().expect("git runs"))
     }
 
     /// Installs the hooks with the binary under test and asserts it succeeded.
-    pub fn install_hooks(&self) -> Run {
+    pub(crate) fn install_hooks(&self) -> Run {
         let run = self.changes(&["hook", "install"]);
         run.success();
         run
@@ -118,7 +118,7 @@ impl TestRepo {
 
     /// Makes git's editor a script that copies the file it is given to the returned path
     /// (appending, with a separator, when it runs several times) and leaves it unchanged.
-    pub fn record_editor(&mut self) -> PathBuf {
+    pub(crate) fn record_editor(&mut self) -> PathBuf {
         let record = self.home.join("editor-record.txt");
         let script = self.home.join("record-editor.sh");
         std::fs::write(
@@ -135,19 +135,19 @@ impl TestRepo {
     }
 
     /// The message of a commit, as `git log` prints it.
-    pub fn message(&self, revision: &str) -> String {
+    pub(crate) fn message(&self, revision: &str) -> String {
         self.git(&["log", "-1", "--format=%B", revision])
     }
 
     /// The path of a file in the work tree.
-    pub fn path(&self, path: &str) -> PathBuf {
+    pub(crate) fn path(&self, path: &str) -> PathBuf {
         self.root.join(path)
     }
 }
 
 /// A finished `changes` process.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     /// Exit code (-1 when killed by a signal).
     pub code: i32,
     /// Standard output, lossily decoded.
@@ -168,7 +168,7 @@ impl From<Output> for Run {
 
 impl Run {
     /// Asserts exit code 0 and returns stdout.
-    pub fn success(&self) -> &str {
+    pub(crate) fn success(&self) -> &str {
         assert_eq!(
             self.code, 0,
             "changes failed:\nstdout:\n{}\nstderr:\n{}",
@@ -179,7 +179,7 @@ impl Run {
 }
 
 /// Collection options as the binary builds them from the built-in defaults.
-pub fn default_options(root: &Path) -> changes::git::CollectOptions {
+pub(crate) fn default_options(root: &Path) -> changes::git::CollectOptions {
     changes::git::CollectOptions {
         filter: changes::git::Filter::new(Some(root), &[]).expect("filter"),
         limits: changes::config::Limits { max_file_bytes: 100_000, max_total_bytes: 400_000 },
@@ -187,14 +187,14 @@ pub fn default_options(root: &Path) -> changes::git::CollectOptions {
 }
 
 /// Sets the run bits of a file.
-pub fn make_executable(path: &Path) {
+pub(crate) fn make_executable(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
 
 /// The files a per-file summary request asks about, as `(label, path)`, from its section
 /// headers `### [F3] src/a.rs (modified, +2 -1)`.
-pub fn map_request_files(user: &str) -> Vec<(String, String)> {
+pub(crate) fn map_request_files(user: &str) -> Vec<(String, String)> {
     user.lines()
         .filter_map(|line| line.strip_prefix("### ["))
         .filter_map(|rest| {
@@ -207,7 +207,7 @@ pub fn map_request_files(user: &str) -> Vec<(String, String)> {
 
 /// What a model that follows the per-file instructions answers: one `[F3] summary` line per
 /// file, the summary made by `summary` from the file's path.
-pub fn map_answer(user: &str, summary: impl Fn(&str) -> String) -> String {
+pub(crate) fn map_answer(user: &str, summary: impl Fn(&str) -> String) -> String {
     map_request_files(user)
         .iter()
         .map(|(label, path)| format!("[{label}] {}\n", summary(path)))

@@ -12,7 +12,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::harness::{Run, TestRepo};
 
 /// A repository with one pushed commit on `main`, a bare remote `origin`, hooks installed.
-pub fn pushed_repo() -> TestRepo {
+pub(crate) fn pushed_repo() -> TestRepo {
     let repo = TestRepo::new();
     let remote = repo.home.join("remote.git");
     repo.git(&["init", "-q", "--bare", remote.to_str().unwrap_or_default()]);
@@ -25,7 +25,7 @@ pub fn pushed_repo() -> TestRepo {
 }
 
 /// The push reports written so far, oldest first.
-pub fn reports(repo: &TestRepo) -> Vec<PathBuf> {
+pub(crate) fn reports(repo: &TestRepo) -> Vec<PathBuf> {
     let folder = repo.path(".git/changes/reports");
     let mut found: Vec<PathBuf> = std::fs::read_dir(folder)
         .map(|entries| entries.flatten().map(|entry| entry.path()).collect())
@@ -50,7 +50,7 @@ fn rev_list(repo: &TestRepo, range: &str) -> BTreeSet<String> {
 }
 
 /// Writes, stages and commits one file without running the hooks.
-pub fn commit_file(repo: &TestRepo, path: &str, content: &str, message: &str) {
+pub(crate) fn commit_file(repo: &TestRepo, path: &str, content: &str, message: &str) {
     repo.stage(path, content);
     repo.git(&["commit", "-q", "--no-verify", "-m", message]);
 }
@@ -189,7 +189,7 @@ fn configure(repo: &TestRepo, server: &MockServer, block: &str, timeout: &str) {
 }
 
 /// An OpenAI Chat Completions answer whose message is `text`.
-pub fn review_answer(text: &str) -> ResponseTemplate {
+pub(crate) fn review_answer(text: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({
         "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}]
     }))

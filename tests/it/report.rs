@@ -10,7 +10,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 use crate::harness::{Run, TestRepo};
 
 /// Commits on 1, 8, 15 and 20 November 2026; "now" is 22 November at noon UTC.
-pub fn dated_repo() -> TestRepo {
+pub(crate) fn dated_repo() -> TestRepo {
     let mut repo = TestRepo::new();
     for (date, file, content, message) in [
         ("2026-11-01T13:00:00Z", "notes.txt", "first notes\n", "start notes"),
@@ -48,14 +48,14 @@ pub fn dated_repo() -> TestRepo {
 }
 
 /// Runs `changes report --out OUT` with the other arguments as they are written.
-pub fn report(repo: &TestRepo, out: &Path, extra: &[&str]) -> Run {
+pub(crate) fn report(repo: &TestRepo, out: &Path, extra: &[&str]) -> Run {
     let mut arguments = vec!["report", "--out", out.to_str().unwrap_or_default()];
     arguments.extend_from_slice(extra);
     repo.changes(&arguments)
 }
 
 /// The text of a file the report wrote.
-pub fn read(folder: &Path, name: &str) -> String {
+pub(crate) fn read(folder: &Path, name: &str) -> String {
     std::fs::read_to_string(folder.join(name)).unwrap_or_else(|_| panic!("{name} written"))
 }
 
@@ -185,7 +185,7 @@ fn github_slug(heading: &str) -> String {
 }
 
 /// Runs `changes` off the async runtime, so that a loopback server on it can answer.
-pub async fn run_async(repo: &TestRepo, arguments: &[&str]) -> Run {
+pub(crate) async fn run_async(repo: &TestRepo, arguments: &[&str]) -> Run {
     let mut command = repo.command(crate::harness::CHANGES);
     command.args(arguments);
     tokio::task::spawn_blocking(move || Run::from(command.output().expect("changes runs")))

@@ -35,6 +35,7 @@ fn filters(repo: &TestRepo) -> insta::Settings {
     settings.add_filter(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC", "[TIMESTAMP]");
     settings.add_filter(r"\b\d{8}T\d{6}Z\b", "[TIMESTAMP]");
     settings.add_filter(r#""duration_ms": \d+"#, r#""duration_ms": [DURATION]"#);
+    settings.add_filter(r#""latency_ms": \d+"#, r#""latency_ms": [DURATION]"#);
     settings.add_filter(r"\b\d+(?:\.\d+)? m?s\b", "[DURATION]");
     settings
 }

@@ -16,7 +16,7 @@ use crate::report::output::{to_json, DraftOutput};
 use crate::text::short_duration;
 
 /// Runs `changes hook`.
-pub fn cmd_hook(context: &Context, args: &HookArgs) -> Result<(), Error> {
+pub(crate) fn cmd_hook(context: &Context, args: &HookArgs) -> Result<(), Error> {
     match &args.command {
         HookCommand::Install { hooks, force } => install::cmd_install(context, hooks, *force),
         HookCommand::Uninstall { hooks } => install::cmd_uninstall(context, hooks),

@@ -6,7 +6,7 @@ use super::fakes::*;
 use crate::privacy::redact::SecretKind;
 
 /// One line holding one secret, as it would appear added in a diff of `path`.
-pub struct SecretCase {
+pub(super) struct SecretCase {
     /// The file the line belongs to; it decides the diff header and the file context.
     pub path: &'static str,
     /// The source line, without diff marker.
@@ -18,7 +18,7 @@ pub struct SecretCase {
 }
 
 /// One line that holds no secret although it resembles one.
-pub struct LookAlike {
+pub(super) struct LookAlike {
     /// The file the line belongs to.
     pub path: &'static str,
     /// The source line, without diff marker.
@@ -31,7 +31,7 @@ fn case(path: &'static str, line: String, secret: &'static str, kind: SecretKind
 
 /// Realistic secrets in Python, JS/TS, Go, Rust, YAML, .env, JSON, shell, Terraform,
 /// Dockerfile and more.
-pub fn secret_cases() -> Vec<SecretCase> {
+pub(super) fn secret_cases() -> Vec<SecretCase> {
     use SecretKind::*;
     vec![
         case(".env", format!("AWS_ACCESS_KEY_ID={AWS_ACCESS_KEY_1}"), AWS_ACCESS_KEY_1, AwsAccessKey),
@@ -399,7 +399,7 @@ fn look_alike(path: &'static str, line: &'static str) -> LookAlike {
 }
 
 /// Lines that resemble secrets but are not, and must pass through untouched.
-pub fn look_alikes() -> Vec<LookAlike> {
+pub(super) fn look_alikes() -> Vec<LookAlike> {
     vec![
         look_alike("Cargo.lock", "checksum = \"98856f28fa119644c6e2a87a5913b8e1715999b3dc9c39b2183beb2ab6c9e7a2\""),
         look_alike("package-lock.json", "      \"integrity\": \"sha512-y6y4mc5Tj+4ETff/85y01B5PlASLlfEUGKfzxQKfWetemwxgbbkDBSa6CqRjQmBJqat51v525g38fQzAIsGQaw==\","),
