@@ -14,6 +14,9 @@ pub(crate) const CHANGES_SKIP: &str = "CHANGES_SKIP";
 pub(crate) const CHANGES_MODELS: &str = "CHANGES_MODELS";
 /// Base folder of user configuration files (XDG Base Directory specification).
 pub(crate) const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
+/// Base folder of state kept between runs (XDG Base Directory specification): measured model
+/// speeds, trusted repository files.
+pub(crate) const XDG_STATE_HOME: &str = "XDG_STATE_HOME";
 /// The user's home folder, used when `XDG_CONFIG_HOME` is not set.
 pub(crate) const HOME: &str = "HOME";
 /// Any non-empty value turns colour off (<https://no-color.org>).
@@ -124,6 +127,18 @@ impl Environment {
         self.get(name).is_some_and(|value| {
             matches!(value.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")
         })
+    }
+
+    /// The folder of what `changes` keeps between runs: `$XDG_STATE_HOME/changes`, else
+    /// `~/.local/state/changes`. `None` when no home folder is known.
+    pub(crate) fn state_dir(&self) -> Option<PathBuf> {
+        let base = match self.variables.get(XDG_STATE_HOME).filter(|value| !value.is_empty()) {
+            Some(folder) => PathBuf::from(folder),
+            None => PathBuf::from(self.variables.get(HOME).filter(|value| !value.is_empty())?)
+                .join(".local")
+                .join("state"),
+        };
+        Some(base.join("changes"))
     }
 
     /// The user configuration file: `CHANGES_CONFIG`, else under `XDG_CONFIG_HOME`, else

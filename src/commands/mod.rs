@@ -59,6 +59,7 @@ pub(crate) fn engine_options<'a>(
         cache: Some(Cache::in_git_dir(&repository.common_dir())),
         timeout,
         progress: crate::ui::live_progress(),
+        speeds: context.environment.state_dir().map(engine::speed::Speeds::in_state_dir),
     }
 }
 

@@ -142,15 +142,22 @@ impl<'a> Merged<'a> {
                 !matches!(*key, "name" | "provider" | "base_url" | "api_key_env" | "api_key")
             })
             .collect();
-        for provider in providers {
-            for field in provider.model_defaults.keys() {
+        let global = self.tree.get("model_defaults").and_then(Value::as_mapping);
+        let tables = providers
+            .iter()
+            .map(|provider| (vec!["providers", provider.as_str()], &provider.model_defaults))
+            .chain(global.map(|mapping| (Vec::new(), mapping)));
+        for (prefix, defaults) in tables {
+            for field in defaults.keys() {
                 let field = scalar_text(field);
                 if !settable.contains(&field.as_str()) {
-                    let key = ["providers", provider.as_str(), "model_defaults", &field];
+                    let key: Vec<&str> =
+                        prefix.iter().copied().chain(["model_defaults", &field]).collect();
+                    let key: Vec<String> = key.into_iter().map(String::from).collect();
                     let expected: Vec<String> =
                         settable.iter().map(|key| format!("`{key}`")).collect();
                     return Err(KeyError::at(
-                        key.map(String::from).to_vec(),
+                        key,
                         format!(
                             "`{field}` is not a key a provider sets for its models, expected one \
                              of {}",
@@ -173,6 +180,7 @@ impl<'a> Merged<'a> {
         let known = known.join(", ");
         let rows: Vec<Value> =
             self.tree.get("providers").and_then(Value::as_sequence).cloned().unwrap_or_default();
+        let global: Option<Value> = self.tree.get("model_defaults").cloned();
         let Some(models) = self.tree.get_mut("models").and_then(Value::as_sequence_mut) else {
             return Ok(());
         };
@@ -199,15 +207,25 @@ impl<'a> Merged<'a> {
                     format!("unknown provider `{provider}`, expected one of {known}"),
                 ));
             };
-            let defaults = row.get("model_defaults").and_then(Value::as_mapping);
-            for (field, value) in defaults.into_iter().flatten() {
+            // The row's defaults first, then those of every model for what the row leaves out.
+            let row_defaults = row.get("model_defaults").and_then(Value::as_mapping);
+            let global_defaults = global.as_ref().and_then(Value::as_mapping);
+            let sources = row_defaults
+                .into_iter()
+                .flatten()
+                .map(|pair| (pair, true))
+                .chain(global_defaults.into_iter().flatten().map(|pair| (pair, false)));
+            for ((field, value), from_row) in sources {
                 let field = scalar_text(field);
                 if value.is_null() || entry.get(field.as_str()).is_some_and(|own| !own.is_null()) {
                     continue;
                 }
                 entry.insert(Value::String(field.clone()), value.clone());
-                let written: Key =
-                    ["providers", &provider, "model_defaults", &field].map(String::from).to_vec();
+                let written: Key = if from_row {
+                    ["providers", &provider, "model_defaults", &field].map(String::from).to_vec()
+                } else {
+                    ["model_defaults", &field].map(String::from).to_vec()
+                };
                 let inherited: Vec<(Key, Source)> = self
                     .sources
                     .range(written.clone()..)

@@ -39,6 +39,8 @@ pub struct Settings {
     pub skip: bool,
     /// The provider table: one row per provider a model may name.
     pub providers: Vec<Provider>,
+    /// What every model gets for the keys neither its entry nor its provider's row sets.
+    pub model_defaults: yaml_serde::Mapping,
 }
 
 impl Settings {
@@ -76,10 +78,43 @@ pub struct ModelSettings {
     /// Input tokens one request may carry; larger changes are summarized per file first.
     #[serde(deserialize_with = "positive")]
     pub context_tokens: usize,
+    /// Expected time to the first token of an answer, for planning (corrected by the times
+    /// measured in earlier runs).
+    #[serde(with = "duration")]
+    pub first_token: Duration,
+    /// Input tokens the model reads per second, for planning.
+    #[serde(deserialize_with = "positive")]
+    pub input_tokens_per_second: usize,
+    /// Output tokens the model writes per second, for planning: what most of a request's
+    /// time is.
+    #[serde(deserialize_with = "positive")]
+    pub output_tokens_per_second: usize,
     /// The key itself, for GUI clients that do not see your shell's variables. Only allowed in
     /// the user file, never in a file that may be committed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<ApiKey>,
+}
+
+#[cfg(test)]
+impl ModelSettings {
+    /// A model of the built-in provider row `provider`, for tests: a 10 s timeout, 4 requests
+    /// in flight, 32,000 tokens of context, and the speed of the reference model.
+    pub(crate) fn example(name: &str, provider: &str, model: &str) -> Self {
+        Self {
+            name: ModelName::try_from(name.to_string()).unwrap_or_else(|error| panic!("{error}")),
+            provider: Provider::built_in(provider).unwrap_or_else(|| panic!("no row {provider}")),
+            model: model.to_string(),
+            base_url: None,
+            api_key_env: None,
+            timeout: Duration::from_secs(10),
+            max_concurrency: 4,
+            context_tokens: 32_000,
+            first_token: Duration::from_millis(400),
+            input_tokens_per_second: 20_000,
+            output_tokens_per_second: 80,
+            api_key: None,
+        }
+    }
 }
 
 /// A model names its provider; the whole row travels with it.

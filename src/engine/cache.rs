@@ -150,21 +150,9 @@ fn unescape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{ModelName, Provider};
-    use std::time::Duration;
 
     fn model(name: &str, id: &str) -> ModelSettings {
-        ModelSettings {
-            name: ModelName::try_from(name.to_string()).expect("valid"),
-            provider: Provider::built_in("openai-compatible").expect("a built-in row"),
-            model: id.to_string(),
-            base_url: None,
-            api_key_env: None,
-            timeout: Duration::from_secs(1),
-            max_concurrency: 1,
-            context_tokens: 1000,
-            api_key: None,
-        }
+        ModelSettings::example(name, "openai-compatible", id)
     }
 
     fn file(path: &str, patch: &str) -> FileChange {

@@ -14,6 +14,7 @@ pub mod prompt;
 mod review;
 mod run;
 mod select;
+pub(crate) mod speed;
 mod summaries;
 
 use std::sync::Arc;
@@ -51,6 +52,8 @@ pub(crate) struct Options<'a> {
     pub(crate) timeout: Duration,
     /// Where progress events go (a live display on a terminal), if anywhere.
     pub(crate) progress: Option<Progress>,
+    /// Where measured model speeds are kept, if anywhere.
+    pub(crate) speeds: Option<speed::Speeds>,
 }
 
 /// Everything one run produced.
@@ -188,6 +191,7 @@ fn prepare<J: Job>(
         sendable: sendable(changes, settings),
         job,
         cache: options.cache.take(),
+        speeds: options.speeds.clone(),
         warnings: std::sync::Mutex::new(Vec::new()),
     });
     Ok(Prepared { selection, network, shared, started, deadline })

@@ -18,6 +18,7 @@ use crate::llm::{Model, Prompt};
 use super::cache::Cache;
 use super::job::Job;
 use super::plan::{self, Batch, Capacity, Latency, MapPlan, Plan, Shape};
+use super::speed::Speeds;
 use super::summaries;
 use super::Sendable;
 
@@ -73,6 +74,8 @@ pub(crate) struct Shared<J> {
     pub(crate) job: J,
     /// The per-file summary cache, when enabled.
     pub(crate) cache: Option<Cache>,
+    /// Where measured model speeds are kept, when anywhere.
+    pub(crate) speeds: Option<Speeds>,
     /// Trouble of the run itself (a cache that cannot be written), said once.
     pub(crate) warnings: Mutex<Vec<String>>,
 }
@@ -118,10 +121,16 @@ pub(crate) async fn ask_all<J: Job>(
                     Some(Err(failure)) => Err(error_of(&model, &failure)),
                     Some(Ok(client)) => {
                         let work = ask_network(&model, &client, &shared, deadline, &mut trace);
-                        match tokio::time::timeout_at(deadline, work).await {
+                        let result = match tokio::time::timeout_at(deadline, work).await {
                             Ok(result) => result,
                             Err(_) => Err(error_of(&model, &Failure::Timeout)),
+                        };
+                        if let Some(speeds) = &shared.speeds {
+                            if let Err(error) = speeds.record(&model.settings, &trace.ratios) {
+                                shared.warn_once(format!("cannot keep measured speeds: {error}"));
+                            }
                         }
+                        result
                     }
                 },
             };
@@ -167,20 +176,44 @@ pub(crate) async fn ask_all<J: Job>(
         .collect()
 }
 
-/// How fast a model is assumed to be until configuration says otherwise.
-const DEFAULT_LATENCY: Latency = Latency {
-    first_token: Duration::from_millis(400),
-    input_tokens_per_second: 20_000.0,
-    output_tokens_per_second: 80.0,
-};
-
-/// What the planner needs to know about a model.
-pub(crate) fn capacity_of(settings: &ModelSettings) -> Capacity {
+/// What the planner needs to know about a model: its configured figures, scaled by what
+/// earlier runs measured when they are known.
+pub(crate) fn capacity_of(settings: &ModelSettings, speeds: Option<&Speeds>) -> Capacity {
+    let configured = Latency {
+        first_token: settings.first_token,
+        input_tokens_per_second: settings.input_tokens_per_second as f64,
+        output_tokens_per_second: settings.output_tokens_per_second as f64,
+    };
     Capacity {
         context_tokens: settings.context_tokens,
         concurrency: settings.max_concurrency.max(1),
-        latency: DEFAULT_LATENCY,
+        latency: speeds.map_or(configured, |speeds| speeds.learned(settings, configured)),
     }
+}
+
+/// The ratio of the time a request took to the time `latency` predicts for its input and
+/// the answer it got: what the next run's figures are scaled by.
+fn ratio(latency: &Latency, prompt: &Prompt, answer: &str, took: Duration) -> Option<f64> {
+    let output = (answer.len() / plan::ESTIMATE_BYTES_PER_TOKEN) as u32;
+    let predicted = latency.estimate(prompt.system.len() + prompt.user.len(), output);
+    (predicted > Duration::ZERO).then(|| took.as_secs_f64() / predicted.as_secs_f64())
+}
+
+/// Sends one request, noting how long it took against the prediction.
+async fn timed(
+    model: &Model,
+    client: &reqwest::Client,
+    prompt: &Prompt,
+    deadline: Instant,
+    latency: &Latency,
+    trace: &mut Trace,
+) -> Result<String, Failure> {
+    let begun = Instant::now();
+    let result = model.complete(client, prompt, deadline).await;
+    if let Ok(answer) = &result {
+        trace.ratios.extend(ratio(latency, prompt, answer, begun.elapsed()));
+    }
+    result
 }
 
 /// One network model's work: its plan carried out, then its answer read. A "too long"
@@ -194,7 +227,7 @@ async fn ask_network<J: Job>(
 ) -> Result<J::Output, ModelError> {
     let changes = &shared.sendable.changes;
     let job = &shared.job;
-    let mut capacity = capacity_of(&model.settings);
+    let mut capacity = capacity_of(&model.settings, shared.speeds.as_ref());
     let preface = job.preface();
     let shape = Shape {
         preface: &preface,
@@ -207,7 +240,8 @@ async fn ask_network<J: Job>(
     trace.details.push(format!("plan: {}", first.describe()));
     let map = match first {
         Plan::Single { input, .. } => {
-            match model.complete(client, &final_prompt(job, input), deadline).await {
+            let prompt = final_prompt(job, input);
+            match timed(model, client, &prompt, deadline, &capacity.latency, trace).await {
                 Err(Failure::TooLong { .. }) => {
                     capacity.context_tokens /= 2;
                     let remaining = deadline.saturating_duration_since(Instant::now());
@@ -234,10 +268,10 @@ async fn ask_network<J: Job>(
         ));
     }
     let summaries =
-        summarize_files(model, client, shared, &map, &capacity, &shape, deadline, &mut trace.notes)
-            .await?;
+        summarize_files(model, client, shared, &map, &capacity, &shape, deadline, trace).await?;
     let input = plan::final_input(changes, &summaries, &shape, &capacity);
-    match model.complete(client, &final_prompt(job, input), deadline).await {
+    let prompt = final_prompt(job, input);
+    match timed(model, client, &prompt, deadline, &capacity.latency, trace).await {
         Ok(text) => job.parse(&text, &summaries).ok_or_else(ModelError::unusable),
         Err(failure) => Err(error_of(model, &failure)),
     }
@@ -250,6 +284,8 @@ struct Trace {
     notes: Vec<String>,
     /// How it was asked, for `-v`.
     details: Vec<String>,
+    /// Measured time over predicted time, per request.
+    ratios: Vec<f64>,
 }
 
 /// The final request of a job.
@@ -286,22 +322,29 @@ async fn send_batches(
     client: &reqwest::Client,
     batches: &[Batch],
     deadline: Instant,
+    latency: &Latency,
     unit_summaries: &mut [Option<String>],
+    trace: &mut Trace,
 ) -> (Vec<Failure>, Vec<usize>) {
     let mut requests = JoinSet::new();
     for (position, batch) in batches.iter().enumerate() {
         let model = Arc::clone(model);
         let client = client.clone();
         let prompt = batch.prompt.clone();
-        requests.spawn(async move { (position, model.complete(&client, &prompt, deadline).await) });
+        requests.spawn(async move {
+            let begun = Instant::now();
+            let result = model.complete(&client, &prompt, deadline).await;
+            (position, result, begun.elapsed())
+        });
     }
     let mut failures = Vec::new();
     let mut left_out = Vec::new();
     while let Some(joined) = requests.join_next().await {
-        let Ok((position, result)) = joined else { continue };
+        let Ok((position, result, took)) = joined else { continue };
         let expected = &batches[position].expected;
         match result {
             Ok(text) => {
+                trace.ratios.extend(ratio(latency, &batches[position].prompt, &text, took));
                 for (unit, summary) in summaries::read(&text, expected) {
                     unit_summaries[unit] = Some(summary);
                 }
@@ -332,12 +375,14 @@ async fn summarize_files<J: Job>(
     capacity: &Capacity,
     shape: &Shape<'_>,
     deadline: Instant,
-    notes: &mut Vec<String>,
+    trace: &mut Trace,
 ) -> Result<Vec<Option<String>>, ModelError> {
     let changes = &shared.sendable.changes;
+    let latency = capacity.latency;
     let mut unit_summaries: Vec<Option<String>> = vec![None; map.units.len()];
     let (failures, left_out) =
-        send_batches(model, client, &map.batches, deadline, &mut unit_summaries).await;
+        send_batches(model, client, &map.batches, deadline, &latency, &mut unit_summaries, trace)
+            .await;
     if !map.batches.is_empty() && failures.len() == map.batches.len() {
         let failure = &failures[0];
         return Err(ModelError::new(
@@ -348,7 +393,8 @@ async fn summarize_files<J: Job>(
     let remaining = deadline.saturating_duration_since(Instant::now());
     let again = plan::ask_again(changes, map, &left_out, capacity, shape, remaining);
     if !again.is_empty() {
-        let _ = send_batches(model, client, &again, deadline, &mut unit_summaries).await;
+        let _ = send_batches(model, client, &again, deadline, &latency, &mut unit_summaries, trace)
+            .await;
     }
     let asked = map.units.len();
     let answered = unit_summaries.iter().filter(|summary| summary.is_some()).count();
@@ -357,7 +403,7 @@ async fn summarize_files<J: Job>(
             || "the answers left them out".to_string(),
             |failure| model.explain(failure),
         );
-        notes.push(format!(
+        trace.notes.push(format!(
             "{} of {asked} file parts got no summary ({reason}); they are described by their stats",
             asked - answered
         ));

@@ -10,7 +10,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use super::failure::Failure;
 use super::{provider, Model, Prompt};
-use crate::config::{ModelName, ModelSettings, Provider};
+use crate::config::ModelSettings;
 use crate::env::Environment;
 
 const KEY: &str = "test-key-0123456789";
@@ -18,15 +18,8 @@ const KEY: &str = "test-key-0123456789";
 /// A model of the built-in provider row `provider`, at `base_url`.
 fn settings(provider: &str, model: &str, base_url: String) -> ModelSettings {
     ModelSettings {
-        name: ModelName::try_from("under-test".to_string()).expect("valid name"),
-        provider: Provider::built_in(provider).expect("a built-in provider"),
-        model: model.to_string(),
         base_url: Some(base_url),
-        api_key_env: None,
-        timeout: Duration::from_secs(10),
-        max_concurrency: 4,
-        context_tokens: 32_000,
-        api_key: None,
+        ..ModelSettings::example("under-test", provider, model)
     }
 }
 

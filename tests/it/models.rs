@@ -90,7 +90,9 @@ fn configure(
     context_tokens: usize,
     max_concurrency: usize,
 ) {
-    let mut yaml = String::from("models:\n");
+    // The fake server answers in a fixed delay whatever the length: a fast model, as far as
+    // the planner's speed figures go.
+    let mut yaml = String::from("model_defaults: {output_tokens_per_second: 5000}\nmodels:\n");
     let mut names = Vec::new();
     for index in 1..=count {
         names.push(format!("m{index}"));
