@@ -59,9 +59,10 @@ start_server() {
     exit 1
 }
 
-# One user configuration: m1..m6 like the built-in gpt (16 at once, 64k context), u1 with the
-# defaults of a model a user adds (no max_concurrency, no context_tokens), and per map format
-# two models, each on its own server: one with the latency above, one fast.
+# One user configuration: m1..m6 of the openai provider row, so with exactly the built-in
+# gpt's settings (16 at once, 64k context, its speed figures), u1 an openai-compatible model
+# with nothing set, as a user adds one, and per map format two models, each on its own
+# server: one with the latency above, one fast.
 all_formats="asked heading bold backtick numbered basename fenced mixed paragraph"
 start_server main
 if [ -n "$formats" ]; then
@@ -70,19 +71,21 @@ if [ -n "$formats" ]; then
         start_server "fast-$format" --map-format "$format" --first-token 0.05 --input-rate 1000000 --output-rate 5000
     done
 fi
-entry() {  # name, server, extra keys
-    printf '  - {name: %s, provider: openai-compatible, model: %s, base_url: "http://127.0.0.1:%s/v1"%s}\n' \
-        "$1" "$1" "$(cat "$work/$2/port")" "$3"
+entry() {  # name, server, provider
+    printf '  - {name: %s, provider: %s, model: %s, base_url: "http://127.0.0.1:%s/v1"}\n' \
+        "$1" "$3" "$1" "$(cat "$work/$2/port")"
 }
+# The openai row needs a key; the loopback server takes any.
+export OPENAI_API_KEY=bench-key
 mkdir -p "$HOME/.config/changes"
 {
     echo "models:"
-    for index in 1 2 3 4 5 6; do entry "m$index" main ", max_concurrency: 16, context_tokens: 64000"; done
-    entry u1 main ""
+    for index in 1 2 3 4 5 6; do entry "m$index" main openai; done
+    entry u1 main openai-compatible
     if [ -n "$formats" ]; then
         for format in $all_formats; do
-            entry "f-$format" "format-$format" ", max_concurrency: 16, context_tokens: 64000"
-            entry "fast-$format" "fast-$format" ", max_concurrency: 16, context_tokens: 64000"
+            entry "f-$format" "format-$format" openai
+            entry "fast-$format" "fast-$format" openai
         done
     fi
 } > "$HOME/.config/changes/config.yaml"

@@ -209,6 +209,10 @@ pub(crate) fn plan(
     by_size.dedup();
     by_size.sort_by_key(|&file| std::cmp::Reverse(changes.files[file].changed_lines()));
     let allowed = remaining.mul_f64(DEADLINE_SHARE);
+    // The final request without its summaries: file headers, the stats, the files not sent
+    // (listed by folder when there are many), as it will really be rendered.
+    let skeleton =
+        prompt::render_summaries(changes, &vec![None; changes.files.len()], budget).len();
     let plan_for = |kept: usize| {
         let mut chosen = vec![false; changes.files.len()];
         for &file in &by_size[..kept] {
@@ -220,7 +224,7 @@ pub(crate) fn plan(
         let wave = wave_estimate(&units, &batches, capacity);
         let summarized = known.iter().filter(|summary| summary.is_some()).count() + kept;
         let final_input = shape.preface.len()
-            + changes.files.len() * UNIT_OVERHEAD_BYTES
+            + skeleton
             + summarized * SUMMARY_TOKENS as usize * ESTIMATE_BYTES_PER_TOKEN;
         let final_time = capacity.latency.estimate(final_input, shape.answer_tokens);
         (batches, wave + final_time)
@@ -438,8 +442,9 @@ pub(crate) fn ask_again(
         .map(|members| batch(changes, &map.units, &members, capacity))
         .collect();
     let wave = batches.iter().map(|batch| batch.estimate).max().unwrap_or_default();
+    let summarized = map.units.len() + map.known.iter().filter(|known| known.is_some()).count();
     let final_time = capacity.latency.estimate(
-        changes.files.len() * (UNIT_OVERHEAD_BYTES + SUMMARY_TOKENS as usize * 4),
+        shape.preface.len() + summarized * (UNIT_OVERHEAD_BYTES + SUMMARY_TOKENS as usize * 4),
         shape.answer_tokens,
     );
     if wave + final_time <= remaining.mul_f64(DEADLINE_SHARE) {
