@@ -100,14 +100,14 @@ python3 "$here/latency_fixture.py" "$work/peers" peers
 # each run cold, its exit code and stdout size appended to outcomes; the server's stats and
 # request log of the last run copied there.
 measure() {
-    local run=$work/runs/$1 repo=$2 models=$3 count=$4 port
+    local run=$work/runs/$1 repo=$2 models=$3 count=$4 share=${5:-false} port
     port=$(cat "$work/main/port")
     mkdir -p "$run"
     (
         cd "$repo"
         hyperfine --style none --runs "$count" --export-json "$run/hyperfine.json" \
             --prepare "rm -rf .git/changes/cache; curl -sf -X DELETE http://127.0.0.1:$port/ > /dev/null" \
-            "'$binary' hook run --models $models > '$run/stdout' 2> '$run/stderr'; echo \"\$? \$(wc -c < '$run/stdout')\" >> '$run/outcomes'" \
+            "CHANGES_SHARE_SUMMARIES=$share '$binary' hook run --models $models > '$run/stdout' 2> '$run/stderr'; echo \"\$? \$(wc -c < '$run/stdout')\" >> '$run/outcomes'" \
             > /dev/null
     )
     cp "$work/main/stats.json" "$work/main/requests.log" "$run/"
@@ -130,10 +130,18 @@ print(model["max_concurrency"], model["context_tokens"], deadline.group(1) if de
 for files in 3 30 300 3000; do
     count=${runs:-$([ "$files" -le 30 ] && echo 3 || echo 2)}
     # One run with the defaults of a model a user adds, as the issue's table has.
-    for config in "1:m1:$count" "6:$six:$count" "user:u1:${runs:-1}"; do
+    # And six models sharing the per-file summaries (share_summaries: true) where there are any.
+    shared=""
+    [ "$files" -ge 300 ] && shared="shared:$six:$count"
+    for config in "1:m1:$count" "6:$six:$count" $shared "user:u1:${runs:-1}"; do
         IFS=: read -r name models times <<< "$config"
-        label=$([ "$name" = user ] && echo "1, user defaults" || echo "$name")
-        measure "$files-$name" "$work/files-$files" "$models" "$times"
+        case $name in
+            user) label="1, user defaults" ;;
+            shared) label="6, sharing summaries" ;;
+            *) label=$name ;;
+        esac
+        share=$([ "$name" = shared ] && echo true || echo false)
+        measure "$files-$name" "$work/files-$files" "$models" "$times" "$share"
         python3 "$here/latency_figures.py" row "$files" "$label" \
             "$work/files-$files" "$work/runs/$files-$name" $(resolved "${models%%,*}")
     done

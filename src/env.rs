@@ -82,6 +82,7 @@ pub(crate) const CONFIG_VARIABLES: &[(&str, &str)] = &[
     ("CHANGES_LIMITS_MAX_FILE_BYTES", "limits.max_file_bytes"),
     ("CHANGES_LIMITS_MAX_TOTAL_BYTES", "limits.max_total_bytes"),
     ("CHANGES_REDACT", "redact"),
+    ("CHANGES_SHARE_SUMMARIES", "share_summaries"),
     ("CHANGES_SKIP", "skip"),
 ];
 

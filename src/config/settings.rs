@@ -37,6 +37,9 @@ pub struct Settings {
     pub redact: bool,
     /// Whether hooks are no-ops.
     pub skip: bool,
+    /// Whether several network models write the per-file summaries together, each a share,
+    /// and each writes its own draft from all of them.
+    pub share_summaries: bool,
     /// The provider table: one row per provider a model may name.
     pub providers: Vec<Provider>,
     /// What every model gets for the keys neither its entry nor its provider's row sets.

@@ -14,6 +14,7 @@ pub mod prompt;
 mod review;
 mod run;
 mod select;
+mod share;
 pub(crate) mod speed;
 mod summaries;
 
@@ -193,6 +194,8 @@ fn prepare<J: Job>(
         cache: options.cache.take(),
         speeds: options.speeds.clone(),
         warnings: std::sync::Mutex::new(Vec::new()),
+        share: settings.share_summaries,
+        precomputed: std::sync::OnceLock::new(),
     });
     Ok(Prepared { selection, network, shared, started, deadline })
 }

@@ -18,6 +18,7 @@ use crate::llm::{Model, Prompt};
 use super::cache::Cache;
 use super::job::Job;
 use super::plan::{self, Batch, Capacity, Latency, MapPlan, Plan, Shape};
+use super::share::{self, Precomputed};
 use super::speed::Speeds;
 use super::summaries;
 use super::Sendable;
@@ -78,10 +79,14 @@ pub(crate) struct Shared<J> {
     pub(crate) speeds: Option<Speeds>,
     /// Trouble of the run itself (a cache that cannot be written), said once.
     pub(crate) warnings: Mutex<Vec<String>>,
+    /// Whether network models share the per-file step (`share_summaries`).
+    pub(crate) share: bool,
+    /// The per-file summaries written together, once they are.
+    pub(crate) precomputed: std::sync::OnceLock<Precomputed>,
 }
 
 impl<J> Shared<J> {
-    fn warn_once(&self, warning: String) {
+    pub(crate) fn warn_once(&self, warning: String) {
         if let Ok(mut warnings) = self.warnings.lock() {
             if !warnings.contains(&warning) {
                 warnings.push(warning);
@@ -104,11 +109,34 @@ pub(crate) async fn ask_all<J: Job>(
     if let Some(progress) = &progress {
         progress(Event::Started { models: names.iter().map(ToString::to_string).collect() });
     }
+    // With `share_summaries`, the per-file step of every network model that needs one is
+    // written together first; its time counts in each of those models' time.
+    let network: Vec<Arc<Model>> = responders
+        .iter()
+        .filter_map(|responder| match responder {
+            Responder::Network(model) => Some(Arc::clone(model)),
+            Responder::Offline(_) => None,
+        })
+        .collect();
+    let mut head_start = Duration::ZERO;
+    if let (true, Some(Ok(client))) = (shared.share && network.len() > 1, &client) {
+        let begun = Instant::now();
+        if let Some(precomputed) =
+            share::summarize_together(&network, client, &shared, deadline).await
+        {
+            for note in &precomputed.notes {
+                shared.warn_once(note.clone());
+            }
+            let _ = shared.precomputed.set(precomputed);
+            head_start = begun.elapsed();
+        }
+    }
     let mut tasks = JoinSet::new();
     for (index, responder) in responders.into_iter().enumerate() {
         let shared = Arc::clone(&shared);
         let client = client.clone();
         let progress = progress.clone();
+        let names_of_task = names[index].clone();
         tasks.spawn(async move {
             let begun = Instant::now();
             let mut trace = Trace::default();
@@ -134,7 +162,11 @@ pub(crate) async fn ask_all<J: Job>(
                     }
                 },
             };
-            let duration = begun.elapsed();
+            let together = shared
+                .precomputed
+                .get()
+                .is_some_and(|precomputed| precomputed.models.contains(&names_of_task));
+            let duration = begun.elapsed() + if together { head_start } else { Duration::ZERO };
             if let Some(progress) = &progress {
                 let result =
                     outcome.as_ref().map(|_| duration).map_err(|error| error.message.clone());
@@ -261,6 +293,19 @@ async fn ask_network<J: Job>(
         }
         Plan::Map(map) => map,
     };
+    if let Some(precomputed) =
+        shared.precomputed.get().filter(|precomputed| precomputed.models.contains(model.name()))
+    {
+        trace
+            .details
+            .push(format!("per-file summaries written together by {} models", precomputed.writers));
+        let input = plan::final_input(changes, &precomputed.files, &shape, &capacity);
+        let prompt = final_prompt(job, input);
+        return match timed(model, client, &prompt, deadline, &capacity.latency, trace).await {
+            Ok(text) => job.parse(&text, &precomputed.files).ok_or_else(ModelError::unusable),
+            Err(failure) => Err(error_of(model, &failure)),
+        };
+    }
     if !map.left_to_stats.is_empty() {
         trace.notes.push(format!(
             "{} described by their stats only: summarizing them too would not end before the deadline",
@@ -299,7 +344,7 @@ fn final_prompt<J: Job>(job: &J, user: String) -> Prompt {
 }
 
 /// Cached per-file summaries for `model`, one slot per file of the change.
-fn cached_summaries(
+pub(crate) fn cached_summaries(
     model: &Model,
     changes: &ChangeSet,
     cache: Option<&Cache>,

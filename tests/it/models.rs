@@ -210,6 +210,55 @@ async fn a_300_file_change_takes_two_round_trips_under_the_cap_and_reuses_the_ca
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_summaries_are_written_once_for_every_model_and_each_still_drafts() {
+    let server = MockServer::start().await;
+    let fake = FakeModels::new(Duration::from_millis(100));
+    Mock::given(wiremock::matchers::path("/v1/chat/completions"))
+        .respond_with(fake.clone())
+        .mount(&server)
+        .await;
+    let repo = TestRepo::new();
+    configure(&repo, &server, 3, 4_000, 4);
+    let path = repo.home.join(".config/changes/config.yaml");
+    let mut yaml = std::fs::read_to_string(&path).expect("configuration");
+    yaml.push_str("share_summaries: true\n");
+    std::fs::write(&path, yaml).expect("configuration");
+    for index in 0..40 {
+        let body: String = (0..20)
+            .map(|line| format!("line {line} of module {index} {}\n", "z".repeat(30)))
+            .collect();
+        repo.write(&format!("src/module_{index:02}.rs"), body);
+    }
+    repo.git(&["add", "."]);
+    let (run, _) = run_changes(&repo, &["hook", "run", "-v"]).await;
+    assert!(run.success().starts_with("feat: drafted by model-"), "{}", run.stdout);
+    assert!(run.stdout.contains("# ── "), "the other models' drafts follow: {}", run.stdout);
+    let requests = fake.requests();
+    let asked: Vec<String> = requests
+        .iter()
+        .filter(|body| is_map(body))
+        .flat_map(|body| {
+            crate::harness::map_request_files(body["messages"][1]["content"].as_str().unwrap_or(""))
+        })
+        .map(|(_, path)| path)
+        .collect();
+    assert_eq!(asked.len(), 40, "each file summarized once for all three models: {}", asked.len());
+    let writers: std::collections::BTreeSet<&str> = requests
+        .iter()
+        .filter(|body| is_map(body))
+        .filter_map(|body| body["model"].as_str())
+        .collect();
+    assert_eq!(writers.len(), 3, "every model wrote a share: {writers:?}");
+    let finals: Vec<&Value> = requests.iter().filter(|body| !is_map(body)).collect();
+    assert_eq!(finals.len(), 3, "each model writes its own draft");
+    for body in finals {
+        let input = body["messages"][1]["content"].as_str().unwrap_or_default();
+        assert!(input.contains("Changes src/module_39.rs a little."), "all summaries: {input}");
+    }
+    assert!(run.stderr.contains("written together by 3 models"), "{}", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_concurrency_cap_holds_when_map_requests_outnumber_it() {
     let server = MockServer::start().await;
     let fake = FakeModels::new(Duration::from_millis(200));
