@@ -76,6 +76,8 @@ pub enum Command {
     Models(ModelsArgs),
     /// Show the configuration, where its files are, or write a starter file.
     Config(ConfigArgs),
+    /// Approve this repository's `.changes.yaml` as it is now, or revoke that approval.
+    Trust(TrustArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
     /// Print the man page (roff), generated from these same definitions.
@@ -235,6 +237,28 @@ pub enum ConfigCommand {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// `changes trust [--show] [--revoke]`
+#[derive(Debug, Args)]
+#[command(
+    after_help = "A repository's .changes.yaml arrives with git clone. Until you trust it, it may
+only make changes more careful: add exclude globs, lower limits and timeouts, choose the
+message style, turn hooks off. Trusting it records its exact content; an edited file is
+untrusted again.
+
+Examples:
+  changes trust --show              what the file would change, and whether it is trusted
+  changes trust                     approve the file as it is now
+  changes trust --revoke            take the approval back"
+)]
+pub struct TrustArgs {
+    /// Only show what the file sets that needs trust, and whether it is trusted.
+    #[arg(long, conflicts_with = "revoke")]
+    pub show: bool,
+    /// Forget the approval of this work tree's file.
+    #[arg(long)]
+    pub revoke: bool,
 }
 
 /// `changes completions SHELL`

@@ -110,6 +110,7 @@ fn dispatch(context: &Context, command: &Command) -> Result<(), Error> {
         Command::Models(args) => commands::models::cmd_models(context, args),
         Command::Config(args) => commands::config::cmd_config(context, args),
         Command::Report(args) => commands::report::cmd_report(context, args),
+        Command::Trust(args) => commands::trust::cmd_trust(context, args),
         Command::Manpage => {
             use clap::CommandFactory;
             let mut output = Vec::new();

@@ -19,13 +19,24 @@ pub(crate) fn cmd_config(context: &Context, args: &ConfigArgs) -> Result<(), Err
             if context.format == crate::cli::Format::Json {
                 let origins =
                     loaded.origins.iter().map(|(key, origin)| (key.as_str(), origin.to_string()));
-                let output =
-                    ConfigOutput { settings: &loaded.settings, origins: origins.collect() };
+                let output = ConfigOutput {
+                    settings: &loaded.settings,
+                    origins: origins.collect(),
+                    held_back: &loaded.held_back,
+                };
                 context.printer.data(&to_json(&output))?;
             } else {
-                context
-                    .printer
-                    .data(&config::render_annotated(&loaded.settings, &loaded.origins))?;
+                let mut text = config::render_annotated(&loaded.settings, &loaded.origins);
+                if !loaded.held_back.is_empty() {
+                    text.push_str(&format!(
+                        "# Set by {} but ignored until `changes trust`:\n",
+                        config::REPOSITORY_FILE_NAME
+                    ));
+                    for key in &loaded.held_back {
+                        text.push_str(&format!("#   {key}\n"));
+                    }
+                }
+                context.printer.data(&text)?;
             }
         }
         ConfigCommand::Path => {

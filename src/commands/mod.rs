@@ -4,6 +4,7 @@ pub(crate) mod config;
 pub(crate) mod hook;
 pub(crate) mod models;
 pub(crate) mod report;
+pub(crate) mod trust;
 
 /// Refuses `--format json` on a command that does not produce JSON yet, rather than printing
 /// text a program would then fail to parse.
@@ -40,7 +41,11 @@ impl Context {
     /// repository layer when there is none.
     pub(crate) fn load_config(&self, repository: Option<&Repository>) -> Result<Loaded, Error> {
         let root = repository.and_then(Repository::work_tree);
-        Ok(crate::config::load(&self.environment, root, &self.flags)?)
+        let loaded = crate::config::load(&self.environment, root, &self.flags)?;
+        for notice in &loaded.notices {
+            self.printer.warn(notice);
+        }
+        Ok(loaded)
     }
 }
 

@@ -14,6 +14,7 @@ mod locate;
 mod merge;
 mod settings;
 mod show;
+pub(crate) mod trust;
 mod values;
 
 use std::collections::BTreeMap;
@@ -109,34 +110,95 @@ pub struct Loaded {
     pub origins: BTreeMap<String, Origin>,
     /// The files that were looked for, and whether each existed.
     pub files: Vec<(Origin, bool)>,
+    /// What the repository file set that does not apply until `changes trust` (dotted keys).
+    pub held_back: Vec<String>,
+    /// One line each about the repository file, to be said as warnings: what it holds back
+    /// or refuses, or why it was left out.
+    pub notices: Vec<String>,
 }
 
 /// Reads every layer and resolves them. `repository_root` is the work-tree root, when there is
-/// one. Missing files are fine; unreadable or invalid ones are errors.
+/// one. Missing files are fine; an unreadable or invalid user file is an error. The repository
+/// file is vetted (`trust`): what it may not set without the user's approval is held back,
+/// and a repository file that is unreadable, invalid or a link out of the work tree is left
+/// out with a notice, never a reason to stop.
 pub fn load(
     environment: &Environment,
     repository_root: Option<&Path>,
     flags: &FlagOverrides,
 ) -> Result<Loaded, ConfigError> {
     let defaults = Layer::parse(DEFAULT_YAML.to_string(), Origin::Default)?;
-    let mut layers = Vec::new();
+    let mut layers = vec![defaults.clone()];
     let mut files = Vec::new();
+    let mut notices = Vec::new();
+    let mut held_back = Vec::new();
 
-    let user_file = environment.user_config_path().map(Origin::UserFile);
-    let repository_file =
-        repository_root.map(|root| Origin::RepositoryFile(root.join(REPOSITORY_FILE_NAME)));
-    for origin in user_file.into_iter().chain(repository_file) {
-        let (Origin::UserFile(path) | Origin::RepositoryFile(path)) = &origin else {
-            continue;
-        };
-        let text = match std::fs::read_to_string(path) {
+    if let Some(path) = environment.user_config_path() {
+        let origin = Origin::UserFile(path.clone());
+        let text = match std::fs::read_to_string(&path) {
             Ok(text) => Some(text),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-            Err(source) => return Err(ConfigError::Unreadable { path: path.clone(), source }),
+            Err(source) => return Err(ConfigError::Unreadable { path, source }),
         };
         files.push((origin.clone(), text.is_some()));
         if let Some(text) = text {
             layers.push(Layer::parse(text, origin)?);
+        }
+    }
+    let mut repository_layer = None;
+    if let Some(root) = repository_root {
+        let path = root.join(REPOSITORY_FILE_NAME);
+        let origin = Origin::RepositoryFile(path.clone());
+        match read_repository_file(root, &path) {
+            Ok(None) => files.push((origin, false)),
+            Ok(Some(text)) => {
+                files.push((origin.clone(), true));
+                let trusted = environment.state_dir().is_some_and(|state| {
+                    trust::TrustStore::in_state_dir(&state).is_trusted(root, text.as_bytes())
+                });
+                let parsed = Layer::parse(text, origin).and_then(|layer| {
+                    // Mistakes first, whatever trust says: a typo is a typo.
+                    let mut with_it = layers.clone();
+                    with_it.push(layer.clone());
+                    match resolve(&with_it) {
+                        Err(
+                            error @ ConfigError::Invalid {
+                                origin: Origin::RepositoryFile(_), ..
+                            },
+                        ) => Err(error),
+                        _ => Ok(layer),
+                    }
+                });
+                match parsed {
+                    Ok(mut layer) => {
+                        let base = resolve(&layers)?.0;
+                        let vetted = trust::vet(&layer.tree, &base, trusted);
+                        layer.tree = yaml_serde::Value::Mapping(vetted.tree);
+                        if !vetted.untrusted.is_empty() {
+                            notices.push(format!(
+                                "{}: {} ignored until you run `changes trust` (`changes trust --show` says what it would change)",
+                                path.display(),
+                                vetted.untrusted.join(", ")
+                            ));
+                        }
+                        if !vetted.refused.is_empty() {
+                            notices.push(format!(
+                                "{}: refused, trusted or not: {}",
+                                path.display(),
+                                vetted.refused.join(", ")
+                            ));
+                        }
+                        held_back = vetted.untrusted;
+                        repository_layer = Some(layers.len());
+                        layers.push(layer);
+                    }
+                    Err(error) => notices.push(format!("{error}; the file is left out")),
+                }
+            }
+            Err(why) => {
+                files.push((origin, true));
+                notices.push(format!("{}: {why}; the file is left out", path.display()));
+            }
         }
     }
 
@@ -155,9 +217,42 @@ pub fn load(
         layers.push(Layer::from_timeout_flag(timeout));
     }
 
-    layers.insert(0, defaults);
-    let (settings, origins) = resolve(&layers)?;
-    Ok(Loaded { settings, origins, files })
+    let (settings, origins) = match (resolve(&layers), repository_layer) {
+        (Ok(resolved), _) => resolved,
+        // A repository file's mistake is its own: the run goes on without it.
+        (
+            Err(error @ ConfigError::Invalid { origin: Origin::RepositoryFile(_), .. }),
+            Some(index),
+        ) => {
+            notices.push(format!("{error}; the file is left out"));
+            layers.remove(index);
+            held_back.clear();
+            resolve(&layers)?
+        }
+        (Err(error), _) => return Err(error),
+    };
+    Ok(Loaded { settings, origins, files, held_back, notices })
+}
+
+/// The repository file's text, `None` when there is none; an error naming why it cannot be
+/// used: unreadable, not UTF-8, or a link that leads out of the work tree (a repository
+/// cannot make us read the user's other files as its configuration).
+fn read_repository_file(root: &Path, path: &Path) -> Result<Option<String>, String> {
+    match std::fs::symlink_metadata(path) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(format!("cannot read it: {error}")),
+        Ok(metadata) if metadata.file_type().is_symlink() => {
+            let target = std::fs::canonicalize(path)
+                .map_err(|error| format!("a link that leads nowhere ({error})"))?;
+            let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+            if !target.starts_with(&root) {
+                return Err(format!("a link out of the work tree (to {})", target.display()));
+            }
+        }
+        Ok(_) => {}
+    }
+    let bytes = std::fs::read(path).map_err(|error| format!("cannot read it: {error}"))?;
+    String::from_utf8(bytes).map(Some).map_err(|_| "not UTF-8 text".to_string())
 }
 
 /// Merges the layers (built-in defaults first) and deserializes the result.

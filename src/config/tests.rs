@@ -12,11 +12,18 @@ fn load_with(
     if let Some(text) = user {
         std::fs::write(&user_path, text).expect("user file");
     }
+    // The repository file is trusted here: these tests are about the merge, not trust.
+    let state = folder.path().join("state");
     if let Some(text) = repository {
         std::fs::write(folder.path().join(REPOSITORY_FILE_NAME), text).expect("repository file");
+        super::trust::TrustStore::in_state_dir(&state.join("changes"))
+            .trust(folder.path(), text.as_bytes())
+            .expect("trusted");
     }
-    let mut pairs: Vec<(String, String)> =
-        vec![(env::CHANGES_CONFIG.to_string(), user_path.display().to_string())];
+    let mut pairs: Vec<(String, String)> = vec![
+        (env::CHANGES_CONFIG.to_string(), user_path.display().to_string()),
+        ("XDG_STATE_HOME".to_string(), state.display().to_string()),
+    ];
     pairs.extend(variables.iter().map(|(name, value)| (name.to_string(), value.to_string())));
     load(&Environment::from_pairs(pairs), Some(folder.path()), &FlagOverrides::default())
 }
@@ -89,7 +96,7 @@ fn empty_and_comment_only_files_are_empty_layers() {
 
 #[test]
 fn a_list_where_a_mapping_belongs_is_an_error_with_a_line() {
-    let error = load_with(None, Some("redact: true\ncommit: [a]\n"), &[]).expect_err("invalid");
+    let error = load_with(Some("redact: true\ncommit: [a]\n"), None, &[]).expect_err("invalid");
     match error {
         ConfigError::Invalid { line, message, .. } => {
             assert_eq!(line, Some(2));
@@ -181,9 +188,9 @@ fn a_user_file_changes_a_providers_row_or_adds_one() {
 #[test]
 fn unknown_providers_and_missing_keys_name_the_file_line_and_key() {
     let (line, message, origin) =
-        error_of(None, Some("models:\n  - name: x\n    provider: openia\n    model: m\n"));
+        error_of(Some("models:\n  - name: x\n    provider: openia\n    model: m\n"), None);
     assert_eq!(line, Some(3));
-    assert!(matches!(origin, Origin::RepositoryFile(_)));
+    assert!(matches!(origin, Origin::UserFile(_)));
     assert!(
         message.starts_with("models.x.provider: unknown provider `openia`")
             && message.contains("`mistral`")
@@ -233,19 +240,30 @@ fn a_bad_provider_default_is_reported_where_it_was_written() {
 
 #[test]
 fn keys_out_of_place_and_defaults_without_a_model_have_their_line() {
-    let (line, message, _) = error_of(None, Some("models:\n  - name: gpt\n    api_key: sk-x\n"));
-    assert_eq!(line, Some(3));
+    // A repository file's mistake leaves that file out with a notice naming line and key.
+    let loaded = load_with(None, Some("models:\n  - name: gpt\n    api_key: sk-x\n"), &[])
+        .expect("the run goes on without the repository file");
     assert!(
-        message.starts_with("models.gpt.api_key: a key belongs in your user file"),
-        "{message}"
+        loaded.notices.iter().any(
+            |notice| notice.contains(":3: models.gpt.api_key: a key belongs in your user file")
+        ),
+        "{:?}",
+        loaded.notices
     );
+    let loaded = load_with(None, Some("defaults:\n  - gpt\n  - nope\n"), &[]).expect("goes on");
+    assert!(
+        loaded.notices.iter().any(|notice| notice.contains(":3: defaults: no model named `nope`")),
+        "{:?}",
+        loaded.notices
+    );
+    assert_eq!(loaded.settings.defaults.len(), 6, "the file was left out");
 
-    let (line, message, _) = error_of(None, Some("defaults:\n  - gpt\n  - nope\n"));
+    let (line, message, _) = error_of(Some("defaults:\n  - gpt\n  - nope\n"), None);
     assert_eq!(line, Some(3));
     assert!(message.starts_with("defaults: no model named `nope`"), "{message}");
 
     let (line, message, _) =
-        error_of(None, Some("commit:\n  skip_sources:\n    - message\n    - nope\n"));
+        error_of(Some("commit:\n  skip_sources:\n    - message\n    - nope\n"), None);
     assert_eq!(line, Some(4));
     assert!(message.starts_with("commit.skip_sources.1: unknown variant `nope`"), "{message}");
 

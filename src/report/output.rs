@@ -450,4 +450,6 @@ pub(crate) struct ConfigOutput<'a> {
     pub(crate) settings: &'a crate::config::Settings,
     /// Dotted key to the file, variable or `built-in default` it came from.
     pub(crate) origins: std::collections::BTreeMap<&'a str, String>,
+    /// Keys the repository file sets that are ignored until `changes trust`.
+    pub(crate) held_back: &'a [String],
 }

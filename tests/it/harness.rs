@@ -33,6 +33,24 @@ impl TestRepo {
         repo
     }
 
+    /// A clone of `source` (a repository's path or URL), as a user would get it.
+    pub(crate) fn cloned(source: &str) -> Self {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let root = folder.path().join("repo");
+        let home = folder.path().join("home");
+        std::fs::create_dir_all(&home).expect("home folder");
+        let repo = Self { _folder: folder, root, home, extra_env: Vec::new() };
+        let output = repo
+            .command("git")
+            .current_dir(&repo.home)
+            .args(["clone", "-q", source])
+            .arg(&repo.root)
+            .output()
+            .expect("git clone runs");
+        assert!(output.status.success(), "clone: {}", String::from_utf8_lossy(&output.stderr));
+        repo
+    }
+
     /// Adds a variable to every later command.
     pub(crate) fn set_env(&mut self, name: &str, value: &str) {
         self.extra_env.push((name.to_string(), value.to_string()));

@@ -93,6 +93,7 @@ fn help_texts_and_completions_are_stable() {
         vec!["config", "--help"],
         vec!["config", "init", "--help"],
         vec!["completions", "--help"],
+        vec!["trust", "--help"],
     ] {
         let run = repo.changes(&command);
         let name = format!(

@@ -14,3 +14,4 @@ mod push;
 mod report;
 mod secrets;
 mod snapshots;
+mod trust;
