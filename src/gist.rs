@@ -68,7 +68,9 @@ pub(crate) fn publish(
         })
         .map_err(|error| error.message)??;
     let value: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
-    let message = value["message"].as_str().unwrap_or_default().to_string();
+    // GitHub's words, one line, without the token should it repeat it.
+    let message = crate::text::one_line(value["message"].as_str().unwrap_or_default())
+        .replace(token.key.expose(), "[token]");
     match response.status {
         200 | 201 => value["html_url"]
             .as_str()

@@ -488,6 +488,8 @@ fn kind_of(failure: &Failure) -> FailureKind {
         Failure::InvalidResponse(_) | Failure::Empty(_) | Failure::Blocked(_) => {
             FailureKind::BadAnswer
         }
-        Failure::MissingKey(_) | Failure::BadEndpoint(_) => FailureKind::Configuration,
+        Failure::MissingKey(_) | Failure::BadEndpoint(_) | Failure::Redirected { .. } => {
+            FailureKind::Configuration
+        }
     }
 }

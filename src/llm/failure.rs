@@ -69,6 +69,14 @@ pub(crate) enum Failure {
     MissingKey(String),
     /// The model's base URL is not usable.
     BadEndpoint(String),
+    /// The endpoint answered with a redirect, which is never followed: a key header must not
+    /// go to another address.
+    Redirected {
+        /// HTTP status (301, 302, 307, 308...).
+        status: u16,
+        /// Where it pointed, credentials removed.
+        location: String,
+    },
 }
 
 impl Failure {
@@ -136,6 +144,42 @@ impl Failure {
             Failure::BadEndpoint(detail) => {
                 format!("bad endpoint {detail} (check models.{model_name}.base_url)")
             }
+            Failure::Redirected { status, location } => format!(
+                "{status} redirect to {location}, not followed: keys are never sent to another \
+                 address (check models.{model_name}.base_url)"
+            ),
+        }
+    }
+
+    /// The same failure with every occurrence of `secret` (the model's key) in the provider's
+    /// words replaced: a server that repeats the key in an error must not get it printed.
+    pub(crate) fn scrubbed(self, secret: &str) -> Failure {
+        if secret.len() < 8 {
+            return self;
+        }
+        let scrub = |text: String| text.replace(secret, "[key]");
+        match self {
+            Failure::Unauthorized { status, detail } => {
+                Failure::Unauthorized { status, detail: scrub(detail) }
+            }
+            Failure::ModelNotFound { detail } => Failure::ModelNotFound { detail: scrub(detail) },
+            Failure::TooLong { detail } => Failure::TooLong { detail: scrub(detail) },
+            Failure::Quota { detail } => Failure::Quota { detail: scrub(detail) },
+            Failure::Server { status, detail, retry_after } => {
+                Failure::Server { status, detail: scrub(detail), retry_after }
+            }
+            Failure::Rejected { status, detail } => {
+                Failure::Rejected { status, detail: scrub(detail) }
+            }
+            Failure::Connection(detail) => Failure::Connection(scrub(detail)),
+            Failure::InvalidResponse(detail) => Failure::InvalidResponse(scrub(detail)),
+            Failure::Empty(detail) => Failure::Empty(scrub(detail)),
+            Failure::Blocked(detail) => Failure::Blocked(scrub(detail)),
+            Failure::BadEndpoint(detail) => Failure::BadEndpoint(scrub(detail)),
+            Failure::Redirected { status, location } => {
+                Failure::Redirected { status, location: scrub(location) }
+            }
+            other => other,
         }
     }
 }

@@ -10,6 +10,9 @@ use tokio::time::Instant;
 
 use super::failure::Failure;
 
+/// The most of an answer that is read: a model's answer is a few kilobytes, and a server
+/// sending hundreds of megabytes must not cost as much memory.
+pub(crate) const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 /// How long connecting may take: a dead network fails fast, other models go on.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Retries after the first attempt, at most.
@@ -18,9 +21,12 @@ const MAX_RETRIES: u32 = 2;
 const BASE_BACKOFF: Duration = Duration::from_millis(500);
 
 /// Builds the shared client. Proxies come from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and
-/// `NO_PROXY` (reqwest reads them).
+/// `NO_PROXY` (reqwest reads them). Redirects are never followed: reqwest drops only the
+/// `Authorization` header on a cross-host redirect, and Anthropic's `x-api-key` or Gemini's
+/// `x-goog-api-key` would go to the new host.
 pub(crate) fn client() -> Result<reqwest::Client, Failure> {
     reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(CONNECT_TIMEOUT)
         .user_agent(concat!("changes/", env!("CARGO_PKG_VERSION")))
         .build()
@@ -51,10 +57,31 @@ pub(crate) async fn post_json(
         for (name, value) in headers {
             request = request.header(*name, value);
         }
-        let response = request.send().await.map_err(transport_failure)?;
+        let mut response = request.send().await.map_err(transport_failure)?;
         let status = response.status().as_u16();
+        if response.status().is_redirection() {
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|value| value.to_str().ok())
+                .map_or_else(
+                    || "an address it did not give".to_string(),
+                    |location| crate::text::one_line(&crate::text::without_credentials(location)),
+                );
+            return Err(Failure::Redirected { status, location });
+        }
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport_failure)?.to_vec();
+        // Read piece by piece, so that a huge body stops at the cap, not in memory.
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport_failure)? {
+            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Err(Failure::InvalidResponse(format!(
+                    "an answer larger than {} MB; stopped reading",
+                    MAX_RESPONSE_BYTES / (1024 * 1024)
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Response { status, headers, body })
     };
     match tokio::time::timeout_at(deadline, exchange).await {

@@ -95,6 +95,24 @@ impl Model {
         prompt: &Prompt,
         deadline: Instant,
     ) -> Result<String, Failure> {
+        let result = self.ask(client, prompt, deadline).await;
+        // A server that repeats the key, in an error or an answer, must not get it shown or
+        // stored anywhere.
+        let Some(key) = self.key.as_ref().map(ApiKey::expose).filter(|key| key.len() >= 8) else {
+            return result;
+        };
+        match result {
+            Ok(text) => Ok(text.replace(key, "[key]")),
+            Err(failure) => Err(failure.scrubbed(key)),
+        }
+    }
+
+    async fn ask(
+        &self,
+        client: &reqwest::Client,
+        prompt: &Prompt,
+        deadline: Instant,
+    ) -> Result<String, Failure> {
         let deadline = deadline.min(Instant::now() + self.settings.timeout);
         let _permit = tokio::time::timeout_at(deadline, self.permits.acquire())
             .await

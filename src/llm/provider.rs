@@ -108,8 +108,8 @@ pub(crate) fn credential(model: &ModelSettings, environment: &Environment) -> Cr
     }
 }
 
-/// How long the Ollama check may take: a local server answers in a few milliseconds, and a
-/// closed port is refused at once.
+/// How long the whole Ollama check may take, connecting and reading included: a local server
+/// answers in a few milliseconds, and a closed port is refused at once.
 const OLLAMA_PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// True when an Ollama server answers at the model's endpoint and has the model pulled. A
@@ -126,17 +126,36 @@ pub(crate) fn ollama_serves(model: &ModelSettings, environment: &Environment) ->
     else {
         return false;
     };
-    let Ok(mut stream) = TcpStream::connect_timeout(&address, OLLAMA_PROBE_TIMEOUT) else {
+    // One budget for the whole probe, not for each read: a server trickling a byte at a time
+    // must not hold the run.
+    let deadline = std::time::Instant::now() + OLLAMA_PROBE_TIMEOUT;
+    let left = || {
+        deadline.checked_duration_since(std::time::Instant::now()).filter(|left| !left.is_zero())
+    };
+    let Some(budget) = left() else { return false };
+    let Ok(mut stream) = TcpStream::connect_timeout(&address, budget) else {
         return false;
     };
-    let _ = stream.set_read_timeout(Some(OLLAMA_PROBE_TIMEOUT));
-    let _ = stream.set_write_timeout(Some(OLLAMA_PROBE_TIMEOUT));
+    let _ = stream.set_write_timeout(left());
     let request = format!("GET /api/tags HTTP/1.0\r\nHost: {authority}\r\n\r\n");
     if stream.write_all(request.as_bytes()).is_err() {
         return false;
     }
     let mut response = Vec::new();
-    let _ = stream.take(1 << 20).read_to_end(&mut response);
+    let mut chunk = [0u8; 8192];
+    loop {
+        let Some(budget) = left() else { return false };
+        if stream.set_read_timeout(Some(budget)).is_err() {
+            return false;
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(read) if response.len() + read <= 1 << 20 => {
+                response.extend_from_slice(&chunk[..read])
+            }
+            _ => return false,
+        }
+    }
     let response = String::from_utf8_lossy(&response);
     let Some((head, body)) = response.split_once("\r\n\r\n") else { return false };
     if !head.starts_with("HTTP/1.1 200") && !head.starts_with("HTTP/1.0 200") {

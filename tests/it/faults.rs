@@ -29,7 +29,7 @@ fn one_model(repo: &TestRepo, url: &str, extra: &str) {
 
 /// A raw HTTP server on loopback that answers every connection with `behaviour` and counts
 /// connections. Runs until the test process ends.
-fn raw_server(behaviour: fn(&mut std::net::TcpStream)) -> (String, Arc<AtomicUsize>) {
+pub(crate) fn raw_server(behaviour: fn(&mut std::net::TcpStream)) -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let address = listener.local_addr().expect("address");
     let count = Arc::new(AtomicUsize::new(0));

@@ -232,3 +232,121 @@ fn a_bare_repository_has_no_staged_changes_to_describe() {
     assert!(!stdout.contains("delete"), "no file described as deleted: {stdout}");
     assert!(String::from_utf8_lossy(&run.stderr).contains("--rev HEAD"));
 }
+
+/// A repository with a change and the user's Anthropic and OpenAI keys pointing at `server`.
+fn keyed_repo(server: &wiremock::MockServer) -> TestRepo {
+    let mut repo = staged_repo();
+    repo.set_env("ANTHROPIC_API_KEY", KEY);
+    repo.set_env("ANTHROPIC_BASE_URL", &server.uri());
+    repo.set_env("OPENAI_API_KEY", KEY);
+    repo.set_env("OPENAI_BASE_URL", &format!("{}/v1", server.uri()));
+    repo
+}
+
+const KEY: &str = "sk-ant-api03-THE-USERS-OWN-KEY-0123456789";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_is_a_failure_naming_the_location_and_no_key_header_follows_it() {
+    use wiremock::matchers::path;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let elsewhere = MockServer::start().await;
+    Mock::given(path("/v1/messages"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/messages"))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("location", format!("{}/v1/messages", elsewhere.uri()).as_str()),
+        )
+        .mount(&server)
+        .await;
+    let repo = keyed_repo(&server);
+    let run = crate::report::run_async(&repo, &["hook", "run", "--models", "claude"]).await;
+    assert_eq!(run.code, 5, "no draft: {}", run.stderr);
+    assert!(run.stderr.contains("307 redirect to http://127.0.0.1"), "{}", run.stderr);
+    assert!(run.stderr.contains("not followed"), "{}", run.stderr);
+    assert!(
+        elsewhere.received_requests().await.unwrap_or_default().is_empty(),
+        "the key went nowhere"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_a_server_repeats_is_shown_nowhere_and_a_huge_body_is_cut() {
+    use serde_json::json;
+    use wiremock::matchers::path;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/messages"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "type": "error",
+            "error": {"type": "authentication_error", "message": format!("invalid x-api-key: {KEY}")}
+        })))
+        .mount(&server)
+        .await;
+    // Ten megabytes of answer: more than anyone's commit message.
+    let huge = format!(
+        "{{\"choices\":[{{\"index\":0,\"message\":{{\"role\":\"assistant\",\"content\":\"{}\"}}}}]}}",
+        "x".repeat(10 * 1024 * 1024)
+    );
+    Mock::given(path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(huge, "application/json"))
+        .mount(&server)
+        .await;
+    let repo = keyed_repo(&server);
+    for arguments in [
+        vec!["hook", "run", "--models", "claude,gpt,local"],
+        vec!["hook", "run", "--models", "claude,gpt,local", "--format", "json"],
+        vec!["models", "--check", "--models", "claude"],
+        vec!["models", "--check", "--models", "claude", "--format", "json"],
+    ] {
+        let run = crate::report::run_async(&repo, &arguments).await;
+        assert!(
+            !run.stdout.contains(KEY) && !run.stderr.contains(KEY),
+            "{arguments:?} printed the key"
+        );
+        if arguments.contains(&"hook") && !arguments.contains(&"json") {
+            assert!(run.stderr.contains("larger than 4 MB"), "{}", run.stderr);
+            assert!(run.stderr.contains("invalid x-api-key: [key]"), "{}", run.stderr);
+        }
+    }
+    repo.install_hooks();
+    let mut repo = repo;
+    let record = repo.record_editor();
+    let mut command = repo.command("git");
+    command.args(["commit", "-q", "--allow-empty-message"]).env("CHANGES_MODELS", "claude,local");
+    let output =
+        tokio::task::spawn_blocking(move || command.output().expect("git")).await.expect("joined");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains(KEY));
+    let file = std::fs::read_to_string(record).expect("message file");
+    assert!(!file.contains(KEY), "{file}");
+    assert!(file.contains("claude: failed: 401"), "{file}");
+}
+
+#[test]
+fn a_trickling_ollama_server_cannot_hold_the_run() {
+    let (url, _) = crate::faults::raw_server(|stream| {
+        use std::io::Write;
+        for byte in b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{\"models\":[]}" {
+            if stream.write_all(&[*byte]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let mut repo = staged_repo();
+    let host = url.trim_start_matches("http://").trim_end_matches("/v1").to_string();
+    repo.set_env("OLLAMA_HOST", &host);
+    let started = Instant::now();
+    let run = repo.changes(&["hook", "run", "--timeout", "5s"]);
+    run.success();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the probe held the run {:?}",
+        started.elapsed()
+    );
+}
