@@ -350,3 +350,14 @@ fn a_trickling_ollama_server_cannot_hold_the_run() {
         started.elapsed()
     );
 }
+
+#[test]
+fn reviews_in_the_same_second_each_keep_their_report() {
+    let repo = crate::push::pushed_repo();
+    crate::push::commit_file(&repo, "src/a.rs", "pub fn a() {}\n", "add a");
+    for _ in 0..3 {
+        repo.changes(&["hook", "run", "pre-push", "--range", "HEAD~1..HEAD"]).success();
+    }
+    let reports = crate::push::reports(&repo);
+    assert_eq!(reports.len(), 3, "three reviews, three reports: {reports:?}");
+}

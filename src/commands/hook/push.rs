@@ -187,7 +187,7 @@ fn review(
     };
     let tip = reviewed.first().map(|(outgoing, _, _)| outgoing.tip.clone()).unwrap_or_default();
     let folder = report_folder(&repository, settings);
-    let path = folder.join(format!("push-{compact}-{}.md", short_id(&tip)));
+    let path = unique_report(&folder, &format!("push-{compact}-{}", short_id(&tip)));
     for (_, _, run) in &reviewed {
         warn_about_run(context, run, None);
     }
@@ -256,6 +256,24 @@ fn push_range<'a>(
         changes,
         skipped: &run.selection.skipped,
     }
+}
+
+/// A report path of its own: `stem.md`, else `stem-2.md`, `stem-3.md`… The name is taken with
+/// an exclusive create, so two pushes in the same second (a `git push` and a review by hand,
+/// two worktrees) never write over each other's report.
+fn unique_report(folder: &std::path::Path, stem: &str) -> PathBuf {
+    let _ = std::fs::create_dir_all(folder);
+    for attempt in 1..1000 {
+        let name = if attempt == 1 { format!("{stem}.md") } else { format!("{stem}-{attempt}.md") };
+        let path = folder.join(name);
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(_) => return path,
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            // Not writable at all: the write that follows says so.
+            Err(_) => return path,
+        }
+    }
+    folder.join(format!("{stem}-{}.md", std::process::id()))
 }
 
 /// `push.report_dir` (relative to the work-tree root), else `<git dir>/changes/reports`.
