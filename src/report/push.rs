@@ -130,7 +130,13 @@ fn render_range(range: &PushRange<'_>, text: &mut String) {
     }
     let _ = writeln!(text, "\n## Commits\n");
     for commit in &range.commits {
-        let _ = writeln!(text, "- `{}` {} ({})", commit.id, commit.summary, commit.author);
+        let _ = writeln!(
+            text,
+            "- `{}` {} ({})",
+            commit.id,
+            crate::text::one_line(&commit.summary),
+            crate::text::one_line(&commit.author)
+        );
     }
     let mut left_out = Vec::new();
     if range.commits_left_out > 0 {

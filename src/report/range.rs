@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::answer::RangeSummary;
 use crate::git::push::PushedCommit;
 use crate::git::{ChangeSet, FileChange};
-use crate::text::{count, human_bytes, short_duration, short_id};
+use crate::text::{count, human_bytes, one_line, short_duration, short_id};
 
 use super::output::ReportModel;
 
@@ -202,7 +202,9 @@ pub(crate) fn render_model(
             let _ = writeln!(
                 text,
                 "  - [{}](#{anchor}) (+{} −{})",
-                file.path, file.added_lines, file.removed_lines
+                one_line(&file.path),
+                file.added_lines,
+                file.removed_lines
             );
         }
     }
@@ -211,7 +213,7 @@ pub(crate) fn render_model(
     let _ = writeln!(text, "## Summary\n\n{}\n", link_paths(&summary.overview, period, &anchor_of));
     let _ = writeln!(text, "## Files\n");
     for (index, file) in &ordered {
-        let _ = writeln!(text, "### {}\n", file.path);
+        let _ = writeln!(text, "### {}\n", one_line(&file.path));
         let stats = file.header();
         match &period.web {
             Some(web) if file.new_size > 0 || file.status != crate::git::Status::Deleted => {
@@ -230,8 +232,13 @@ pub(crate) fn render_model(
     }
     let _ = writeln!(text, "## Commits\n");
     for commit in period.commits {
-        let _ =
-            writeln!(text, "- `{}` {} ({})", short_id(&commit.id), commit.summary, commit.author);
+        let _ = writeln!(
+            text,
+            "- `{}` {} ({})",
+            short_id(&commit.id),
+            one_line(&commit.summary),
+            one_line(&commit.author)
+        );
     }
     text
 }

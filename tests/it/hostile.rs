@@ -361,3 +361,35 @@ fn reviews_in_the_same_second_each_keep_their_report() {
     let reports = crate::push::reports(&repo);
     assert_eq!(reports.len(), 3, "three reviews, three reports: {reports:?}");
 }
+
+#[test]
+fn a_push_to_a_remote_whose_path_is_not_utf8_goes_on_and_base_urls_show_no_credentials() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = TestRepo::new();
+    let remote = repo.home.join(std::ffi::OsStr::from_bytes(b"remote-\xe9.git"));
+    let made = repo.command("git").arg("init").arg("-q").arg("--bare").arg(&remote).output();
+    assert!(made.expect("git init").status.success());
+    repo.command("git").args(["remote", "add", "origin"]).arg(&remote).output().expect("remote");
+    repo.stage("README.md", "# Project\n");
+    repo.commit("initial");
+    repo.install_hooks();
+    let push = repo.git_output(&["push", "-q", "origin", "main"]);
+    assert_eq!(push.code, 0, "{}", push.stderr);
+
+    let user = repo.home.join(".config/changes/config.yaml");
+    std::fs::create_dir_all(user.parent().expect("folder")).expect("folder");
+    std::fs::write(
+        &user,
+        "models:\n  - {name: work, provider: openai-compatible, model: m, base_url: 'http://admin:hunter2@llm.internal:8000/v1?key=AIzaSyA-secret'}\n",
+    )
+    .expect("user file");
+    for arguments in [vec!["models"], vec!["models", "--format", "json"], vec!["config", "show"]] {
+        let shown = repo.changes(&arguments);
+        let text = shown.success();
+        assert!(
+            !text.contains("hunter2") && !text.contains("AIzaSyA-secret"),
+            "{arguments:?}: {text}"
+        );
+        assert!(text.contains("llm.internal:8000"), "{arguments:?}");
+    }
+}

@@ -97,7 +97,9 @@ async fn an_untrusted_file_cannot_send_the_users_key_or_the_diff_to_its_own_serv
     assert_eq!(evil_seen.count(), 0, "nothing went to the repository's server");
     assert!(user_seen.count() >= 1, "gpt asked at the user's endpoint: {}", run.stderr);
     assert!(run.stderr.contains("ignored until you run `changes trust`"), "{}", run.stderr);
-    assert!(run.stderr.contains("models.evil") && run.stderr.contains("redact"), "{}", run.stderr);
+    for held in ["models.evil", "defaults", "redact", "commit.timeout"] {
+        assert!(run.stderr.contains(held), "{held} named as held back: {}", run.stderr);
+    }
     assert!(run.stderr.contains("refused, trusted or not: models.gpt.base_url"), "{}", run.stderr);
     let sent: String = user_seen
         .seen
