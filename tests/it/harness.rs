@@ -231,3 +231,32 @@ pub(crate) fn map_answer(user: &str, summary: impl Fn(&str) -> String) -> String
         .map(|(label, path)| format!("[{label}] {}\n", summary(path)))
         .collect()
 }
+
+/// The ways real models write a per-file summary answer, asked for `[F1] summary` lines.
+pub(crate) const MAP_FORMATS: [&str; 8] =
+    ["asked", "heading", "bold", "backtick", "numbered", "basename", "fenced", "paragraph"];
+
+/// A per-file summary answer written in `format` (one of [`MAP_FORMATS`]).
+pub(crate) fn map_answer_as(format: &str, user: &str, summary: impl Fn(&str) -> String) -> String {
+    let files = map_request_files(user);
+    let line = |label: &str, path: &str| {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let text = summary(path);
+        match format {
+            "heading" => format!("## {path}\n{text}\n\n"),
+            "bold" => format!("**{path}**: {text}\n"),
+            "backtick" => format!("`{path}` — {text}\n"),
+            "numbered" => format!("1. {path}: {text}\n"),
+            "basename" => format!("- {name}: {text}\n"),
+            _ => format!("[{label}] {text}\n"),
+        }
+    };
+    match format {
+        "paragraph" => "These files together add modules and tests.".to_string(),
+        "fenced" => {
+            let body: String = files.iter().map(|(label, path)| line(label, path)).collect();
+            format!("```\n{body}```\n")
+        }
+        _ => files.iter().map(|(label, path)| line(label, path)).collect(),
+    }
+}

@@ -16,11 +16,17 @@ use crate::harness::{Run, TestRepo};
 struct FakeModels {
     delay: Duration,
     arrivals: Arc<Mutex<Vec<(Instant, Value)>>>,
+    /// How map answers are written (`harness::MAP_FORMATS`).
+    format: &'static str,
 }
 
 impl FakeModels {
     fn new(delay: Duration) -> Self {
-        Self { delay, arrivals: Arc::new(Mutex::new(Vec::new())) }
+        Self::answering_as(delay, "asked")
+    }
+
+    fn answering_as(delay: Duration, format: &'static str) -> Self {
+        Self { delay, arrivals: Arc::new(Mutex::new(Vec::new())), format }
     }
 
     fn requests(&self) -> Vec<Value> {
@@ -72,7 +78,9 @@ impl Respond for FakeModels {
         let model = body["model"].as_str().unwrap_or("unknown").to_string();
         let content = if is_map(&body) {
             let user = body["messages"][1]["content"].as_str().unwrap_or_default();
-            crate::harness::map_answer(user, |path| format!("Changes {path} a little."))
+            crate::harness::map_answer_as(self.format, user, |path| {
+                format!("Changes {path} a little.")
+            })
         } else {
             format!("feat: drafted by {model}\n\n- A bullet from {model}")
         };
@@ -256,6 +264,43 @@ async fn shared_summaries_are_written_once_for_every_model_and_each_still_drafts
         assert!(input.contains("Changes src/module_39.rs a little."), "all summaries: {input}");
     }
     assert!(run.stderr.contains("written together by 3 models"), "{}", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_way_models_write_per_file_summaries_still_gives_a_draft() {
+    for format in crate::harness::MAP_FORMATS {
+        let server = MockServer::start().await;
+        let fake = FakeModels::answering_as(Duration::from_millis(20), format);
+        Mock::given(wiremock::matchers::path("/v1/chat/completions"))
+            .respond_with(fake.clone())
+            .mount(&server)
+            .await;
+        let repo = TestRepo::new();
+        configure(&repo, &server, 1, 2_000, 4);
+        for index in 0..12 {
+            let body: String = (0..10)
+                .map(|line| format!("line {line} of part {index} {}\n", "q".repeat(40)))
+                .collect();
+            repo.write(&format!("src/part_{index:02}.rs"), body);
+        }
+        repo.git(&["add", "."]);
+        let (run, _) = run_changes(&repo, &["hook", "run"]).await;
+        assert!(run.success().starts_with("feat: drafted by model-1"), "{format}: {}", run.stderr);
+        let requests = fake.requests();
+        assert!(requests.iter().any(is_map), "{format}: the per-file step ran");
+        let last = requests.iter().rfind(|body| !is_map(body)).expect("a final request");
+        let input = last["messages"][1]["content"].as_str().unwrap_or_default();
+        if format == "paragraph" {
+            assert!(
+                input.contains("(no summary: only the stats above are known)"),
+                "{format}: {input}"
+            );
+            assert!(run.stderr.contains("got no summary"), "{format}: said: {}", run.stderr);
+        } else {
+            assert!(input.contains("Changes src/part_11.rs a little."), "{format}: {input}");
+            assert!(!input.contains("(no summary"), "{format}: every file read: {input}");
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -149,11 +149,20 @@ struct FakeModels;
 
 impl Respond for FakeModels {
     fn respond(&self, request: &Request) -> ResponseTemplate {
+        FormatModels("asked").respond(request)
+    }
+}
+
+/// The same, with map answers written in one of `harness::MAP_FORMATS`.
+struct FormatModels(&'static str);
+
+impl Respond for FormatModels {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
         let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
         let system = body["messages"][0]["content"].as_str().unwrap_or_default();
         let user = body["messages"][1]["content"].as_str().unwrap_or_default();
         let content = if system.contains("file by file") {
-            crate::harness::map_answer(user, |path| format!("Summary of {path}."))
+            crate::harness::map_answer_as(self.0, user, |path| format!("Summary of {path}."))
         } else {
             format!(
                 "- Adds a parser and a lexer (`src/parser.rs`, `src/lexer.rs`) by {}",
@@ -191,6 +200,34 @@ pub(crate) async fn run_async(repo: &TestRepo, arguments: &[&str]) -> Run {
     tokio::task::spawn_blocking(move || Run::from(command.output().expect("changes runs")))
         .await
         .expect("joined")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_way_models_write_per_file_summaries_still_gives_a_report() {
+    for format in crate::harness::MAP_FORMATS {
+        let server = MockServer::start().await;
+        Mock::given(path("/v1/chat/completions"))
+            .respond_with(FormatModels(format))
+            .mount(&server)
+            .await;
+        let repo = dated_repo();
+        two_models(&repo, &server);
+        let out = repo.home.join(format);
+        let arguments =
+            ["report", "--after", "2026-11-07", "--before", "2026-11-16", "--models", "m1"];
+        let run = run_async(
+            &repo,
+            &[&arguments[..], &["--out", out.to_str().unwrap_or_default()]].concat(),
+        )
+        .await;
+        assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+        let m1 = read(&out, "m1.md");
+        if format == "paragraph" {
+            assert!(m1.contains("Adds a parser and a lexer"), "{format}: the overview is there");
+        } else {
+            assert!(m1.contains("Summary of src/lexer.rs."), "{format}: {m1}");
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
