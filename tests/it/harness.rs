@@ -223,15 +223,6 @@ pub(crate) fn map_request_files(user: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// What a model that follows the per-file instructions answers: one `[F3] summary` line per
-/// file, the summary made by `summary` from the file's path.
-pub(crate) fn map_answer(user: &str, summary: impl Fn(&str) -> String) -> String {
-    map_request_files(user)
-        .iter()
-        .map(|(label, path)| format!("[{label}] {}\n", summary(path)))
-        .collect()
-}
-
 /// The ways real models write a per-file summary answer, asked for `[F1] summary` lines.
 pub(crate) const MAP_FORMATS: [&str; 8] =
     ["asked", "heading", "bold", "backtick", "numbered", "basename", "fenced", "paragraph"];
