@@ -47,7 +47,14 @@ proptest! {
     ) {
         let answers = [answer(&subject)];
         let merged = merge::arrange(&answers, MergeMode::Alternatives, false);
-        let summary = DraftSummary { answers: &answers, skipped: &[], elapsed: Duration::from_millis(5), merged };
+        let summary = DraftSummary {
+            answers: &answers,
+            skipped: &[],
+            elapsed: Duration::from_millis(5),
+            merged,
+            notes: Vec::new(),
+            violations: Vec::new(),
+        };
         for placement in [Placement::Draft, Placement::CommentsOnly] {
             let Some(updated) = render_message_file(&original, &comment, placement, &summary) else { continue };
             let text = String::from_utf8(updated.clone()).expect("only UTF-8 input is changed");

@@ -73,6 +73,35 @@ fn write_stderr(text: &str) {
     let _ = io::stderr().lock().write_all(text.as_bytes());
 }
 
+/// One status line rewritten in place on a terminal (`done of total` while something long
+/// runs); nothing at all when stderr is not a terminal.
+pub(crate) struct ProgressLine {
+    term: Option<console::Term>,
+}
+
+impl ProgressLine {
+    /// A line on stderr when it is a terminal.
+    pub(crate) fn new() -> Self {
+        let term = console::Term::stderr();
+        Self { term: term.is_term().then_some(term) }
+    }
+
+    /// Replaces the line's text.
+    pub(crate) fn update(&self, text: &str) {
+        if let Some(term) = &self.term {
+            let _ = term.clear_line();
+            let _ = term.write_str(text);
+        }
+    }
+
+    /// Clears the line.
+    pub(crate) fn finish(&self) {
+        if let Some(term) = &self.term {
+            let _ = term.clear_line();
+        }
+    }
+}
+
 /// Frames of the spinner shown beside a model still being asked.
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 /// How often the spinner moves; also how long a run may take before anything is drawn, so

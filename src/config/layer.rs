@@ -30,6 +30,20 @@ pub struct Layer {
     pub redact: Option<bool>,
     /// Whether every hook is a no-op.
     pub skip: Option<bool>,
+    /// How the repository's own conventions are learned.
+    pub conventions: Option<ConventionsLayer>,
+}
+
+/// `conventions:` keys.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConventionsLayer {
+    /// Whether drafts follow the conventions learned from the history and rule files.
+    pub enabled: Option<bool>,
+    /// Newest first-parent commits the profile learns from.
+    pub history: Option<usize>,
+    /// A free-text guide to commit messages, relative to the work-tree root.
+    pub guide: Option<String>,
 }
 
 /// One entry of `models:`.

@@ -144,6 +144,17 @@ pub struct ReportSettings {
     pub timeout: Duration,
 }
 
+/// `conventions:` resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConventionsSettings {
+    /// Whether drafts follow the conventions learned from the history and rule files.
+    pub enabled: bool,
+    /// Newest first-parent commits the profile learns from.
+    pub history: usize,
+    /// A free-text guide to commit messages, relative to the work-tree root.
+    pub guide: Option<String>,
+}
+
 /// `limits:` resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Limits {
@@ -174,6 +185,8 @@ pub struct Settings {
     pub redact: bool,
     /// Whether hooks are no-ops.
     pub skip: bool,
+    /// The repository's own conventions.
+    pub conventions: ConventionsSettings,
 }
 
 impl Settings {
@@ -327,6 +340,7 @@ struct Resolver {
     limits: layer::LimitsLayer,
     redact: Option<bool>,
     skip: Option<bool>,
+    conventions: layer::ConventionsLayer,
     origins: BTreeMap<String, Origin>,
 }
 
@@ -395,6 +409,9 @@ impl Resolver {
                 self.origins.insert(format!("exclude.{}", self.exclude.len()), origin.clone());
                 self.exclude.push(pattern);
             }
+        }
+        if let Some(conventions) = layer.conventions {
+            take_fields!(self, origin, conventions, conventions, [enabled, history, guide]);
         }
         if let Some(limits) = layer.limits {
             take_fields!(self, origin, limits, limits, [max_file_bytes, max_total_bytes]);
@@ -576,6 +593,11 @@ impl Resolver {
             limits,
             redact: self.redact.ok_or_else(|| missing("redact"))?,
             skip: self.skip.ok_or_else(|| missing("skip"))?,
+            conventions: ConventionsSettings {
+                enabled: self.conventions.enabled.ok_or_else(|| missing("conventions.enabled"))?,
+                history: self.conventions.history.ok_or_else(|| missing("conventions.history"))?,
+                guide: self.conventions.guide,
+            },
         };
         Ok((settings, origins))
     }

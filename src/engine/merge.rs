@@ -24,20 +24,88 @@ pub(crate) struct Merged {
 /// The primary draft is the first model, in configured order, that produced one; the others
 /// are alternatives under `alternatives`, and also under `synthesize` when no merged draft
 /// could be made, so that no draft is lost.
+#[cfg(test)]
 pub(crate) fn arrange<T>(answers: &[Answer<T>], mode: MergeMode, synthesized: bool) -> Merged {
-    let mut successes = answers
+    arrange_fitted(answers, mode, synthesized, &[])
+}
+
+/// `arrange`, with the primary draft the one that fits the repository's rules and habits
+/// best (`fitness`, one score per answer, higher is better; missing scores are zero), ties
+/// broken by configured order. A synthesized draft stays primary.
+pub(crate) fn arrange_fitted<T>(
+    answers: &[Answer<T>],
+    mode: MergeMode,
+    synthesized: bool,
+    fitness: &[i64],
+) -> Merged {
+    let successes: Vec<usize> = answers
         .iter()
         .enumerate()
         .filter(|(_, answer)| answer.output().is_some())
-        .map(|(index, _)| index);
-    let primary = successes.next();
+        .map(|(index, _)| index)
+        .collect();
+    let score = |index: usize| fitness.get(index).copied().unwrap_or(0);
+    let primary = if synthesized {
+        successes.first().copied()
+    } else {
+        // The first of the best: `max_by_key` would keep the last of equals.
+        successes.iter().copied().fold(None, |best: Option<usize>, index| match best {
+            Some(best) if score(best) >= score(index) => Some(best),
+            _ => Some(index),
+        })
+    };
     let show_others = match mode {
         MergeMode::Alternatives => true,
         MergeMode::Synthesize => !synthesized,
         MergeMode::First => false,
     };
-    let alternatives = if show_others { successes.collect() } else { Vec::new() };
+    let alternatives = if show_others {
+        successes.into_iter().filter(|index| Some(*index) != primary).collect()
+    } else {
+        Vec::new()
+    };
     Merged { primary, alternatives }
+}
+
+/// One line saying how the drafts disagree on the type or the scope (or component), `None`
+/// when they agree or only one model answered.
+pub(crate) fn disagreement(answers: &[Answer<Message>]) -> Option<String> {
+    use crate::conventions::subject;
+    let parsed: Vec<(&str, subject::Subject)> = answers
+        .iter()
+        .filter_map(|answer| {
+            Some((answer.model.as_str(), subject::parse(&answer.output()?.subject)))
+        })
+        .collect();
+    if parsed.len() < 2 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for (what, value) in [
+        (
+            "type",
+            &(|parsed: &subject::Subject| parsed.commit_type().map(str::to_string))
+                as &dyn Fn(&subject::Subject) -> Option<String>,
+        ),
+        ("scope", &|parsed: &subject::Subject| parsed.scope_label().map(str::to_string)),
+    ] {
+        let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+        for (model, subject) in &parsed {
+            let label = value(subject).unwrap_or_else(|| "none".to_string());
+            match groups.iter_mut().find(|(known, _)| *known == label) {
+                Some((_, models)) => models.push(model),
+                None => groups.push((label, vec![model])),
+            }
+        }
+        if groups.len() > 1 {
+            let said: Vec<String> = groups
+                .iter()
+                .map(|(label, models)| format!("{label} ({})", models.join(", ")))
+                .collect();
+            parts.push(format!("{what}: {}", said.join(" or ")));
+        }
+    }
+    (!parts.is_empty()).then(|| format!("the models disagree on the {}", parts.join("; ")))
 }
 
 /// The request that asks one model to merge every draft into one message.
@@ -94,5 +162,14 @@ mod tests {
             "a failed synthesis keeps every draft in view"
         );
         assert_eq!(arrange(&answers[..1], MergeMode::Alternatives, false).primary, None);
+    }
+
+    #[test]
+    fn the_draft_that_fits_best_is_primary_and_ties_keep_the_configured_order() {
+        let answers = [answer("a", true), answer("b", true), answer("c", true)];
+        let merged = arrange_fitted(&answers, MergeMode::Alternatives, false, &[-100, 3, 3]);
+        assert_eq!(merged, Merged { primary: Some(1), alternatives: vec![0, 2] });
+        let tied = arrange_fitted(&answers, MergeMode::Alternatives, false, &[0, 0, 0]);
+        assert_eq!(tied.primary, Some(0));
     }
 }

@@ -169,6 +169,7 @@ fn build_file(
         exclusion: None,
         cut: None,
         patch: None,
+        private_patch: None,
     };
 
     if delta.old_mode == GITLINK_MODE || delta.new_mode == GITLINK_MODE {
@@ -270,6 +271,11 @@ fn build_file(
         let (kept, cut) = cap_hunks(&String::from_utf8_lossy(&text), limits.max_file_bytes);
         file.patch = Some(kept);
         file.cut = cut;
+    } else if file.exclusion == Some(Exclusion::LockFile) {
+        // Only the built-in model reads this (for exact versions); it is never sent.
+        let text = patch.to_buf().context("printing a patch")?;
+        let (kept, _) = cap_hunks(&String::from_utf8_lossy(&text), limits.max_file_bytes);
+        file.private_patch = Some(kept);
     }
     Ok(file)
 }

@@ -5,6 +5,7 @@ pub mod change;
 mod diff;
 pub mod history;
 pub mod hooks;
+pub mod log;
 pub mod push;
 
 use std::path::{Path, PathBuf};

@@ -36,16 +36,39 @@ pub(crate) struct DraftSummary<'a> {
     pub(crate) elapsed: Duration,
     /// Which draft is the message and which are shown as alternatives.
     pub(crate) merged: Merged,
+    /// Lines about the drafts as a whole: the rules the message breaks, disagreement on the
+    /// type or scope.
+    pub(crate) notes: Vec<String>,
+    /// For each answer, the rules its draft breaks.
+    pub(crate) violations: Vec<Vec<String>>,
 }
 
 impl<'a> DraftSummary<'a> {
     /// The summary of a finished run.
     pub(crate) fn of(drafts: &'a crate::engine::Drafts) -> Self {
+        let violations: Vec<Vec<String>> = drafts
+            .checks
+            .iter()
+            .map(|checked| {
+                checked.as_ref().map(|checked| checked.violations.clone()).unwrap_or_default()
+            })
+            .collect();
+        let mut notes: Vec<String> = drafts
+            .merged
+            .primary
+            .and_then(|index| violations.get(index))
+            .into_iter()
+            .flatten()
+            .map(|violation| format!("this draft breaks a rule: {violation}"))
+            .collect();
+        notes.extend(drafts.disagreement.clone());
         Self {
             answers: &drafts.run.answers,
             skipped: &drafts.run.selection.skipped,
             elapsed: drafts.run.elapsed,
             merged: drafts.merged.clone(),
+            notes,
+            violations,
         }
     }
 }
@@ -117,6 +140,7 @@ pub(crate) fn render_message_file(
         }
         _ => summary.merged.alternatives.iter().map(|&index| &summary.answers[index]).collect(),
     };
+    block.extend(summary.notes.iter().map(|note| commented(comment, note)));
     if !others.is_empty() && placement != Placement::CommentsOnly {
         block.push(format!("{comment} The others follow. Uncomment one to use it."));
     }
@@ -128,6 +152,13 @@ pub(crate) fn render_message_file(
             answer.model,
             short_duration(answer.duration)
         ));
+        let index = summary.answers.iter().position(|known| std::ptr::eq(known, answer));
+        let broken = index
+            .and_then(|index| summary.violations.get(index))
+            .filter(|broken| !broken.is_empty());
+        if let Some(broken) = broken {
+            block.push(commented(comment, &format!("(breaks: {})", broken.join("; "))));
+        }
         block.extend(message.to_text().lines().map(|line| commented(comment, line)));
     }
     for answer in summary.answers {
@@ -244,6 +275,8 @@ mod tests {
             skipped: &[],
             elapsed: Duration::from_millis(2400),
             merged: merged(answers),
+            notes: Vec::new(),
+            violations: Vec::new(),
         }
     }
 
@@ -283,6 +316,8 @@ mod tests {
             skipped: &skipped,
             elapsed: Duration::from_millis(2400),
             merged: merged(&answers),
+            notes: Vec::new(),
+            violations: Vec::new(),
         };
         let output = render_message_file(GIT_PLAIN.as_bytes(), "#", Placement::Draft, &summary)
             .expect("changed");

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::{collect_options, draft, warn_about_secrets};
-use crate::commands::Context;
+use crate::commands::{Base, Context};
 use crate::config::CommitSource;
 use crate::env;
 use crate::error::{Error, Kind};
@@ -98,7 +98,14 @@ pub(crate) fn run(context: &Context, arguments: &[String]) -> Result<(), Error> 
     }
     warn_about_secrets(context, &changes);
 
-    let drafting = draft(context, &repository, settings, &changes)?;
+    let base = if amend {
+        Base::Commit(
+            repository.has_parent("HEAD").then(|| repository.commit_id("HEAD^")).transpose()?,
+        )
+    } else {
+        Base::Staged
+    };
+    let drafting = draft(context, &repository, settings, &changes, &base)?;
     let placement = match source {
         None | Some(CommitSource::Template) => Placement::Draft,
         Some(CommitSource::Commit) => Placement::Redraft,
