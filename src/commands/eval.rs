@@ -194,8 +194,9 @@ impl Marks {
                 draft_style == Style::Conventional
                     && same(Some(human_scope), draft.scope.as_deref())
             }),
-            Style::Component => human.scope_label().map(|component| {
-                draft_style == Style::Component && same(Some(component), draft.scope_label())
+            Style::Component => human.label_in(Style::Component).map(|component| {
+                draft_style == Style::Component
+                    && same(Some(component), draft.label_in(Style::Component))
             }),
             _ => None,
         };

@@ -226,7 +226,7 @@ pub(crate) fn fitness(checked: &Checked, prediction: Option<&Prediction>) -> i64
                 score += 4;
             }
         }
-        if parsed.scope_label().map(str::to_string) == prediction.scope {
+        if parsed.label_in(prediction.style).map(str::to_string) == prediction.scope {
             score += 2;
         }
     }

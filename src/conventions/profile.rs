@@ -31,6 +31,10 @@ const NEIGHBOURS: usize = 10;
 /// Real subjects shown to network models as examples of style.
 pub(crate) const MAX_EXAMPLES: usize = 8;
 
+/// Folder (or folder and name below it, joined by a NUL) → (recency-weighted commits filed
+/// under that name, commits that touched it).
+type PathRules = HashMap<String, (f32, f32)>;
+
 /// One learned-from commit.
 struct Learned {
     record: Arc<Record>,
@@ -73,6 +77,9 @@ pub(crate) struct Profile {
     pub(crate) ticket_share: f32,
     type_model: Option<(Softmax, Vec<String>)>,
     style_model: Option<(Softmax, Vec<Style>)>,
+    /// Per style with prefixes: folder → (commits filed under the name below it, commits
+    /// that touched a name below it), recency-weighted.
+    path_rules: Vec<(Style, PathRules)>,
 }
 
 /// What the profile says about one change.
@@ -155,6 +162,7 @@ impl Profile {
             ticket_share: 0.0,
             type_model: None,
             style_model: None,
+            path_rules: Vec::new(),
         };
         profile.learn_habits();
         profile.train();
@@ -252,6 +260,12 @@ impl Profile {
     }
 
     fn train(&mut self) {
+        for style in [Style::Conventional, Style::Component] {
+            if self.style_shares.iter().any(|(known, share)| *known == style && *share > 0.05) {
+                let rules = self.learn_path_rules(style);
+                self.path_rules.push((style, rules));
+            }
+        }
         let features = self.vocabulary.len();
         if self.labelled >= MIN_LABELLED {
             let classes: Vec<String> = self.types.iter().map(|(name, _, _)| name.clone()).collect();
@@ -325,17 +339,21 @@ impl Profile {
         .or_else(|| Some((shape.rule_type.clone(), 0.0)));
         let neighbours = self.neighbours(&ids);
         let scope = match style {
-            Style::Conventional if self.labelled >= MIN_LABELLED => self
-                .vote(&neighbours, |entry| {
+            Style::Conventional if self.labelled >= MIN_LABELLED => {
+                let votes = self.vote(&neighbours, |entry| {
                     (entry.style == Style::Conventional).then(|| entry.subject.scope.clone())
-                }),
+                });
+                choose(votes, self.path_scopes(shape, Style::Conventional))
+            }
             Style::Conventional => shape.rule_scope.clone(),
-            Style::Component => self
-                .vote(&neighbours, |entry| {
+            Style::Component => {
+                let votes = self.vote(&neighbours, |entry| {
                     (entry.style == Style::Component)
-                        .then(|| entry.subject.scope_label().map(str::to_string))
-                })
-                .or_else(|| shape.rule_scope.clone()),
+                        .then(|| entry.subject.label_in(entry.style).map(str::to_string))
+                });
+                choose(votes, self.path_scopes(shape, Style::Component))
+                    .or_else(|| shape.rule_scope.clone())
+            }
             Style::Gitmoji | Style::Plain => None,
         };
         let templated_summary = self.template(shape, &neighbours);
@@ -359,14 +377,14 @@ impl Profile {
         scored
     }
 
-    /// The label the nearest neighbours that have one vote for, weighted by similarity².
-    /// `label` gives `None` for a neighbour that does not vote, `Some(None)` for a vote for
-    /// "no label".
+    /// The labels the nearest neighbours that have one vote for, weighted by similarity²,
+    /// as shares of the vote. `label` gives `None` for a neighbour that does not vote,
+    /// `Some(None)` for a vote for "no label".
     fn vote(
         &self,
         neighbours: &[(f32, usize)],
         label: impl Fn(&Learned) -> Option<Option<String>>,
-    ) -> Option<String> {
+    ) -> Vec<(Option<String>, f32)> {
         let mut votes: HashMap<Option<String>, f32> = HashMap::new();
         let mut counted = 0;
         for (similarity, position) in neighbours {
@@ -378,9 +396,76 @@ impl Profile {
                 break;
             }
         }
-        let mut ranked: Vec<(Option<String>, f32)> = votes.into_iter().collect();
+        let total: f32 = votes.values().sum();
+        let mut ranked: Vec<(Option<String>, f32)> = votes
+            .into_iter()
+            .map(|(label, weight)| (label, if total > 0.0 { weight / total } else { 0.0 }))
+            .collect();
         ranked.sort_by(|left, right| right.1.total_cmp(&left.1).then(left.0.cmp(&right.0)));
-        ranked.into_iter().next().and_then(|(label, _)| label)
+        ranked
+    }
+
+    /// Scopes named by the change's own paths, the way earlier commits took their scope from
+    /// theirs: when commits under `src/modules` were filed under the name of the file or
+    /// folder below it, a change to `src/modules/gcloud.rs` is `gcloud`, even if no earlier
+    /// commit was. Each candidate comes with how reliably that folder's rule held.
+    fn path_scopes(&self, shape: &Shape, style: Style) -> Vec<(String, f32)> {
+        let Some((_, rules)) = self.path_rules.iter().find(|(known, _)| *known == style) else {
+            return Vec::new();
+        };
+        let mut candidates: Vec<(String, f32)> = Vec::new();
+        for file in shape.files.iter().take(20) {
+            for (prefix, child) in prefixes(&file.path) {
+                // How often this very name was the label when touched, else how often
+                // the folder's names were.
+                let own =
+                    rules.get(&format!("{prefix}\0{child}")).filter(|(_, total)| *total >= 1.5);
+                let Some((hit, total)) = own.or_else(|| rules.get(prefix)) else { continue };
+                if (*hit < 1.5 && own.is_none()) || *hit == 0.0 {
+                    continue;
+                }
+                let reliability = hit / total;
+                match candidates.iter_mut().find(|(known, _)| *known == child) {
+                    Some(known) => known.1 = known.1.max(reliability),
+                    None => candidates.push((child, reliability)),
+                }
+            }
+        }
+        candidates
+    }
+
+    /// For each folder, how often (recency-weighted) commits in `style` that touched a name
+    /// below it were filed under that name, and how many touched one at all.
+    fn learn_path_rules(&self, style: Style) -> PathRules {
+        let mut rules: HashMap<String, (f32, f32)> = HashMap::new();
+        for entry in self.learned.iter().filter(|entry| entry.style == style) {
+            let Some(touched) = &entry.record.shape else { continue };
+            let label = entry.subject.label_in(entry.style).map(str::to_lowercase);
+            // Each key counts once per commit: the folder, and the folder with the name.
+            let mut keys: Vec<(String, bool)> = Vec::new();
+            for file in touched.files.iter().take(20) {
+                for (prefix, child) in prefixes(&file.path) {
+                    let hit = label.as_deref() == Some(child.as_str());
+                    for key in [prefix.to_string(), format!("{prefix}\0{child}")] {
+                        match keys.iter_mut().find(|(known, _)| *known == key) {
+                            Some(known) => known.1 |= hit,
+                            None => keys.push((key, hit)),
+                        }
+                    }
+                }
+            }
+            for (key, hit) in keys {
+                let slot = rules.entry(key).or_default();
+                slot.1 += entry.weight;
+                if hit {
+                    slot.0 += entry.weight;
+                }
+            }
+        }
+        // A name touched often but never the label keeps its zero, so its folder's rule does
+        // not speak for it.
+        rules.retain(|key, (hit, total)| *hit > 0.0 || (key.contains('\0') && *total >= 1.5));
+        rules
     }
 
     /// A summary in the form of the nearest earlier commit of the same kind: a dependency
@@ -460,7 +545,7 @@ impl Profile {
     pub(crate) fn scope_for_path(&self, path: &str) -> Option<String> {
         let mut best: (usize, HashMap<String, f32>) = (0, HashMap::new());
         for entry in &self.learned {
-            let Some(label) = entry.subject.scope_label() else { continue };
+            let Some(label) = entry.subject.label_in(entry.style) else { continue };
             let Some(shape) = &entry.record.shape else { continue };
             let depth =
                 shape.files.iter().map(|file| shared_depth(path, &file.path)).max().unwrap_or(0);
@@ -481,7 +566,7 @@ impl Profile {
     pub(crate) fn scopes(&self) -> Vec<(String, f32)> {
         let mut scopes: HashMap<String, f32> = HashMap::new();
         for entry in &self.learned {
-            if let Some(label) = entry.subject.scope_label() {
+            if let Some(label) = entry.subject.label_in(entry.style) {
                 *scopes.entry(label.to_string()).or_default() += entry.weight;
             }
         }
@@ -489,6 +574,41 @@ impl Profile {
         ranked.sort_by(|left, right| right.1.total_cmp(&left.1).then(left.0.cmp(&right.0)));
         ranked
     }
+}
+
+/// The scope with the highest vote share plus path reliability; `None` (no scope) can win
+/// only by the vote.
+fn choose(votes: Vec<(Option<String>, f32)>, paths: Vec<(String, f32)>) -> Option<String> {
+    let mut scores: Vec<(Option<String>, f32)> = votes;
+    for (candidate, reliability) in paths {
+        let bonus = PATH_WEIGHT * reliability;
+        match scores.iter_mut().find(|(label, _)| label.as_deref() == Some(candidate.as_str())) {
+            Some(known) => known.1 += bonus,
+            None => scores.push((Some(candidate), bonus)),
+        }
+    }
+    scores.sort_by(|left, right| right.1.total_cmp(&left.1).then(left.0.cmp(&right.0)));
+    scores.into_iter().next().and_then(|(label, _)| label)
+}
+
+/// How much a path rule that always held counts against the whole neighbours' vote.
+const PATH_WEIGHT: f32 = 1.0;
+
+/// Each folder of a path with the name right below it: `src/modules/gcloud.rs` gives
+/// (`src`, `modules`) and (`src/modules`, `gcloud`); names are lower-cased stems.
+fn prefixes(path: &str) -> impl Iterator<Item = (&str, String)> {
+    let mut ends: Vec<usize> = path.match_indices('/').map(|(index, _)| index).collect();
+    ends.insert(0, 0);
+    ends.into_iter().filter_map(move |end| {
+        let prefix = &path[..end];
+        let rest = if end == 0 { path } else { &path[end + 1..] };
+        let child = rest.split('/').next()?;
+        let stem = match child.find('.') {
+            Some(position) if position > 0 => &child[..position],
+            _ => child,
+        };
+        (!stem.is_empty()).then(|| (prefix, stem.to_lowercase()))
+    })
 }
 
 /// Placeholders of a templated summary.

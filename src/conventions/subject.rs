@@ -191,6 +191,17 @@ impl Subject {
         }
     }
 
+    /// What the change is filed under when the subject is read in `style`: the scope of a
+    /// conventional subject, the prefix word of a component one (`docs:` in a repository of
+    /// components is the component `docs`).
+    pub(crate) fn label_in(&self, style: Style) -> Option<&str> {
+        match style {
+            Style::Conventional => self.scope.as_deref(),
+            Style::Component => self.prefix.as_deref(),
+            _ => None,
+        }
+    }
+
     /// True when the summary starts with an upper-case letter.
     pub(crate) fn capitalised(&self) -> Option<bool> {
         let first = self.summary.chars().find(|character| character.is_alphanumeric())?;
