@@ -95,12 +95,18 @@ pub(crate) fn check(conventions: &Conventions, message: &Message, max_subject: u
             if parsed.prefix_capitalised {
                 repairs.push(format!("type written in lower case (`{commit_type}`)"));
             }
-            let allowed: Option<Vec<String>> =
-                rules.types.as_ref().map(|types| types.values.clone()).or_else(|| {
-                    profile.filter(|profile| profile.labelled >= TYPES_KNOWN_AFTER).map(|profile| {
-                        profile.types.iter().map(|(name, _, _)| name.clone()).collect()
-                    })
-                });
+            // Declared types, else the ones the history uses once it has enough of them.
+            let learned_types = |minimum: usize| {
+                profile.filter(|profile| profile.labelled >= minimum).map(|profile| {
+                    profile.types.iter().map(|(name, _, _)| name.clone()).collect::<Vec<_>>()
+                })
+            };
+            let known_well = rules.types.is_some() || learned_types(TYPES_KNOWN_AFTER).is_some();
+            let allowed: Option<Vec<String>> = rules
+                .types
+                .as_ref()
+                .map(|types| types.values.clone())
+                .or_else(|| learned_types(super::profile::MIN_LABELLED));
             if let Some(allowed) = &allowed {
                 if !allowed.contains(&commit_type) {
                     let allowed_name = |name: &str| allowed.iter().any(|known| known == name);
@@ -128,6 +134,7 @@ pub(crate) fn check(conventions: &Conventions, message: &Message, max_subject: u
                                 types.source
                             )),
                             Some(_) => {}
+                            None if !known_well => {}
                             None => violations.push(format!(
                                 "type `{commit_type}` is never used here (this repository uses {})",
                                 allowed.iter().take(6).cloned().collect::<Vec<_>>().join(", ")
@@ -138,6 +145,19 @@ pub(crate) fn check(conventions: &Conventions, message: &Message, max_subject: u
             }
             // A scope outside the declared set is dropped, so the draft still passes.
             let mut scope = parsed.scope.clone();
+            // Scopes are written as the repository writes them: in lower case when it does.
+            let lower_scopes = match &rules.scopes {
+                Some(declared) => declared.values.iter().all(|name| *name == name.to_lowercase()),
+                None => profile.is_some_and(|profile| {
+                    profile.scopes().iter().all(|(name, _)| *name == name.to_lowercase())
+                }),
+            };
+            if let Some(current) = scope.as_mut() {
+                if lower_scopes && *current != current.to_lowercase() {
+                    repairs.push(format!("scope `{current}` written in lower case"));
+                    *current = current.to_lowercase();
+                }
+            }
             if let (Some(declared), Some(current)) = (&rules.scopes, &scope) {
                 if !declared.values.iter().any(|allowed| allowed == current) {
                     repairs.push(format!(

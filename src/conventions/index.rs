@@ -161,6 +161,10 @@ impl Index {
             }
             next = parent;
         }
+        // A shallow clone's last commit looks like a root: its parents were not fetched.
+        if next.is_none() && non_merges < limit && repository.is_shallow() {
+            history.shallow = true;
+        }
 
         let missing: Vec<&LoggedCommit> =
             walked.iter().filter_map(|entry| entry.as_ref().err()).collect();

@@ -283,7 +283,7 @@ fn changelog_additions(patch: &str) -> (Option<String>, bool) {
         let Some(item) = trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix("* ")) else {
             continue;
         };
-        let cleaned = ENTRY_NOISE.replace(item.trim(), "").trim().trim_end_matches('.').to_string();
+        let cleaned = imperative(&without_references(item.trim()));
         let cleaned = cleaned.trim_start_matches("**").trim().to_string();
         let words = cleaned.split_whitespace().count();
         if (2..=16).contains(&words) && !cleaned.contains("](") {
@@ -291,6 +291,70 @@ fn changelog_additions(patch: &str) -> (Option<String>, bool) {
         }
     }
     (entry, release)
+}
+
+/// An entry without what points elsewhere: `see PR #12 (@someone)`, `(#12)`, links.
+fn without_references(item: &str) -> String {
+    let mut text = ENTRY_NOISE.replace(item, "").trim().to_string();
+    let lower = text.to_lowercase();
+    for marker in [", see ", " see ", "; see ", ", closes ", ", fixes "] {
+        if let Some(position) = lower.rfind(marker) {
+            let rest = &lower[position + marker.len()..];
+            if rest.starts_with("pr")
+                || rest.starts_with('#')
+                || rest.starts_with("issue")
+                || rest.contains('@')
+            {
+                text.truncate(position);
+            }
+        }
+    }
+    text.trim().trim_end_matches([',', ';', '.', ':']).trim().to_string()
+}
+
+/// A changelog entry as a subject: `Added x` and `Fixes x` become `Add x`, `Fix x`.
+fn imperative(entry: &str) -> String {
+    const VERBS: &[(&str, &str)] = &[
+        ("Added", "Add"),
+        ("Adds", "Add"),
+        ("Fixed", "Fix"),
+        ("Fixes", "Fix"),
+        ("Updated", "Update"),
+        ("Updates", "Update"),
+        ("Removed", "Remove"),
+        ("Removes", "Remove"),
+        ("Improved", "Improve"),
+        ("Improves", "Improve"),
+        ("Changed", "Change"),
+        ("Changes", "Change"),
+        ("Implemented", "Implement"),
+        ("Implements", "Implement"),
+        ("Made", "Make"),
+        ("Makes", "Make"),
+        ("Deprecated", "Deprecate"),
+        ("Renamed", "Rename"),
+        ("Moved", "Move"),
+        ("Replaced", "Replace"),
+        ("Allowed", "Allow"),
+        ("Allows", "Allow"),
+        ("Bumped", "Bump"),
+        ("Dropped", "Drop"),
+        ("Supported", "Support"),
+        ("Supports", "Support"),
+        ("Enabled", "Enable"),
+        ("Disabled", "Disable"),
+    ];
+    let (first, rest) = entry.split_once(' ').unwrap_or((entry, ""));
+    for (past, present) in VERBS {
+        for (from, to) in
+            [(past.to_string(), present.to_string()), (past.to_lowercase(), present.to_lowercase())]
+        {
+            if first == from {
+                return if rest.is_empty() { to } else { format!("{to} {rest}") };
+            }
+        }
+    }
+    entry.to_string()
 }
 
 /// Whether a file was renamed, for the profile's status features.
@@ -317,5 +381,9 @@ mod tests {
         assert!(release);
         let (entry, _) = changelog_additions("@@ -1 +1,2 @@\n+- Fix the pager on Windows (#12).\n");
         assert_eq!(entry.as_deref(), Some("Fix the pager on Windows"));
+        let (entry, _) = changelog_additions(
+            "@@ -1 +1,2 @@\n+- Added paging to `-h` and `--help`, see PR #3478 (@someone)\n",
+        );
+        assert_eq!(entry.as_deref(), Some("Add paging to `-h` and `--help`"));
     }
 }
