@@ -15,6 +15,25 @@ pub fn cmd_config(context: &Context, args: &ConfigArgs) -> Result<(), Error> {
     match args.command.as_ref().unwrap_or(&ConfigCommand::Show) {
         ConfigCommand::Show => {
             let loaded = context.load_config(repository.as_ref())?;
+            // The profile a draft of the staged changes would use; nothing is written.
+            let profile: Vec<String> = repository
+                .as_ref()
+                .filter(|repository| repository.work_tree().is_some())
+                .and_then(|repository| {
+                    let options =
+                        crate::commands::hook::collect_options(repository, &loaded.settings)
+                            .ok()?;
+                    crate::commands::learn_conventions(
+                        context,
+                        repository,
+                        &loaded.settings,
+                        &options,
+                        &crate::commands::Base::Staged,
+                        false,
+                    )
+                })
+                .map(|learned| crate::conventions::describe(&learned))
+                .unwrap_or_default();
             if context.format == crate::cli::Format::Json {
                 let origins: serde_json::Map<String, serde_json::Value> = loaded
                     .origins
@@ -23,12 +42,21 @@ pub fn cmd_config(context: &Context, args: &ConfigArgs) -> Result<(), Error> {
                         (key.clone(), serde_json::Value::String(origin.to_string()))
                     })
                     .collect();
-                let value = serde_json::json!({ "settings": loaded.settings, "origins": origins });
+                let value = serde_json::json!({
+                    "settings": loaded.settings,
+                    "origins": origins,
+                    "conventions": profile,
+                });
                 context.printer.data(&crate::commands::pretty_json(&value))?;
             } else {
-                context
-                    .printer
-                    .data(&config::render_annotated(&loaded.settings, &loaded.origins))?;
+                let mut text = config::render_annotated(&loaded.settings, &loaded.origins);
+                if !profile.is_empty() {
+                    text.push_str("\n# What this repository's history and rule files say (for the staged changes):\n");
+                    for line in &profile {
+                        text.push_str(&format!("# {line}\n"));
+                    }
+                }
+                context.printer.data(&text)?;
             }
         }
         ConfigCommand::Path => {

@@ -111,6 +111,7 @@ pub(crate) fn learn_conventions(
     settings: &Settings,
     options: &crate::git::CollectOptions,
     base: &Base,
+    write: bool,
 ) -> Option<std::sync::Arc<crate::conventions::Conventions>> {
     use crate::conventions::{self, Source};
     if !settings.conventions.enabled {
@@ -139,6 +140,7 @@ pub(crate) fn learn_conventions(
         history: settings.conventions.history,
         files: &read,
         guide: settings.conventions.guide.as_deref(),
+        write,
     };
     let learned = conventions::learn(repository, &source, options, &|done, total| {
         line.update(&format!(
@@ -160,8 +162,10 @@ pub(crate) fn learn_conventions(
             context.printer.warn(warning);
         }
     }
-    for line in conventions::describe(&learned) {
-        context.printer.detail(&line);
+    if write {
+        for line in conventions::describe(&learned) {
+            context.printer.detail(&line);
+        }
     }
     Some(std::sync::Arc::new(learned))
 }

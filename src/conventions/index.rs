@@ -79,6 +79,8 @@ pub(crate) fn index_options(options: &CollectOptions) -> CollectOptions {
 pub(crate) struct Index {
     path: PathBuf,
     records: HashMap<String, Arc<Record>>,
+    /// Never append (`changes config show` writes nothing).
+    pub(crate) read_only: bool,
     /// Trouble writing the log, said once by the caller.
     pub(crate) warning: Option<String>,
 }
@@ -103,7 +105,7 @@ impl Index {
     /// An index in any file (tests).
     pub(crate) fn at(path: PathBuf) -> Index {
         let records = read_log(&path);
-        Index { path, records, warning: None }
+        Index { path, records, read_only: false, warning: None }
     }
 
     /// Records known, for tests and benchmarks.
@@ -176,7 +178,7 @@ impl Index {
         };
         let mut built_by_id: HashMap<String, Arc<Record>> =
             built.into_iter().map(|record| (record.id.clone(), Arc::new(record))).collect();
-        if !built_by_id.is_empty() {
+        if !built_by_id.is_empty() && !self.read_only {
             if let Err(error) = self.append(built_by_id.values().map(Arc::as_ref)) {
                 self.warning = Some(format!(
                     "cannot write the conventions index {}: {error}",

@@ -69,6 +69,8 @@ pub(crate) struct Source<'a> {
     pub(crate) files: &'a dyn Fn(&str) -> Option<Vec<u8>>,
     /// The file `conventions.guide` names, if any.
     pub(crate) guide: Option<&'a str>,
+    /// Whether commits indexed now are kept in the index (`false` writes nothing).
+    pub(crate) write: bool,
 }
 
 /// Learns the conventions for a draft: the history from `source.base`, indexed
@@ -86,6 +88,7 @@ pub(crate) fn learn(
         return Ok(Conventions::from_history(History::default(), rules, warnings));
     };
     let mut index = Index::open(&repository.common_dir());
+    index.read_only = !source.write;
     let history = index.history(repository, base, source.history, options, progress)?;
     warnings.extend(index.warning.take());
     Ok(Conventions::from_history(history, rules, warnings))
@@ -149,6 +152,9 @@ pub(crate) fn draft_locally(
 /// with their shares, and the rule files found (`-v`, `changes config show`).
 pub(crate) fn describe(conventions: &Conventions) -> Vec<String> {
     let mut lines = Vec::new();
+    if conventions.commits == 0 && conventions.rules.files.is_empty() {
+        return lines;
+    }
     let shallow =
         if conventions.shallow { "; the clone is shallow, history stops early" } else { "" };
     lines.push(format!(

@@ -275,3 +275,26 @@ fn odd_histories_are_survived() {
     run.success();
     assert!(run.stderr.contains("shallow"), "{}", run.stderr);
 }
+
+#[test]
+fn install_indexes_the_history_and_config_show_tells_the_profile_without_writing() {
+    let repo = TestRepo::new();
+    build_history(
+        &repo,
+        4,
+        &|version| format!("chore(deps): bump serde to {version}"),
+        &|module, index| format!("feat({module}): add step {index}"),
+    );
+    let index = repo.root.join(".git/changes/conventions/index.log");
+    let shown = repo.changes(&["config", "show"]);
+    assert!(shown.success().contains("# conventions: style conventional 100%"), "{}", shown.stdout);
+    assert!(shown.stdout.contains("# conventions: types"), "{}", shown.stdout);
+    assert!(!index.exists(), "config show writes nothing");
+    let installed = repo.install_hooks();
+    assert!(
+        installed.stderr.contains("conventions: learned from 12 commits"),
+        "{}",
+        installed.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&index).expect("index").lines().count(), 12);
+}

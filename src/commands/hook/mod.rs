@@ -85,7 +85,7 @@ fn draft(
         crate::commands::engine_options(context, repository, settings, settings.commit.timeout);
     let collect = collect_options(repository, settings)?;
     options.conventions =
-        crate::commands::learn_conventions(context, repository, settings, &collect, base);
+        crate::commands::learn_conventions(context, repository, settings, &collect, base, true);
     if let Some(conventions) = &options.conventions {
         for line in crate::conventions::describe_for(conventions, changes) {
             context.printer.detail(&line);
