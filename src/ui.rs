@@ -46,6 +46,11 @@ impl Printer {
         write_stderr(&format!("{line}\n"));
     }
 
+    /// True with `-v`: worth computing what only `detail` would show.
+    pub fn is_verbose(&self) -> bool {
+        self.verbose > 0
+    }
+
     /// A line on stderr shown only with `-v`.
     pub fn detail(&self, line: &str) {
         if self.verbose > 0 {

@@ -91,7 +91,9 @@ pub fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> {
             parent.as_deref().and_then(|parent| repository.file_at(parent, path).ok().flatten())
         };
         let rules = rules::read(&read, settings.conventions.guide.as_deref());
-        let conventions = Arc::new(Conventions::from_history(before, rules, Vec::new()));
+        let mut conventions = Conventions::from_history(before, rules, Vec::new());
+        conventions.author = target.shape.as_ref().and_then(|shape| shape.author.clone());
+        let conventions = Arc::new(conventions);
         let mut changes = repository.commit(&target.id, &options)?;
         if changes.is_empty() {
             continue;
@@ -105,7 +107,8 @@ pub fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> {
             cache: cache.as_ref().map(|_| Cache::in_git_dir(&repository.common_dir())),
             timeout: settings.commit.timeout,
             progress: None,
-            conventions: Some(Arc::clone(&conventions)),
+            // `conventions.enabled: false` measures today's rules alone, the baseline.
+            conventions: settings.conventions.enabled.then(|| Arc::clone(&conventions)),
         };
         let drafts = engine::draft_commit(&changes, engine_options)?;
         let human = subject::parse(&target.subject);

@@ -17,7 +17,7 @@ use super::Conventions;
 /// A habit this strong is treated like a rule for case and full stops.
 const STRONG_HABIT: f32 = 0.9;
 /// A learned style this dominant is repaired towards.
-const DOMINANT_STYLE: f32 = 0.8;
+const DOMINANT_STYLE: f32 = 0.95;
 /// Labelled commits needed before a type the history never used is worth a note.
 const TYPES_KNOWN_AFTER: usize = 50;
 

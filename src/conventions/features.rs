@@ -98,6 +98,9 @@ pub(crate) fn features(shape: &Shape) -> Vec<u64> {
     if shape.changelog_release {
         add("changelog-release".to_string());
     }
+    if let Some(author) = &shape.author {
+        add(format!("author:{author}"));
+    }
     let scope = shape.rule_scope.as_deref().unwrap_or("-");
     add(format!("rt:{}", shape.rule_type));
     add(format!("rs:{scope}"));

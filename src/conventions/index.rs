@@ -28,7 +28,7 @@ use super::subject::{self, Body};
 
 /// Bumped whenever what a record holds or how a shape is computed changes: records of other
 /// versions are ignored, then dropped by the next compaction.
-const INDEX_VERSION: u32 = 1;
+pub(crate) const INDEX_VERSION: u32 = 2;
 /// A log larger than this is compacted (rewritten with one line per commit) when appended to.
 const MAX_LOG_BYTES: u64 = 32 * 1024 * 1024;
 /// Records kept by a compaction, newest first.
@@ -310,7 +310,9 @@ pub(crate) fn record_of(
     } else {
         repository.commit(&commit.id, options).ok().map(|changes| {
             let analysed = offline::analyse(&changes);
-            Shape::of(&changes, &analysed)
+            let mut shape = Shape::of(&changes, &analysed);
+            shape.author = Some(commit.author_email.to_lowercase());
+            shape
         })
     };
     Record {

@@ -55,6 +55,8 @@ pub(crate) struct Conventions {
     pub(crate) shallow: bool,
     /// Trouble that did not stop the run, each said once.
     pub(crate) warnings: Vec<String>,
+    /// The e-mail address of whoever the draft is for (`user.email`), lower-cased.
+    pub(crate) author: Option<String>,
 }
 
 /// Where a run's history starts and how much of it to read.
@@ -91,7 +93,9 @@ pub(crate) fn learn(
     index.read_only = !source.write;
     let history = index.history(repository, base, source.history, options, progress)?;
     warnings.extend(index.warning.take());
-    Ok(Conventions::from_history(history, rules, warnings))
+    let mut conventions = Conventions::from_history(history, rules, warnings);
+    conventions.author = repository.author_email().map(|email| email.to_lowercase());
+    Ok(conventions)
 }
 
 impl Conventions {
@@ -105,6 +109,7 @@ impl Conventions {
             indexed_now: history.indexed_now,
             shallow: history.shallow,
             warnings,
+            author: None,
         }
     }
 
@@ -122,7 +127,8 @@ impl Conventions {
     /// What the profile says about a change, with the facts it was judged from.
     pub(crate) fn advise(&self, changes: &ChangeSet) -> Advice {
         let analysed = offline::analyse(changes);
-        let shape = Shape::of(changes, &analysed);
+        let mut shape = Shape::of(changes, &analysed);
+        shape.author = self.author.clone();
         let prediction = self.speaking_profile().map(|profile| profile.predict(&shape));
         Advice { shape, prediction }
     }
@@ -144,8 +150,10 @@ pub(crate) fn draft_locally(
     changes: &ChangeSet,
     configured: crate::config::CommitStyle,
     max_subject: usize,
+    advice: Option<&Advice>,
 ) -> crate::answer::Message {
-    voice::draft(conventions, changes, configured, max_subject)
+    let known = advice.and_then(|advice| advice.prediction.as_ref());
+    voice::draft(conventions, changes, configured, max_subject, known)
 }
 
 /// Lines that say what was learned: the history read, the style and its share, the types

@@ -94,6 +94,7 @@ impl Softmax {
             order.swap(index, other);
         }
         let mut scores = vec![0.0f32; classes];
+        let mut gradients = vec![0.0f32; classes];
         let mut step = 0usize;
         let total_steps = (EPOCHS * samples.len()).max(1) as f32;
         for _ in 0..EPOCHS {
@@ -104,14 +105,19 @@ impl Softmax {
                 let value = 1.0 / (sample.features.len().max(1) as f32).sqrt();
                 model.scores_into(sample.features, value, &mut scores);
                 softmax_in_place(&mut scores);
-                for (class, probability) in scores.iter().enumerate() {
+                for (class, (probability, gradient)) in
+                    scores.iter().zip(gradients.iter_mut()).enumerate()
+                {
                     let target = if class == sample.label { 1.0 } else { 0.0 };
-                    let gradient = (probability - target) * sample.weight;
-                    model.bias[class] -= rate * gradient;
-                    for &feature in sample.features {
-                        let slot = feature as usize * classes + class;
-                        let weight = model.weights[slot];
-                        model.weights[slot] = weight - rate * (gradient * value + L2 * weight);
+                    *gradient = (probability - target) * sample.weight;
+                    model.bias[class] -= rate * *gradient;
+                }
+                // Row by row: a feature's weights for every class sit side by side.
+                for &feature in sample.features {
+                    let row = feature as usize * classes;
+                    let Some(weights) = model.weights.get_mut(row..row + classes) else { continue };
+                    for (weight, gradient) in weights.iter_mut().zip(&gradients) {
+                        *weight -= rate * (gradient * value + L2 * *weight);
                     }
                 }
             }

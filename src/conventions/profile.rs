@@ -31,9 +31,25 @@ const NEIGHBOURS: usize = 10;
 /// Real subjects shown to network models as examples of style.
 pub(crate) const MAX_EXAMPLES: usize = 8;
 
-/// Folder (or folder and name below it, joined by a NUL) → (recency-weighted commits filed
-/// under that name, commits that touched it).
-type PathRules = HashMap<String, (f32, f32)>;
+/// Folder (or folder and name below it) → (recency-weighted commits filed under that name,
+/// commits that touched it).
+type PathRules = HashMap<PathKey, (f32, f32)>;
+
+/// A folder, or a folder and a name below it, as a hash (no string is built per file), and
+/// whether the name is part of it.
+type PathKey = (u64, bool);
+
+fn path_key(prefix: &str, child: Option<&str>) -> PathKey {
+    let mut state: u64 = 0xcbf2_9ce4_8422_2325;
+    let bytes = prefix
+        .bytes()
+        .chain(child.into_iter().flat_map(|child| std::iter::once(0).chain(child.bytes())));
+    for byte in bytes {
+        state ^= u64::from(byte);
+        state = state.wrapping_mul(0x0100_0000_01b3);
+    }
+    (state, child.is_some())
+}
 
 /// One learned-from commit.
 struct Learned {
@@ -321,10 +337,25 @@ impl Profile {
     /// What this repository would call `shape`.
     pub(crate) fn predict(&self, shape: &Shape) -> Prediction {
         let ids = self.vocabulary.lookup(&features(shape));
+        let neighbours = self.neighbours(&ids);
+        // In a mixed history the regression says which kinds of change get which style, and
+        // the nearest commits say what the newest habit is (a bot that switched styles).
         let style = match &self.style_model {
-            Some((model, styles)) => argmax(&model.predict(&ids))
-                .and_then(|(index, _)| styles.get(index).copied())
-                .unwrap_or(self.style),
+            Some((model, styles)) => {
+                let mut scores = model.predict(&ids);
+                let votes = self
+                    .vote_recent(&neighbours, |entry| Some(Some(entry.style.as_str().to_string())));
+                for (label, share) in votes {
+                    let position =
+                        styles.iter().position(|style| Some(style.as_str()) == label.as_deref());
+                    if let Some(slot) = position.and_then(|position| scores.get_mut(position)) {
+                        *slot += share;
+                    }
+                }
+                argmax(&scores)
+                    .and_then(|(index, _)| styles.get(index).copied())
+                    .unwrap_or(self.style)
+            }
             None => self.style,
         };
         let learned = self.labelled >= MIN_LABELLED
@@ -337,7 +368,6 @@ impl Profile {
             None => None,
         }
         .or_else(|| Some((shape.rule_type.clone(), 0.0)));
-        let neighbours = self.neighbours(&ids);
         let scope = match style {
             Style::Conventional if self.labelled >= MIN_LABELLED => {
                 let votes = self.vote(&neighbours, |entry| {
@@ -405,6 +435,26 @@ impl Profile {
         ranked
     }
 
+    /// `vote`, with each neighbour's vote weighted by its recency as well: the newest
+    /// similar commits speak for the habit of now.
+    fn vote_recent(
+        &self,
+        neighbours: &[(f32, usize)],
+        label: impl Fn(&Learned) -> Option<Option<String>>,
+    ) -> Vec<(Option<String>, f32)> {
+        let mut votes: HashMap<Option<String>, f32> = HashMap::new();
+        for (similarity, position) in neighbours.iter().take(NEIGHBOURS) {
+            let entry = &self.learned[*position];
+            let Some(vote) = label(entry) else { continue };
+            *votes.entry(vote).or_default() += similarity * similarity * entry.weight;
+        }
+        let total: f32 = votes.values().sum();
+        votes
+            .into_iter()
+            .map(|(label, weight)| (label, if total > 0.0 { weight / total } else { 0.0 }))
+            .collect()
+    }
+
     /// Scopes named by the change's own paths, the way earlier commits took their scope from
     /// theirs: when commits under `src/modules` were filed under the name of the file or
     /// folder below it, a change to `src/modules/gcloud.rs` is `gcloud`, even if no earlier
@@ -419,8 +469,10 @@ impl Profile {
                 // How often this very name was the label when touched, else how often
                 // the folder's names were.
                 let own =
-                    rules.get(&format!("{prefix}\0{child}")).filter(|(_, total)| *total >= 1.5);
-                let Some((hit, total)) = own.or_else(|| rules.get(prefix)) else { continue };
+                    rules.get(&path_key(prefix, Some(&child))).filter(|(_, total)| *total >= 1.5);
+                let Some((hit, total)) = own.or_else(|| rules.get(&path_key(prefix, None))) else {
+                    continue;
+                };
                 if (*hit < 1.5 && own.is_none()) || *hit == 0.0 {
                     continue;
                 }
@@ -437,16 +489,16 @@ impl Profile {
     /// For each folder, how often (recency-weighted) commits in `style` that touched a name
     /// below it were filed under that name, and how many touched one at all.
     fn learn_path_rules(&self, style: Style) -> PathRules {
-        let mut rules: HashMap<String, (f32, f32)> = HashMap::new();
+        let mut rules: PathRules = HashMap::new();
         for entry in self.learned.iter().filter(|entry| entry.style == style) {
             let Some(touched) = &entry.record.shape else { continue };
             let label = entry.subject.label_in(entry.style).map(str::to_lowercase);
             // Each key counts once per commit: the folder, and the folder with the name.
-            let mut keys: Vec<(String, bool)> = Vec::new();
+            let mut keys: Vec<(PathKey, bool)> = Vec::new();
             for file in touched.files.iter().take(20) {
                 for (prefix, child) in prefixes(&file.path) {
                     let hit = label.as_deref() == Some(child.as_str());
-                    for key in [prefix.to_string(), format!("{prefix}\0{child}")] {
+                    for key in [path_key(prefix, None), path_key(prefix, Some(&child))] {
                         match keys.iter_mut().find(|(known, _)| *known == key) {
                             Some(known) => known.1 |= hit,
                             None => keys.push((key, hit)),
@@ -464,7 +516,7 @@ impl Profile {
         }
         // A name touched often but never the label keeps its zero, so its folder's rule does
         // not speak for it.
-        rules.retain(|key, (hit, total)| *hit > 0.0 || (key.contains('\0') && *total >= 1.5));
+        rules.retain(|key, (hit, total)| *hit > 0.0 || (key.1 && *total >= 1.5));
         rules
     }
 

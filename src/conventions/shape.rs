@@ -83,6 +83,10 @@ pub(crate) struct Shape {
     /// The scope today's rules give.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) rule_scope: Option<String>,
+    /// The author's e-mail address, lower-cased: in a history that mixes styles, people keep
+    /// their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) author: Option<String>,
 }
 
 /// Bumps kept per change.

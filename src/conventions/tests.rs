@@ -147,9 +147,16 @@ fn the_index_survives_torn_foreign_and_old_lines() {
     let folder = tempfile::tempdir().expect("folder");
     let path = folder.path().join("index.log");
     let good = record(1, "feat: x", "src/a.rs", "source", "feat");
-    let line = format!("1 {}\n", serde_json::to_string(good.as_ref()).expect("json"));
+    let version = super::index::INDEX_VERSION;
+    let line = format!("{version} {}\n", serde_json::to_string(good.as_ref()).expect("json"));
     let mut bytes = line.clone().into_bytes();
-    bytes.extend_from_slice(b"0 {\"id\": \"old version\"}\n\xff\xfe not utf-8\n1 {\"id\": \"trunc");
+    let mut old = good.as_ref().clone();
+    old.id = format!("{:040x}", 77);
+    bytes.extend_from_slice(
+        format!("{} {}\n", version - 1, serde_json::to_string(&old).expect("json")).as_bytes(),
+    );
+    bytes.extend_from_slice(b"\xff\xfe not utf-8\n");
+    bytes.extend_from_slice(format!("{version} {{\"id\": \"trunc").as_bytes());
     bytes.extend_from_slice(line.as_bytes());
     std::fs::write(&path, bytes).expect("write");
     let index = Index::at(path);

@@ -9,7 +9,7 @@ use crate::config::CommitStyle;
 use crate::git::ChangeSet;
 use crate::offline::{self, Case, Prefix, Voice};
 
-use super::profile::Profile;
+use super::profile::{Prediction, Profile};
 use super::shape::Shape;
 use super::subject::Style;
 use super::Conventions;
@@ -23,11 +23,16 @@ pub(super) fn draft(
     changes: &ChangeSet,
     configured: CommitStyle,
     max_subject: usize,
+    known: Option<&Prediction>,
 ) -> Message {
     let analysed = offline::analyse(changes);
-    let shape = Shape::of(changes, &analysed);
+    let mut shape = Shape::of(changes, &analysed);
+    shape.author = conventions.author.clone();
     let voice = match conventions.speaking_profile() {
-        Some(profile) => learned_voice(profile, &shape),
+        Some(profile) => {
+            let prediction = known.cloned().unwrap_or_else(|| profile.predict(&shape));
+            learned_voice(profile, &shape, prediction)
+        }
         None => configured_voice(configured, &shape, conventions.rules.conventional()),
     };
     analysed.render(&voice, max_subject)
@@ -59,8 +64,7 @@ fn configured_voice(style: CommitStyle, shape: &Shape, declared_conventional: bo
 }
 
 /// The profile's prediction for the change, written with the repository's habits.
-fn learned_voice(profile: &Profile, shape: &Shape) -> Voice {
-    let prediction = profile.predict(shape);
+fn learned_voice(profile: &Profile, shape: &Shape, prediction: Prediction) -> Voice {
     let case =
         if profile.capitalises(prediction.style) { Case::Capitalised } else { Case::Lowered };
     let prefix = match prediction.style {

@@ -65,6 +65,8 @@ pub(crate) struct CommitJob {
     pub(crate) style_rule: Option<String>,
     /// The conventions block of the prompt (empty without conventions).
     pub(crate) conventions_block: String,
+    /// What the conventions make of the change, worked out once for every model.
+    pub(crate) advice: Option<conventions::Advice>,
 }
 
 impl Job for CommitJob {
@@ -94,9 +96,13 @@ impl Job for CommitJob {
 
     fn offline(&self, changes: &ChangeSet, _secrets: &[SecretFound]) -> Message {
         match &self.conventions {
-            Some(conventions) => {
-                conventions::draft_locally(conventions, changes, self.style, self.max_subject)
-            }
+            Some(conventions) => conventions::draft_locally(
+                conventions,
+                changes,
+                self.style,
+                self.max_subject,
+                self.advice.as_ref(),
+            ),
             None => offline::draft(changes, self.style, self.max_subject),
         }
     }

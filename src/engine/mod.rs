@@ -140,6 +140,7 @@ pub(crate) fn draft_commit(changes: &ChangeSet, mut options: Options<'_>) -> Res
             }
             _ => String::new(),
         },
+        advice: advice.clone(),
     };
     let session = Session::new()?;
     let prepared = prepare(changes, &mut options, job)?;

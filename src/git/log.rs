@@ -59,6 +59,15 @@ impl Repository {
         Ok(object.as_blob().map(|blob| blob.content().to_vec()))
     }
 
+    /// The e-mail address git would record as the author of a new commit: `GIT_AUTHOR_EMAIL`,
+    /// else `user.email`.
+    pub fn author_email(&self) -> Option<String> {
+        std::env::var("GIT_AUTHOR_EMAIL")
+            .ok()
+            .filter(|email| !email.is_empty())
+            .or_else(|| self.config_string("user.email"))
+    }
+
     /// True when the repository is a shallow clone: its history stops early.
     pub fn is_shallow(&self) -> bool {
         self.inner.is_shallow()

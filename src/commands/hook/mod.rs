@@ -86,7 +86,8 @@ fn draft(
     let collect = collect_options(repository, settings)?;
     options.conventions =
         crate::commands::learn_conventions(context, repository, settings, &collect, base, true);
-    if let Some(conventions) = &options.conventions {
+    if let Some(conventions) = options.conventions.as_ref().filter(|_| context.printer.is_verbose())
+    {
         for line in crate::conventions::describe_for(conventions, changes) {
             context.printer.detail(&line);
         }
