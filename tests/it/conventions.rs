@@ -298,3 +298,29 @@ fn install_indexes_the_history_and_config_show_tells_the_profile_without_writing
     );
     assert_eq!(std::fs::read_to_string(&index).expect("index").lines().count(), 12);
 }
+
+#[test]
+fn eval_replays_commits_and_asks_before_spending_money() {
+    let repo = TestRepo::new();
+    build_history(
+        &repo,
+        10,
+        &|version| format!("chore(deps): bump serde to {version}"),
+        &|module, index| format!("feat({module}): add step {index}"),
+    );
+    let run = repo.changes(&["eval", "--last", "6", "--models", "local", "--format", "json"]);
+    let report: Value = serde_json::from_str(run.success()).expect("json");
+    assert_eq!(report["commits"], 6);
+    let all = &report["models"][0]["all"];
+    assert_eq!(all["type_commits"], 6);
+    assert!(all["type_match"].as_f64().is_some_and(|share| share >= 0.8), "{all}");
+    assert_eq!(report["replayed"][0]["drafts"][0]["model"], "local");
+    let text = repo.changes(&["eval", "--last", "3", "--models", "local"]);
+    assert!(text.success().contains("3 commits replayed"), "{}", text.stdout);
+    let path = repo.home.join(".config/changes/config.yaml");
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+    std::fs::write(&path, "models:\n  - name: m1\n    provider: openai-compatible\n    model: x\n    base_url: http://127.0.0.1:9/v1\n").expect("config");
+    let refused = repo.changes(&["eval", "--last", "3", "--models", "m1"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("--yes"), "{}", refused.stderr);
+}
