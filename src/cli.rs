@@ -78,6 +78,8 @@ pub enum Command {
     Config(ConfigArgs),
     /// Approve this repository's `.changes.yaml` as it is now, or revoke that approval.
     Trust(TrustArgs),
+    /// Replay the last commits and score each model's drafts against what their authors wrote.
+    Eval(EvalArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
     /// Print the man page (roff), generated from these same definitions.
@@ -197,6 +199,25 @@ pub struct ReportArgs {
     /// Publish the reports as a secret GitHub gist.
     #[arg(long)]
     pub gist: bool,
+}
+
+/// `changes eval [--last N] [--yes]`
+#[derive(Debug, Args)]
+#[command(after_help = "Each commit is described from its own parent, with only the history before
+it: the profile learns from earlier commits, rule files are read from the parent's tree.
+Commits written by bots (dependabot, renovate) are scored apart from people's.
+
+Examples:
+  changes eval --models local                the built-in model on the last 100 commits
+  changes eval --last 200 --models local --format json
+  changes eval --last 20 --models local,claude --yes")]
+pub struct EvalArgs {
+    /// How many of the newest first-parent, non-merge commits to replay.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub last: usize,
+    /// Go ahead with network models, which costs money.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// `changes models [--check]`

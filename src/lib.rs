@@ -13,6 +13,9 @@ pub mod cli;
 mod commands;
 /// Layered YAML configuration resolved once into `Settings`.
 pub mod config;
+/// The repository's language: its history profile and declared rules, and drafts checked
+/// against them.
+mod conventions;
 /// From a change to every model's answer: plan, run, merge.
 pub mod engine;
 /// Every environment variable read, and the snapshot taken at start-up.
@@ -111,6 +114,7 @@ fn dispatch(context: &Context, command: &Command) -> Result<(), Error> {
         Command::Config(args) => commands::config::cmd_config(context, args),
         Command::Report(args) => commands::report::cmd_report(context, args),
         Command::Trust(args) => commands::trust::cmd_trust(context, args),
+        Command::Eval(args) => commands::eval::cmd_eval(context, args),
         Command::Manpage => {
             use clap::CommandFactory;
             let mut output = Vec::new();

@@ -47,6 +47,11 @@ impl Printer {
         write_stderr(&format!("{}\n", sanitize(line)));
     }
 
+    /// True with `-v`: worth computing what only `detail` would show.
+    pub(crate) fn is_verbose(&self) -> bool {
+        self.verbose > 0
+    }
+
     /// A line on stderr shown only with `-v`.
     pub(crate) fn detail(&self, line: &str) {
         if self.verbose > 0 {
@@ -77,6 +82,35 @@ impl Printer {
 /// Writes to stderr, ignoring failures: a closed stderr must not crash a hook.
 fn write_stderr(text: &str) {
     let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// One status line rewritten in place on a terminal (`done of total` while something long
+/// runs); nothing at all when stderr is not a terminal.
+pub(crate) struct ProgressLine {
+    term: Option<console::Term>,
+}
+
+impl ProgressLine {
+    /// A line on stderr when it is a terminal.
+    pub(crate) fn new() -> Self {
+        let term = console::Term::stderr();
+        Self { term: term.is_term().then_some(term) }
+    }
+
+    /// Replaces the line's text.
+    pub(crate) fn update(&self, text: &str) {
+        if let Some(term) = &self.term {
+            let _ = term.clear_line();
+            let _ = term.write_str(text);
+        }
+    }
+
+    /// Clears the line.
+    pub(crate) fn finish(&self) {
+        if let Some(term) = &self.term {
+            let _ = term.clear_line();
+        }
+    }
 }
 
 /// Frames of the spinner shown beside a model still being asked.

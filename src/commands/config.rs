@@ -16,6 +16,25 @@ pub(crate) fn cmd_config(context: &Context, args: &ConfigArgs) -> Result<(), Err
     match args.command.as_ref().unwrap_or(&ConfigCommand::Show) {
         ConfigCommand::Show => {
             let loaded = context.load_config(repository.as_ref())?;
+            // The profile a draft of the staged changes would use; nothing is written.
+            let profile: Vec<String> = repository
+                .as_ref()
+                .filter(|repository| repository.work_tree().is_some())
+                .and_then(|repository| {
+                    let options =
+                        crate::commands::hook::collect_options(repository, &loaded.settings)
+                            .ok()?;
+                    crate::commands::learn_conventions(
+                        context,
+                        repository,
+                        &loaded.settings,
+                        &options,
+                        &crate::commands::Base::Staged,
+                        false,
+                    )
+                })
+                .map(|learned| crate::conventions::describe(&learned))
+                .unwrap_or_default();
             if context.format == crate::cli::Format::Json {
                 let origins =
                     loaded.origins.iter().map(|(key, origin)| (key.as_str(), origin.to_string()));
@@ -23,6 +42,7 @@ pub(crate) fn cmd_config(context: &Context, args: &ConfigArgs) -> Result<(), Err
                     settings: &loaded.settings,
                     origins: origins.collect(),
                     held_back: &loaded.held_back,
+                    conventions: &profile,
                 };
                 context.printer.data(&to_json(&output))?;
             } else {
@@ -34,6 +54,12 @@ pub(crate) fn cmd_config(context: &Context, args: &ConfigArgs) -> Result<(), Err
                     ));
                     for key in &loaded.held_back {
                         text.push_str(&format!("#   {key}\n"));
+                    }
+                }
+                if !profile.is_empty() {
+                    text.push_str("\n# What this repository's history and rule files say (for the staged changes):\n");
+                    for line in &profile {
+                        text.push_str(&format!("# {line}\n"));
                     }
                 }
                 context.printer.data(&text)?;

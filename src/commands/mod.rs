@@ -1,6 +1,7 @@
 //! One module per command; each exposes one `cmd_*` function taking the shared `Context`.
 
 pub(crate) mod config;
+pub(crate) mod eval;
 pub(crate) mod hook;
 pub(crate) mod models;
 pub(crate) mod report;
@@ -65,6 +66,7 @@ pub(crate) fn engine_options<'a>(
         timeout,
         progress: crate::ui::live_progress(),
         speeds: context.environment.state_dir().map(engine::speed::Speeds::in_state_dir),
+        conventions: None,
     }
 }
 
@@ -92,4 +94,81 @@ pub(crate) fn warn_about_run<T>(
             context.printer.warn(&format!("{}: {note}", answer.model));
         }
     }
+}
+
+/// Where a draft's history starts: the commit the change is described from.
+pub(crate) enum Base {
+    /// The staged changes: `HEAD` (none before the first commit); rule files from the work
+    /// tree.
+    Staged,
+    /// An existing commit, or an amend: the history ends at this commit (`None`: a root
+    /// commit) and rule files come from its tree.
+    Commit(Option<String>),
+}
+
+/// The repository's conventions for a draft from `base`, or `None` when they are turned off
+/// or cannot be learned (said in one warning: a draft without them is still a draft).
+pub(crate) fn learn_conventions(
+    context: &Context,
+    repository: &Repository,
+    settings: &Settings,
+    options: &crate::git::CollectOptions,
+    base: &Base,
+    write: bool,
+) -> Option<std::sync::Arc<crate::conventions::Conventions>> {
+    use crate::conventions::{self, Source};
+    if !settings.conventions.enabled {
+        return None;
+    }
+    let (base_id, from_tree) = match base {
+        Base::Staged => (repository.head_id(), false),
+        Base::Commit(id) => (id.clone(), true),
+    };
+    let root = repository.work_tree().map(std::path::Path::to_path_buf);
+    let read = |path: &str| -> Option<Vec<u8>> {
+        if from_tree {
+            let id = base_id.as_deref()?;
+            return repository.file_at(id, path).ok().flatten();
+        }
+        // A link could point anywhere on the machine, and a guide's text goes into prompts.
+        let full = root.as_ref()?.join(path);
+        let metadata = std::fs::symlink_metadata(&full).ok()?;
+        (metadata.is_file() && metadata.len() < 1_000_000)
+            .then(|| std::fs::read(&full).ok())
+            .flatten()
+    };
+    let line = crate::ui::ProgressLine::new();
+    let source = Source {
+        base: base_id.as_deref(),
+        history: settings.conventions.history,
+        files: &read,
+        guide: settings.conventions.guide.as_deref(),
+        write,
+    };
+    let learned = conventions::learn(repository, &source, options, &|done, total| {
+        line.update(&format!(
+            "changes: learning this repository's conventions, {done}/{total} commits"
+        ));
+    });
+    line.finish();
+    let learned = match learned {
+        Ok(learned) => learned,
+        Err(error) => {
+            context.printer.warn(&format!("conventions not learned: {error}"));
+            return None;
+        }
+    };
+    for warning in &learned.warnings {
+        if learned.rules.skipped.contains(warning) {
+            context.printer.detail(&format!("rule file skipped: {warning}"));
+        } else {
+            context.printer.warn(warning);
+        }
+    }
+    if write {
+        for line in conventions::describe(&learned) {
+            context.printer.detail(&line);
+        }
+    }
+    Some(std::sync::Arc::new(learned))
 }

@@ -27,7 +27,8 @@ use merge::{KeyError, Merged};
 
 pub(crate) use layer::Layer;
 pub use settings::{
-    CommitSettings, Limits, ModelSettings, Provider, PushSettings, ReportSettings, Settings,
+    CommitSettings, ConventionsSettings, Limits, ModelSettings, Provider, PushSettings,
+    ReportSettings, Settings,
 };
 pub use show::render_annotated;
 pub use values::{

@@ -40,6 +40,8 @@ pub struct Settings {
     /// Whether several network models write the per-file summaries together, each a share,
     /// and each writes its own draft from all of them.
     pub share_summaries: bool,
+    /// How drafts follow the repository's own conventions.
+    pub conventions: ConventionsSettings,
     /// The provider table: one row per provider a model may name.
     pub providers: Vec<Provider>,
     /// What every model gets for the keys neither its entry nor its provider's row sets.
@@ -228,6 +230,19 @@ pub struct ReportSettings {
     /// Deadline for the whole report.
     #[serde(with = "duration")]
     pub timeout: Duration,
+}
+
+/// `conventions:`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConventionsSettings {
+    /// Whether drafts follow the conventions learned from the history and rule files.
+    pub enabled: bool,
+    /// Newest first-parent commits the profile learns from.
+    pub history: usize,
+    /// A free-text guide to commit messages, relative to the work-tree root.
+    #[serde(default, deserialize_with = "optional_text")]
+    pub guide: Option<String>,
 }
 
 /// `limits:`.

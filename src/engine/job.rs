@@ -3,8 +3,11 @@
 //! the answer is read, and what the built-in offline engine answers instead. The change
 //! description and the per-file step are shared by all of them (`plan`, `run`).
 
+use std::sync::Arc;
+
 use crate::answer::{Message, RangeSummary, Review};
 use crate::config::CommitStyle;
+use crate::conventions::{self, Conventions};
 use crate::git::ChangeSet;
 use crate::llm::strip_thinking;
 use crate::offline;
@@ -50,20 +53,39 @@ pub(crate) trait Job: Send + Sync + 'static {
     fn offline(&self, changes: &ChangeSet, secrets: &[SecretFound]) -> Self::Output;
 }
 
-/// A commit message in the configured style.
-#[derive(Debug, Clone)]
+/// A commit message in the configured style, or in the repository's own when its
+/// conventions are known.
+#[derive(Clone)]
 pub(crate) struct CommitJob {
     /// Message style.
     pub(crate) style: CommitStyle,
     /// Longest subject line.
     pub(crate) max_subject: usize,
+    /// The repository's conventions, when learned.
+    pub(crate) conventions: Option<Arc<Conventions>>,
+    /// The style rule the conventions call for, replacing the configured style's.
+    pub(crate) style_rule: Option<String>,
+    /// The conventions block of the prompt (empty without conventions).
+    pub(crate) conventions_block: String,
+    /// What the conventions make of the change, worked out once for every model.
+    pub(crate) advice: Option<conventions::Advice>,
 }
 
 impl Job for CommitJob {
     type Output = Message;
 
     fn instructions(&self) -> String {
-        commit_instructions(COMMIT_PROMPT, self.style, self.max_subject)
+        let mut text = commit_instructions(COMMIT_PROMPT, self.style, self.max_subject);
+        if let Some(rule) = &self.style_rule {
+            text = COMMIT_PROMPT
+                .replace("{style_rule}", rule)
+                .replace("{max_subject}", &self.max_subject.to_string());
+        }
+        if !self.conventions_block.is_empty() {
+            text.push('\n');
+            text.push_str(&self.conventions_block);
+        }
+        text
     }
 
     fn answer_tokens(&self) -> u32 {
@@ -80,7 +102,16 @@ impl Job for CommitJob {
     }
 
     fn offline(&self, changes: &ChangeSet, _secrets: &[SecretFound]) -> Message {
-        offline::draft(changes, self.style, self.max_subject)
+        match &self.conventions {
+            Some(conventions) => conventions::draft_locally(
+                conventions,
+                changes,
+                self.style,
+                self.max_subject,
+                self.advice.as_ref(),
+            ),
+            None => offline::draft(changes, self.style, self.max_subject),
+        }
     }
 }
 

@@ -37,17 +37,41 @@ pub(crate) struct Alternative {
 /// are alternatives under `alternatives`, and also under `synthesize` when no merged draft
 /// could be made, so that no draft is lost. Identical drafts are shown once, with every model
 /// that wrote them.
+#[cfg(test)]
 pub(crate) fn arrange<T: PartialEq>(
     answers: &[Answer<T>],
     mode: MergeMode,
     synthesized: bool,
 ) -> Merged {
-    let mut successes = answers
+    arrange_fitted(answers, mode, synthesized, &[])
+}
+
+/// `arrange`, with the primary draft the one that fits the repository's rules and habits
+/// best (`fitness`, one score per answer, higher is better; missing scores are zero), ties
+/// broken by configured order. A synthesized draft stays primary.
+pub(crate) fn arrange_fitted<T: PartialEq>(
+    answers: &[Answer<T>],
+    mode: MergeMode,
+    synthesized: bool,
+    fitness: &[i64],
+) -> Merged {
+    let successes: Vec<usize> = answers
         .iter()
         .enumerate()
         .filter(|(_, answer)| answer.output().is_some())
-        .map(|(index, _)| index);
-    let Some(primary) = successes.next() else {
+        .map(|(index, _)| index)
+        .collect();
+    let score = |index: usize| fitness.get(index).copied().unwrap_or(0);
+    let primary = if synthesized {
+        successes.first().copied()
+    } else {
+        // The first of the best: `max_by_key` would keep the last of equals.
+        successes.iter().copied().fold(None, |best: Option<usize>, index| match best {
+            Some(best) if score(best) >= score(index) => Some(best),
+            _ => Some(index),
+        })
+    };
+    let Some(primary) = primary else {
         return Merged { primary: None, same_as_primary: Vec::new(), alternatives: Vec::new() };
     };
     let same = |left: usize, right: usize| answers[left].output() == answers[right].output();
@@ -60,6 +84,9 @@ pub(crate) fn arrange<T: PartialEq>(
     let mut same_as_primary = Vec::new();
     let mut alternatives: Vec<Alternative> = Vec::new();
     for index in successes {
+        if index == primary {
+            continue;
+        }
         if same(index, primary) && !synthesized {
             same_as_primary.push(index);
         } else if show_others {
@@ -70,6 +97,47 @@ pub(crate) fn arrange<T: PartialEq>(
         }
     }
     Merged { primary: Some(primary), same_as_primary, alternatives }
+}
+
+/// One line saying how the drafts disagree on the type or the scope (or component), `None`
+/// when they agree or only one model answered.
+pub(crate) fn disagreement(answers: &[Answer<Message>]) -> Option<String> {
+    use crate::conventions::subject;
+    let parsed: Vec<(&str, subject::Subject)> = answers
+        .iter()
+        .filter_map(|answer| {
+            Some((answer.model.as_str(), subject::parse(&answer.output()?.subject)))
+        })
+        .collect();
+    if parsed.len() < 2 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for (what, value) in [
+        (
+            "type",
+            &(|parsed: &subject::Subject| parsed.commit_type().map(str::to_string))
+                as &dyn Fn(&subject::Subject) -> Option<String>,
+        ),
+        ("scope", &|parsed: &subject::Subject| parsed.scope_label().map(str::to_string)),
+    ] {
+        let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+        for (model, subject) in &parsed {
+            let label = value(subject).unwrap_or_else(|| "none".to_string());
+            match groups.iter_mut().find(|(known, _)| *known == label) {
+                Some((_, models)) => models.push(model),
+                None => groups.push((label, vec![model])),
+            }
+        }
+        if groups.len() > 1 {
+            let said: Vec<String> = groups
+                .iter()
+                .map(|(label, models)| format!("{label} ({})", models.join(", ")))
+                .collect();
+            parts.push(format!("{what}: {}", said.join(" or ")));
+        }
+    }
+    (!parts.is_empty()).then(|| format!("the models disagree on the {}", parts.join("; ")))
 }
 
 /// The request that asks one model to merge every draft into one message.
@@ -141,5 +209,21 @@ mod tests {
         assert_eq!(merged.primary, Some(0));
         assert_eq!(merged.same_as_primary, vec![2]);
         assert_eq!(merged.alternatives, vec![Alternative { answer: 1, same: vec![3] }]);
+    }
+
+    #[test]
+    fn the_draft_that_fits_best_is_primary_and_ties_keep_the_configured_order() {
+        let answers = [answer("a", true), answer("b", true), answer("c", true)];
+        let merged = arrange_fitted(&answers, MergeMode::Alternatives, false, &[-100, 3, 3]);
+        let others = vec![
+            Alternative { answer: 0, same: Vec::new() },
+            Alternative { answer: 2, same: Vec::new() },
+        ];
+        assert_eq!(
+            merged,
+            Merged { primary: Some(1), same_as_primary: Vec::new(), alternatives: others }
+        );
+        let tied = arrange_fitted(&answers, MergeMode::Alternatives, false, &[0, 0, 0]);
+        assert_eq!(tied.primary, Some(0));
     }
 }

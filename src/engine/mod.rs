@@ -25,6 +25,7 @@ use tokio::time::Instant;
 
 use crate::answer::{Answer, Message, RangeSummary, Review};
 use crate::config::{MergeMode, Settings};
+use crate::conventions::check::{self, Checked};
 use crate::env::Environment;
 use crate::error::Error;
 use crate::git::ChangeSet;
@@ -55,6 +56,9 @@ pub(crate) struct Options<'a> {
     pub(crate) progress: Option<Progress>,
     /// Where measured model speeds are kept, if anywhere.
     pub(crate) speeds: Option<speed::Speeds>,
+    /// The repository's conventions, for commit drafts: the built-in model writes in them,
+    /// network prompts carry them, and every draft is checked against them.
+    pub(crate) conventions: Option<Arc<crate::conventions::Conventions>>,
 }
 
 /// Everything one run produced.
@@ -79,6 +83,11 @@ pub(crate) struct Drafts {
     pub(crate) run: Run<Message>,
     /// Which draft is the message and which are shown as alternatives.
     pub(crate) merged: Merged,
+    /// Each answer's check against the repository's conventions (`None` for failures, or
+    /// when conventions are off).
+    pub(crate) checks: Vec<Option<Checked>>,
+    /// One line when the drafts disagree on the type or the scope.
+    pub(crate) disagreement: Option<String>,
 }
 
 impl Drafts {
@@ -102,6 +111,10 @@ pub(crate) struct Sendable {
 pub(crate) fn sendable(changes: &ChangeSet, settings: &Settings) -> Sendable {
     let mut sendable = changes.clone();
     let mut secrets = Vec::new();
+    for file in &mut sendable.files {
+        // Lock-file hunks are for the built-in model only.
+        file.private_patch = None;
+    }
     if settings.redact {
         for file in &mut sendable.files {
             let Some(patch) = &file.patch else { continue };
@@ -120,7 +133,21 @@ pub(crate) fn sendable(changes: &ChangeSet, settings: &Settings) -> Sendable {
 /// model's trouble is in its `Answer`.
 pub(crate) fn draft_commit(changes: &ChangeSet, mut options: Options<'_>) -> Result<Drafts, Error> {
     let settings = options.settings;
-    let job = CommitJob { style: settings.commit.style, max_subject: settings.commit.max_subject };
+    let conventions = options.conventions.clone();
+    let advice = conventions.as_ref().map(|conventions| conventions.advise(changes));
+    let job = CommitJob {
+        style: settings.commit.style,
+        max_subject: settings.commit.max_subject,
+        conventions: conventions.clone(),
+        style_rule: conventions.as_deref().and_then(crate::conventions::prompt::style_rule),
+        conventions_block: match (&conventions, &advice) {
+            (Some(conventions), Some(advice)) => {
+                crate::conventions::prompt::block(conventions, changes, advice)
+            }
+            _ => String::new(),
+        },
+        advice: advice.clone(),
+    };
     let session = Session::new()?;
     let prepared = prepare(changes, &mut options, job)?;
     let mode = settings.commit.merge;
@@ -131,8 +158,27 @@ pub(crate) fn draft_commit(changes: &ChangeSet, mut options: Options<'_>) -> Res
         synthesized = synthesize(&session, prepared, &mut run.answers)?;
     }
     run.elapsed = prepared.started.elapsed();
-    let merged = merge::arrange(&run.answers, mode, synthesized);
-    Ok(Drafts { run, merged })
+    // Every draft is checked against the rules and habits, and repaired where that is clear.
+    let mut checks: Vec<Option<Checked>> = Vec::with_capacity(run.answers.len());
+    for answer in &mut run.answers {
+        let checked = match (&conventions, &mut answer.outcome) {
+            (Some(conventions), Ok(message)) => {
+                let checked = check::check(conventions, message, settings.commit.max_subject);
+                *message = checked.message.clone();
+                Some(checked)
+            }
+            _ => None,
+        };
+        checks.push(checked);
+    }
+    let prediction = advice.as_ref().and_then(|advice| advice.prediction.as_ref());
+    let fitness: Vec<i64> = checks
+        .iter()
+        .map(|checked| checked.as_ref().map_or(0, |checked| check::fitness(checked, prediction)))
+        .collect();
+    let merged = merge::arrange_fitted(&run.answers, mode, synthesized, &fitness);
+    let disagreement = merge::disagreement(&run.answers);
+    Ok(Drafts { run, merged, checks, disagreement })
 }
 
 /// Asks every selected model to review the push whose combined change is `changes`.
@@ -156,6 +202,17 @@ pub(crate) fn summarize_range(
     let session = Session::new()?;
     let prepared = prepare(changes, &mut options, RangeJob { commits })?;
     execute(&session, &prepared, &options)
+}
+
+/// The models a run with these settings and `--models` names would ask.
+pub(crate) fn selection(
+    settings: &Settings,
+    requested: &[String],
+    environment: &Environment,
+) -> Result<Selection, Error> {
+    select::select(settings, requested, environment, &|model| {
+        provider::ollama_serves(model, environment)
+    })
 }
 
 /// A run ready to go: the selection, each model ready to be asked, what they share, and the

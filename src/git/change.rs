@@ -150,6 +150,9 @@ pub struct FileChange {
     /// Unified-diff hunks (`@@` headers and ` `, `+`, `-` lines), decoded lossily as UTF-8.
     /// `None` when the file is excluded, unchanged in content, or cut by the total cap.
     pub patch: Option<String>,
+    /// A lock file's hunks, read only for the built-in model (which sends nothing), so that it
+    /// can name the exact versions a dependency bump moved between. Never part of a prompt.
+    pub private_patch: Option<String>,
 }
 
 impl FileChange {
@@ -218,6 +221,7 @@ impl FileChange {
             exclusion: None,
             cut: None,
             patch: Some(patch.to_string()),
+            private_patch: None,
         }
     }
 }

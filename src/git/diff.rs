@@ -170,6 +170,7 @@ fn build_file(
         exclusion: None,
         cut: None,
         patch: None,
+        private_patch: None,
     };
 
     if delta.old_mode == GITLINK_MODE || delta.new_mode == GITLINK_MODE {
@@ -272,6 +273,12 @@ fn build_file(
         let (kept, cut) = cut::cut(hunks_only(&printed), limits.max_file_bytes, CutLimit::File);
         file.patch = Some(kept);
         file.cut = cut;
+    } else if file.exclusion == Some(Exclusion::LockFile) {
+        // Only the built-in model reads this (for exact versions); it is never sent.
+        let text = patch.to_buf().context("printing a patch")?;
+        let printed = String::from_utf8_lossy(&text);
+        let (kept, _) = cut::cut(hunks_only(&printed), limits.max_file_bytes, CutLimit::File);
+        file.private_patch = Some(kept);
     }
     Ok(file)
 }

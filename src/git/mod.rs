@@ -6,6 +6,7 @@ mod cut;
 mod diff;
 pub mod history;
 pub mod hooks;
+pub mod log;
 pub mod push;
 
 use std::path::{Path, PathBuf};

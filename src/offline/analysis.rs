@@ -43,6 +43,8 @@ pub(super) struct FileAnalysis<'a> {
     pub(super) facts: PatchFacts,
     /// Dependency changes, for manifests with a patch.
     pub(super) manifest: Option<ManifestFacts>,
+    /// Locked versions that changed, for lock files (read from the private patch).
+    pub(super) locked: Vec<dependencies::DependencyChange>,
     /// New non-test definitions that did not move here from another file.
     pub(super) new_definitions: Vec<Definition>,
     /// Removed non-test definitions that did not move to another file.
@@ -123,6 +125,10 @@ fn analyze_file<'a>(
         (Area::Dependency, Some(text)) => dependencies::analyze(&file.path, text),
         _ => None,
     };
+    let locked = match (area, file.private_patch.as_deref()) {
+        (Area::Lock, Some(text)) => dependencies::analyze_lock(&file.path, text),
+        _ => Vec::new(),
+    };
     let role = match area {
         Area::Source if file.status == Status::Modified && facts.test_only() => Role::Test,
         Area::Source if facts.comment_only() => Role::Docs,
@@ -157,6 +163,7 @@ fn analyze_file<'a>(
         removed_tests: split(&facts.removed, true),
         facts,
         manifest,
+        locked,
         moved_in: Vec::new(),
     }
 }

@@ -397,6 +397,12 @@ fn decide_build(group: &[&FileAnalysis<'_>]) -> Decision {
     let modified = group.iter().all(|analysis| analysis.file.status == Status::Modified);
     if only_dependency_files && modified {
         let facts: Vec<_> = manifests.iter().map(|analysis| analysis.manifest.as_ref()).collect();
+        let locked: Vec<&DependencyChange> =
+            group.iter().flat_map(|analysis| &analysis.locked).collect();
+        if manifests.is_empty() && !locked.is_empty() {
+            let (intent, phrase) = dependencies_phrase(&locked);
+            return Decision::new(CommitType::Build, intent, Some("deps".to_owned()), phrase);
+        }
         if manifests.is_empty() {
             return Decision::new(
                 CommitType::Build,
@@ -406,8 +412,23 @@ fn decide_build(group: &[&FileAnalysis<'_>]) -> Decision {
             );
         }
         if facts.iter().all(|facts| facts.is_some_and(|facts| facts.dependencies_only())) {
-            let changes: Vec<&DependencyChange> =
-                facts.iter().flatten().flat_map(|facts| &facts.dependencies).collect();
+            // The lock file knows the exact versions a requirement moved between.
+            let exact: Vec<DependencyChange> = facts
+                .iter()
+                .flatten()
+                .flat_map(|facts| &facts.dependencies)
+                .map(|change| match locked.iter().find(|lock| lock.name == change.name) {
+                    Some(lock) if change.old.is_some() && change.new.is_some() => {
+                        DependencyChange {
+                            name: change.name.clone(),
+                            old: lock.old.clone().or_else(|| change.old.clone()),
+                            new: lock.new.clone().or_else(|| change.new.clone()),
+                        }
+                    }
+                    _ => change.clone(),
+                })
+                .collect();
+            let changes: Vec<&DependencyChange> = exact.iter().collect();
             let (intent, phrase) = dependencies_phrase(&changes);
             return Decision::new(CommitType::Build, intent, Some("deps".to_owned()), phrase);
         }
@@ -564,10 +585,17 @@ fn dependencies_phrase(changes: &[&DependencyChange]) -> (Intent, Phrase) {
                 .find_map(|change| change.new.as_deref())
                 .map(display_requirement)
                 .unwrap_or_default();
+            let old = changes
+                .iter()
+                .find_map(|change| change.old.as_deref())
+                .map(display_requirement)
+                .unwrap_or_default();
             let detailed = if version.is_empty() {
                 format!("bump {}", bumped[0])
-            } else {
+            } else if old.is_empty() || old == version {
                 format!("bump {} to {version}", bumped[0])
+            } else {
+                format!("bump {} from {old} to {version}", bumped[0])
             };
             (Intent::DependencyUpgrade, Phrase { detailed, counted: format!("bump {}", bumped[0]) })
         }

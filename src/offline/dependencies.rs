@@ -314,7 +314,8 @@ fn parse_toml(section: Option<&str>, trimmed: &str) -> Entry {
     let name = &captures["name"];
     let value = captures["value"].trim();
     if name == "version" {
-        let version = value.trim_matches('"');
+        // As TOML reads it: the quoted string, without a comment after it.
+        let version = toml_string(value);
         return match table_dependency {
             Some(dependency_name) => dependency(dependency_name, version),
             None if is_package_section || section.is_none() => {
@@ -341,6 +342,143 @@ fn parse_toml(section: Option<&str>, trimmed: &str) -> Entry {
         return dependency(name, requirement);
     }
     Entry::Other
+}
+
+/// A TOML value as a string: the text inside its quotes (`"1.2"  # pinned` is `1.2`), else the
+/// bare value up to a comment.
+fn toml_string(value: &str) -> &str {
+    let value = value.trim();
+    for quote in ['"', '\''] {
+        if let Some(rest) = value.strip_prefix(quote) {
+            return rest.split(quote).next().unwrap_or("");
+        }
+    }
+    value.split('#').next().unwrap_or("").trim()
+}
+
+/// Dependencies whose locked version a lock file's patch changes: `Cargo.lock`, `poetry.lock`
+/// and `uv.lock` (`name = ...` then `version = ...`), `package-lock.json`
+/// (`"node_modules/name": {` then `"version": ...`), `go.sum` and `yarn.lock`.
+pub(super) fn analyze_lock(path: &str, patch: &str) -> Vec<DependencyChange> {
+    let name = paths::file_name(path).to_ascii_lowercase();
+    // For each package: (old versions, new versions) in order of appearance.
+    let mut seen: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut record = |package: &str, version: &str, added: bool| {
+        let entry = seen.entry(package.to_owned()).or_insert_with(|| {
+            order.push(package.to_owned());
+            (Vec::new(), Vec::new())
+        });
+        let side = if added { &mut entry.1 } else { &mut entry.0 };
+        if !side.iter().any(|known| known == version) {
+            side.push(version.to_owned());
+        }
+    };
+    let mut current: Option<String> = None;
+    for line in patch.lines() {
+        let (sign, content) = match line.as_bytes().first() {
+            Some(b'+') => (Some(true), &line[1..]),
+            Some(b'-') => (Some(false), &line[1..]),
+            Some(b' ') => (None, &line[1..]),
+            _ => continue,
+        };
+        let trimmed = content.trim();
+        match name.as_str() {
+            "go.sum" => {
+                let mut parts = trimmed.split_whitespace();
+                if let (Some(module), Some(version), Some(added)) =
+                    (parts.next(), parts.next(), sign)
+                {
+                    let version = version.trim_end_matches("/go.mod");
+                    record(module, version, added);
+                }
+            }
+            "package-lock.json" => {
+                if let Some(rest) = trimmed.strip_prefix("\"node_modules/") {
+                    current = rest.split('"').next().map(|package| {
+                        package.rsplit("node_modules/").next().unwrap_or(package).to_owned()
+                    });
+                } else if let (Some(added), Some(package)) = (sign, &current) {
+                    if let Some(version) = trimmed.strip_prefix("\"version\": \"") {
+                        record(package, version.trim_end_matches([',', '"']), added);
+                    }
+                }
+            }
+            "yarn.lock" => {
+                if !content.starts_with(' ') && trimmed.ends_with(':') {
+                    let first = trimmed.trim_end_matches(':').split(',').next().unwrap_or("");
+                    let first = first.trim().trim_matches('"');
+                    current = first.rsplit_once('@').map(|(package, _)| package.to_owned());
+                } else if let (Some(added), Some(package)) = (sign, &current) {
+                    if let Some(version) = trimmed.strip_prefix("version ") {
+                        record(package, version.trim_matches('"'), added);
+                    }
+                }
+            }
+            _ => {
+                if trimmed == "[[package]]" {
+                    current = None;
+                } else if let Some(value) = trimmed.strip_prefix("name = ") {
+                    current = Some(toml_string(value).to_owned());
+                } else if let (Some(added), Some(package), Some(value)) =
+                    (sign, &current, trimmed.strip_prefix("version = "))
+                {
+                    record(package, toml_string(value), added);
+                }
+            }
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|package| {
+            let (old, new) = seen.remove(&package)?;
+            // A package locked at several versions is not one bump; nor is a line that moved.
+            if old.len() > 1 || new.len() > 1 || old == new {
+                return None;
+            }
+            Some(DependencyChange {
+                name: package,
+                old: old.into_iter().next(),
+                new: new.into_iter().next(),
+            })
+        })
+        .collect()
+}
+
+static VERSION_LIKE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[~^<>=!]*v?\d+(?:\.[0-9A-Za-z-]+)+|\b[0-9a-f]{7,64}\b")
+        .expect("literal pattern compiles")
+});
+
+/// Changed lines that only move a version, a hash or a range: an added line equal to a
+/// removed one once those are masked. Both lines of each pair are counted.
+pub(crate) fn bump_lines(patch: &str) -> usize {
+    let mut removed: BTreeMap<String, usize> = BTreeMap::new();
+    let mut added = Vec::new();
+    for line in patch.lines() {
+        let (is_added, content) = match line.as_bytes().first() {
+            Some(b'+') => (true, &line[1..]),
+            Some(b'-') => (false, &line[1..]),
+            _ => continue,
+        };
+        if !VERSION_LIKE.is_match(content) {
+            continue;
+        }
+        let masked = VERSION_LIKE.replace_all(content.trim(), "#").into_owned();
+        if is_added {
+            added.push(masked);
+        } else {
+            *removed.entry(masked).or_default() += 1;
+        }
+    }
+    let mut pairs = 0;
+    for masked in added {
+        if let Some(count) = removed.get_mut(&masked).filter(|count| **count > 0) {
+            *count -= 1;
+            pairs += 1;
+        }
+    }
+    pairs * 2
 }
 
 fn parse_json(trimmed: &str) -> Entry {
@@ -429,6 +567,34 @@ mod tests {
         .unwrap_or_default();
         assert!(facts.version_only());
         assert_eq!(facts.version, Some(("1.2.0".into(), "1.3.0".into())));
+    }
+
+    #[test]
+    fn versions_are_read_as_toml_reads_them() {
+        let facts = analyze(
+            "Cargo.toml",
+            "@@ -1,3 +1,3 @@\n [package]\n-version = \"0.4.31\"  #:version\n+version = \"0.4.32\"  #:version\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(facts.version, Some(("0.4.31".into(), "0.4.32".into())));
+    }
+
+    #[test]
+    fn lock_files_name_the_exact_versions() {
+        let cargo = "@@ -10,8 +10,8 @@\n [[package]]\n name = \"jiff\"\n-version = \"0.2.27\"\n+version = \"0.2.29\"\n source = \"registry\"\n-checksum = \"aa11bb22cc33dd44\"\n+checksum = \"ee55ff66aa77bb88\"\n";
+        let bumps = analyze_lock("Cargo.lock", cargo);
+        assert_eq!(
+            bumps,
+            [DependencyChange {
+                name: "jiff".into(),
+                old: Some("0.2.27".into()),
+                new: Some("0.2.29".into())
+            }]
+        );
+        let npm = "@@ -1,4 +1,4 @@\n     \"node_modules/vite\": {\n-      \"version\": \"5.0.1\",\n+      \"version\": \"5.0.2\",\n";
+        assert_eq!(analyze_lock("package-lock.json", npm)[0].new.as_deref(), Some("5.0.2"));
+        assert_eq!(bump_lines(cargo), 4, "the version and the checksum lines");
+        assert_eq!(bump_lines("@@ -1 +1 @@\n-let x = 1;\n+let y = 2;\n"), 0);
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod paths;
 mod range;
 mod review;
 mod text;
+mod voice;
 
 #[cfg(test)]
 mod tests;
@@ -33,6 +34,8 @@ use crate::git::change::ChangeSet;
 
 pub(crate) use range::summarize_period;
 pub(crate) use review::review;
+pub(crate) use text::{lower_first, Case};
+pub(crate) use voice::{analyse, status_letter, Analysed, Prefix, Voice};
 
 use decide::{CommitType, Decision, Intent};
 use text::Phrase;

@@ -28,6 +28,7 @@ fn change(path: &str, status: Status, patch: &str) -> FileChange {
         exclusion: None,
         cut: None,
         patch: Some(patch.to_owned()),
+        private_patch: None,
     }
 }
 
@@ -284,12 +285,15 @@ fn dependency_bump_with_lock_file_is_build_deps() {
         excluded("Cargo.lock", Status::Modified, Exclusion::LockFile, 4, 4),
     ]);
     let message = conventional(&changes);
-    assert_eq!(message.subject, "build(deps): bump serde to 1.0.200");
+    assert_eq!(message.subject, "build(deps): bump serde from 1.0.1 to 1.0.200");
     assert_eq!(
         message.body,
         "- Bump serde from 1.0.1 to 1.0.200 in Cargo.toml\n- Update Cargo.lock (lock file, not shown)"
     );
-    assert_eq!(draft(&changes, CommitStyle::Gitmoji, 72).subject, "⬆️ Bump serde to 1.0.200");
+    assert_eq!(
+        draft(&changes, CommitStyle::Gitmoji, 72).subject,
+        "⬆️ Bump serde from 1.0.1 to 1.0.200"
+    );
 }
 
 #[test]

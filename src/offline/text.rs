@@ -114,12 +114,55 @@ pub(super) fn fit_subject(
     phrase: &Phrase,
     max_characters: usize,
 ) -> String {
+    let case = match style {
+        CommitStyle::Conventional => Case::AsWritten,
+        CommitStyle::Plain | CommitStyle::Gitmoji => Case::Capitalised,
+    };
+    fit_subject_cased(case, prefixes, phrase, max_characters)
+}
+
+/// How the summary after the prefix starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Case {
+    /// As the phrase is written (lower-case verbs).
+    AsWritten,
+    /// With a capital first letter.
+    Capitalised,
+    /// With a lower-case first letter when the first word is an ordinary word.
+    Lowered,
+}
+
+/// The text with its first letter lower-cased when its first word is an ordinary
+/// capitalised word (`Add`), never a name (`README`, `PathBuf`).
+pub(crate) fn lower_first(text: &str) -> String {
+    let word = text.split(' ').next().unwrap_or("");
+    let mut characters = word.chars();
+    let ordinary = characters.next().is_some_and(char::is_uppercase)
+        && characters.all(|character| character.is_lowercase());
+    if !ordinary {
+        return text.to_owned();
+    }
+    let mut characters = text.chars();
+    match characters.next() {
+        Some(first) => first.to_lowercase().chain(characters).collect(),
+        None => String::new(),
+    }
+}
+
+/// `fit_subject` with the case of the summary given.
+pub(crate) fn fit_subject_cased(
+    case: Case,
+    prefixes: &[String],
+    phrase: &Phrase,
+    max_characters: usize,
+) -> String {
     // A subject never ends with a period, even when a heading or name does.
     let cased = |text: &str| {
         let text = text.trim_end_matches('.');
-        match style {
-            CommitStyle::Conventional => text.to_owned(),
-            CommitStyle::Plain | CommitStyle::Gitmoji => capitalize(text),
+        match case {
+            Case::AsWritten => text.to_owned(),
+            Case::Capitalised => capitalize(text),
+            Case::Lowered => lower_first(text),
         }
     };
     let detailed = cased(&phrase.detailed);

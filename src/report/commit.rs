@@ -36,16 +36,39 @@ pub(crate) struct DraftSummary<'a> {
     pub(crate) elapsed: Duration,
     /// Which draft is the message and which are shown as alternatives.
     pub(crate) merged: Merged,
+    /// Lines about the drafts as a whole: the rules the message breaks, disagreement on the
+    /// type or scope.
+    pub(crate) notes: Vec<String>,
+    /// For each answer, the rules its draft breaks.
+    pub(crate) violations: Vec<Vec<String>>,
 }
 
 impl<'a> DraftSummary<'a> {
     /// The summary of a finished run.
     pub(crate) fn of(drafts: &'a crate::engine::Drafts) -> Self {
+        let violations: Vec<Vec<String>> = drafts
+            .checks
+            .iter()
+            .map(|checked| {
+                checked.as_ref().map(|checked| checked.violations.clone()).unwrap_or_default()
+            })
+            .collect();
+        let mut notes: Vec<String> = drafts
+            .merged
+            .primary
+            .and_then(|index| violations.get(index))
+            .into_iter()
+            .flatten()
+            .map(|violation| format!("this draft breaks a rule: {violation}"))
+            .collect();
+        notes.extend(drafts.disagreement.clone());
         Self {
             answers: &drafts.run.answers,
             skipped: &drafts.run.selection.skipped,
             elapsed: drafts.run.elapsed,
             merged: drafts.merged.clone(),
+            notes,
+            violations,
         }
     }
 }
@@ -138,6 +161,7 @@ pub(crate) fn render_message_file(
             others.insert(0, (primary, merged.same_as_primary.clone()));
         }
     }
+    block.extend(summary.notes.iter().map(|note| commented(comment, note)));
     if !others.is_empty() && placement != Placement::CommentsOnly {
         block.push(format!("{comment} The others follow. Uncomment one to use it."));
     }
@@ -145,6 +169,10 @@ pub(crate) fn render_message_file(
         let Some(message) = summary.answers[first].output() else { continue };
         block.push(comment.to_string());
         block.push(format!("{comment} ── {} ──", who(summary.answers, first, &same)));
+        let broken = summary.violations.get(first).filter(|broken| !broken.is_empty());
+        if let Some(broken) = broken {
+            block.push(commented(comment, &format!("(breaks: {})", broken.join("; "))));
+        }
         block.extend(message.to_text().lines().map(|line| commented(comment, line)));
     }
     for answer in summary.answers {
@@ -299,6 +327,8 @@ mod tests {
             skipped: &[],
             elapsed: Duration::from_millis(2400),
             merged: merged(answers),
+            notes: Vec::new(),
+            violations: Vec::new(),
         }
     }
 
@@ -338,6 +368,8 @@ mod tests {
             skipped: &skipped,
             elapsed: Duration::from_millis(2400),
             merged: merged(&answers),
+            notes: Vec::new(),
+            violations: Vec::new(),
         };
         let output = render_message_file(GIT_PLAIN.as_bytes(), "#", Placement::Draft, &summary)
             .expect("changed");
@@ -511,7 +543,7 @@ mod properties {
         ) {
             let answers = [answer(&subject)];
             let merged = merge::arrange(&answers, MergeMode::Alternatives, false);
-            let summary = DraftSummary { answers: &answers, skipped: &[], elapsed: Duration::from_millis(5), merged };
+            let summary = DraftSummary { answers: &answers, skipped: &[], elapsed: Duration::from_millis(5), merged, notes: Vec::new(), violations: Vec::new() };
             for placement in [Placement::Draft, Placement::CommentsOnly] {
                 let Some(updated) = render_message_file(&original, &comment, placement, &summary) else { continue };
                 let text = String::from_utf8(updated.clone()).expect("only UTF-8 input is changed");

@@ -452,4 +452,6 @@ pub(crate) struct ConfigOutput<'a> {
     pub(crate) origins: std::collections::BTreeMap<&'a str, String>,
     /// Keys the repository file sets that are ignored until `changes trust`.
     pub(crate) held_back: &'a [String],
+    /// What the repository's history and rule files say, one line each.
+    pub(crate) conventions: &'a [String],
 }

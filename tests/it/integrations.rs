@@ -89,6 +89,7 @@ fn help_texts_and_completions_are_stable() {
         vec!["hook", "status", "--help"],
         vec!["hook", "run", "--help"],
         vec!["report", "--help"],
+        vec!["eval", "--help"],
         vec!["models", "--help"],
         vec!["config", "--help"],
         vec!["config", "init", "--help"],

@@ -4,6 +4,7 @@
 mod collect;
 mod commands;
 mod config;
+mod conventions;
 mod faults;
 mod harness;
 mod hooks;

@@ -43,9 +43,36 @@ fn locate() -> Result<(Repository, HooksLocation), Error> {
     Ok((repository, location))
 }
 
+/// Indexes the history now, so that the first commit does not wait for it. Trouble here
+/// never fails the install: the first draft indexes what is missing.
+fn index_history(context: &Context, repository: &Repository) {
+    let Ok(loaded) = context.load_config(Some(repository)) else { return };
+    let settings = &loaded.settings;
+    if !settings.conventions.enabled || repository.work_tree().is_none() {
+        return;
+    }
+    let Ok(options) = super::collect_options(repository, settings) else { return };
+    let started = std::time::Instant::now();
+    let learned = crate::commands::learn_conventions(
+        context,
+        repository,
+        settings,
+        &options,
+        &crate::commands::Base::Staged,
+        true,
+    );
+    if let Some(learned) = learned.filter(|learned| learned.commits > 0) {
+        context.printer.info(&format!(
+            "conventions: learned from {} commits in {}",
+            learned.commits,
+            crate::text::short_duration(started.elapsed())
+        ));
+    }
+}
+
 /// Runs `changes hook install`.
 pub(crate) fn cmd_install(context: &Context, names: &[HookName], force: bool) -> Result<(), Error> {
-    let (_, location) = locate()?;
+    let (repository, location) = locate()?;
     let printer = &context.printer;
     let binary = std::env::current_exe().and_then(|path| path.canonicalize()).map_err(|error| {
         Error::new(Kind::Io, format!("cannot tell where this binary is: {error}"))
@@ -83,6 +110,9 @@ pub(crate) fn cmd_install(context: &Context, names: &[HookName], force: bool) ->
             ),
         };
         printer.info(&line);
+    }
+    if selected(names).contains(&Hook::PrepareCommitMsg) {
+        index_history(context, &repository);
     }
     Ok(())
 }

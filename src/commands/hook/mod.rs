@@ -6,7 +6,7 @@ mod prepare;
 mod push;
 
 use crate::cli::{HookArgs, HookCommand, RunArgs};
-use crate::commands::Context;
+use crate::commands::{Base, Context};
 use crate::config::Settings;
 use crate::engine::{self, prompt, Drafts};
 use crate::error::{Error, Kind};
@@ -62,7 +62,10 @@ fn never_block(context: &Context, hook: &str, result: Result<(), Error>) -> Resu
 }
 
 /// The collection options of a run: the configured path rules and byte caps.
-fn collect_options(repository: &Repository, settings: &Settings) -> Result<CollectOptions, Error> {
+pub(crate) fn collect_options(
+    repository: &Repository,
+    settings: &Settings,
+) -> Result<CollectOptions, Error> {
     Ok(CollectOptions {
         filter: Filter::new(repository.work_tree(), &settings.exclude)?,
         limits: settings.limits,
@@ -76,9 +79,19 @@ fn draft(
     repository: &Repository,
     settings: &Settings,
     changes: &ChangeSet,
+    base: &Base,
 ) -> Result<Drafts, Error> {
-    let options =
+    let mut options =
         crate::commands::engine_options(context, repository, settings, settings.commit.timeout);
+    let collect = collect_options(repository, settings)?;
+    options.conventions =
+        crate::commands::learn_conventions(context, repository, settings, &collect, base, true);
+    if let Some(conventions) = options.conventions.as_ref().filter(|_| context.printer.is_verbose())
+    {
+        for line in crate::conventions::describe_for(conventions, changes) {
+            context.printer.detail(&line);
+        }
+    }
     let drafts = engine::draft_commit(changes, options)?;
     crate::commands::warn_about_run(
         context,
@@ -123,7 +136,19 @@ fn draft_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error> {
         return Ok(());
     }
 
-    let drafting = draft(context, &repository, settings, &changes)?;
+    let base = match &args.rev {
+        Some(revision) => {
+            let parent = format!("{revision}^");
+            Base::Commit(
+                repository
+                    .has_parent(revision)
+                    .then(|| repository.commit_id(&parent))
+                    .transpose()?,
+            )
+        }
+        None => Base::Staged,
+    };
+    let drafting = draft(context, &repository, settings, &changes, &base)?;
     for skipped in &drafting.run.selection.skipped {
         let line = format!("{}: skipped: {}", skipped.model, skipped.reason);
         if context.models.is_empty() {

@@ -7,7 +7,7 @@ use std::ffi::OsString;
 use std::path::Path;
 
 use super::{collect_options, draft, warn_about_secrets};
-use crate::commands::Context;
+use crate::commands::{Base, Context};
 use crate::config::CommitSource;
 use crate::env;
 use crate::error::{Error, Kind};
@@ -100,7 +100,14 @@ pub(crate) fn run(context: &Context, arguments: &[OsString]) -> Result<(), Error
     }
     warn_about_secrets(context, &changes);
 
-    let drafting = draft(context, &repository, settings, &changes)?;
+    let base = if amend {
+        Base::Commit(
+            repository.has_parent("HEAD").then(|| repository.commit_id("HEAD^")).transpose()?,
+        )
+    } else {
+        Base::Staged
+    };
+    let drafting = draft(context, &repository, settings, &changes, &base)?;
     let placement = match source {
         None | Some(CommitSource::Template) => Placement::Draft,
         Some(CommitSource::Commit) => Placement::Redraft,

@@ -1,0 +1,420 @@
+//! `changes eval [--last N] [--models a,b]`: replays the newest N first-parent commits of the
+//! current branch, each described from its own parent with only the history before it (the
+//! profile is learned from the commits before it, the rule files are read from its parent's
+//! tree), and scores every model's draft against what the author wrote: type, scope, style,
+//! subject similarity, time, requests and tokens. Bots' commits are scored apart.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::answer::Message;
+use crate::cli::EvalArgs;
+use crate::commands::Context;
+use crate::conventions::index::{History, Index};
+use crate::conventions::subject::{self, Style, Subject};
+use crate::conventions::{rules, Conventions};
+use crate::engine::{self, cache::Cache, is_offline};
+use crate::error::{Error, Kind};
+use crate::git::{Repository, Source};
+use crate::ui::ProgressLine;
+
+/// Runs `changes eval`.
+pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> {
+    let repository = Repository::discover()?;
+    let loaded = context.load_config(Some(&repository))?;
+    let settings = &loaded.settings;
+    let options = super::hook::collect_options(&repository, settings)?;
+    let head = repository
+        .head_id()
+        .ok_or_else(|| Error::new(Kind::Usage, "there is no commit to replay yet"))?;
+
+    let requested: Vec<String> =
+        if context.models.is_empty() { Vec::new() } else { context.models.clone() };
+    let selection = engine::selection(settings, &requested, &context.environment)?;
+    let names: Vec<String> = selection.models.iter().map(|model| model.name.to_string()).collect();
+    let network: Vec<&str> = selection
+        .models
+        .iter()
+        .filter(|model| !is_offline(model))
+        .map(|model| model.name.as_str())
+        .collect();
+    if !network.is_empty() && !args.yes {
+        return Err(Error::new(
+            Kind::Usage,
+            format!(
+                "replaying {} commits asks {} ({}) at least {} times in all, which costs money",
+                args.last,
+                if network.len() == 1 { "a network model" } else { "network models" },
+                network.join(", "),
+                args.last * network.len()
+            ),
+        )
+        .with_hint("add --yes to go ahead, or --models local for the built-in model alone"));
+    }
+
+    let line = ProgressLine::new();
+    let history_limit = settings.conventions.history;
+    let mut index = Index::open(&repository.common_dir());
+    let walk = index.history(
+        &repository,
+        &head,
+        args.last + history_limit,
+        &options,
+        &|done, total| {
+            line.update(&format!("changes: indexing history {done}/{total}"));
+        },
+    )?;
+    line.finish();
+    if let Some(warning) = index.warning.take() {
+        context.printer.warn(&warning);
+    }
+    let replayed = args.last.min(walk.commits.len());
+    let mut scores: Vec<ModelScores> = names
+        .iter()
+        .map(|name| ModelScores { model: name.clone(), ..ModelScores::default() })
+        .collect();
+    let mut commits = Vec::with_capacity(replayed);
+    let cache = Some(Cache::in_git_dir(&repository.common_dir()));
+    for position in 0..replayed {
+        line.update(&format!("changes: eval {}/{replayed}", position + 1));
+        let target = &walk.commits[position];
+        let end = (position + 1 + history_limit).min(walk.commits.len());
+        let before = History {
+            commits: walk.commits[position + 1..end].to_vec(),
+            indexed_now: 0,
+            shallow: false,
+        };
+        let parent = target.parent.clone();
+        let read = |path: &str| {
+            parent.as_deref().and_then(|parent| repository.file_at(parent, path).ok().flatten())
+        };
+        let rules = rules::read(&read, settings.conventions.guide.as_deref());
+        let mut conventions = Conventions::from_history(before, rules, Vec::new());
+        conventions.author = target.shape.as_ref().and_then(|shape| shape.author.clone());
+        let conventions = Arc::new(conventions);
+        let mut changes = repository.commit(&target.id, &options)?;
+        if changes.is_empty() {
+            continue;
+        }
+        // Described as if staged: the commit's own subject must not reach the models.
+        changes.source = Source::Staged;
+        let engine_options = engine::Options {
+            settings,
+            environment: &context.environment,
+            requested: &names,
+            cache: cache.as_ref().map(|_| Cache::in_git_dir(&repository.common_dir())),
+            timeout: settings.commit.timeout,
+            progress: None,
+            speeds: None,
+            // `conventions.enabled: false` measures today's rules alone, the baseline.
+            conventions: settings.conventions.enabled.then(|| Arc::clone(&conventions)),
+        };
+        let drafts = engine::draft_commit(&changes, engine_options)?;
+        let human = subject::parse(&target.subject);
+        let read_style = |parsed: &Subject| match conventions.profile.as_ref() {
+            Some(profile) => profile.style_of(parsed),
+            None => parsed.style,
+        };
+        let human_style = read_style(&human);
+        let mut drafted = Vec::new();
+        for (answer, score) in drafts.run.answers.iter().zip(scores.iter_mut()) {
+            let group = if target.bot { &mut score.bots } else { &mut score.humans };
+            let Some(message) = answer.output() else {
+                group.failures += 1;
+                drafted.push(DraftRecord { model: answer.model.to_string(), subject: None });
+                continue;
+            };
+            let draft = subject::parse(&message.subject);
+            let mark = Marks::of(
+                &human,
+                human_style,
+                &draft,
+                read_style(&draft),
+                &target.subject,
+                message,
+            );
+            group.add(&mark, answer.duration);
+            drafted.push(DraftRecord {
+                model: answer.model.to_string(),
+                subject: Some(message.subject.clone()),
+            });
+        }
+        commits.push(CommitRecord {
+            id: target.id.clone(),
+            subject: target.subject.clone(),
+            bot: target.bot,
+            style: human_style.as_str(),
+            drafts: drafted,
+        });
+    }
+    line.finish();
+
+    let report = Report {
+        commits: commits.len(),
+        models: scores.iter().map(ModelReport::of).collect(),
+        replayed: commits,
+    };
+    if context.format == crate::cli::Format::Json {
+        context.printer.data(&crate::report::output::to_json(&report))?;
+    } else {
+        context.printer.data(&render_table(&report))?;
+    }
+    Ok(())
+}
+
+/// How one draft compares with the author's subject.
+struct Marks {
+    /// `Some(hit)` when the author wrote a type.
+    commit_type: Option<bool>,
+    /// `Some(hit)` when the author wrote a scope or component.
+    scope: Option<bool>,
+    style: bool,
+    similarity: f64,
+}
+
+impl Marks {
+    fn of(
+        human: &Subject,
+        human_style: Style,
+        draft: &Subject,
+        draft_style: Style,
+        human_text: &str,
+        message: &Message,
+    ) -> Marks {
+        let same = |left: Option<&str>, right: Option<&str>| {
+            left.map(str::to_lowercase) == right.map(str::to_lowercase)
+        };
+        let commit_type = (human_style == Style::Conventional)
+            .then(|| human.commit_type())
+            .flatten()
+            .map(|human_type| {
+                draft_style == Style::Conventional && same(Some(human_type), draft.commit_type())
+            });
+        let scope = match human_style {
+            Style::Conventional => human.scope.as_deref().map(|human_scope| {
+                draft_style == Style::Conventional
+                    && same(Some(human_scope), draft.scope.as_deref())
+            }),
+            Style::Component => human.label_in(Style::Component).map(|component| {
+                draft_style == Style::Component
+                    && same(Some(component), draft.label_in(Style::Component))
+            }),
+            _ => None,
+        };
+        Marks {
+            commit_type,
+            scope,
+            style: human_style == draft_style,
+            similarity: similarity(human_text, &message.subject),
+        }
+    }
+}
+
+/// Dice coefficient of the character bigrams of two subjects, lower-cased, without
+/// pull-request references: 1 for the same text, 0 for nothing in common.
+fn similarity(left: &str, right: &str) -> f64 {
+    let bigrams = |text: &str| -> Vec<(char, char)> {
+        let text = subject::parse(text);
+        let full = match &text.prefix {
+            Some(prefix) => format!("{prefix} {}", text.summary),
+            None => text.summary.clone(),
+        };
+        let characters: Vec<char> = full.to_lowercase().chars().collect();
+        let mut pairs: Vec<(char, char)> =
+            characters.windows(2).map(|pair| (pair[0], pair[1])).collect();
+        pairs.sort_unstable();
+        pairs
+    };
+    let (left, right) = (bigrams(left), bigrams(right));
+    if left.is_empty() && right.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < left.len() && j < right.len() {
+        match left[i].cmp(&right[j]) {
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    2.0 * common as f64 / (left.len() + right.len()) as f64
+}
+
+/// Sums over a group of commits.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    commits: usize,
+    failures: usize,
+    type_total: usize,
+    type_hits: usize,
+    scope_total: usize,
+    scope_hits: usize,
+    style_hits: usize,
+    similarity: f64,
+    time: Duration,
+}
+
+impl Tally {
+    fn add(&mut self, marks: &Marks, time: Duration) {
+        self.commits += 1;
+        if let Some(hit) = marks.commit_type {
+            self.type_total += 1;
+            self.type_hits += usize::from(hit);
+        }
+        if let Some(hit) = marks.scope {
+            self.scope_total += 1;
+            self.scope_hits += usize::from(hit);
+        }
+        self.style_hits += usize::from(marks.style);
+        self.similarity += marks.similarity;
+        self.time += time;
+    }
+
+    fn merged(&self, other: &Tally) -> Tally {
+        Tally {
+            commits: self.commits + other.commits,
+            failures: self.failures + other.failures,
+            type_total: self.type_total + other.type_total,
+            type_hits: self.type_hits + other.type_hits,
+            scope_total: self.scope_total + other.scope_total,
+            scope_hits: self.scope_hits + other.scope_hits,
+            style_hits: self.style_hits + other.style_hits,
+            similarity: self.similarity + other.similarity,
+            time: self.time + other.time,
+        }
+    }
+}
+
+/// One model's tallies.
+#[derive(Debug, Clone, Default)]
+struct ModelScores {
+    model: String,
+    humans: Tally,
+    bots: Tally,
+}
+
+/// One group's figures as reported.
+#[derive(Debug, Clone, Serialize)]
+struct Figures {
+    commits: usize,
+    failures: usize,
+    /// Share of the author's types matched, over the commits that have one.
+    type_match: Option<f64>,
+    type_commits: usize,
+    /// Share of the author's scopes (or components) matched, over the commits that have one.
+    scope_match: Option<f64>,
+    scope_commits: usize,
+    /// Share of drafts in the author's style (conventional, component, gitmoji, plain).
+    style_match: Option<f64>,
+    /// Mean bigram similarity of the subjects, 0 to 1.
+    similarity: Option<f64>,
+    /// Mean time per draft in milliseconds.
+    milliseconds: Option<f64>,
+}
+
+impl Figures {
+    fn of(tally: &Tally) -> Figures {
+        let ratio = |part: usize, whole: usize| (whole > 0).then(|| part as f64 / whole as f64);
+        Figures {
+            commits: tally.commits,
+            failures: tally.failures,
+            type_match: ratio(tally.type_hits, tally.type_total),
+            type_commits: tally.type_total,
+            scope_match: ratio(tally.scope_hits, tally.scope_total),
+            scope_commits: tally.scope_total,
+            style_match: ratio(tally.style_hits, tally.commits),
+            similarity: (tally.commits > 0).then(|| tally.similarity / tally.commits as f64),
+            milliseconds: (tally.commits > 0)
+                .then(|| tally.time.as_secs_f64() * 1000.0 / tally.commits as f64),
+        }
+    }
+}
+
+/// One model's report.
+#[derive(Debug, Clone, Serialize)]
+struct ModelReport {
+    model: String,
+    all: Figures,
+    humans: Figures,
+    bots: Figures,
+}
+
+impl ModelReport {
+    fn of(scores: &ModelScores) -> ModelReport {
+        ModelReport {
+            model: scores.model.clone(),
+            all: Figures::of(&scores.humans.merged(&scores.bots)),
+            humans: Figures::of(&scores.humans),
+            bots: Figures::of(&scores.bots),
+        }
+    }
+}
+
+/// One model's draft of one commit.
+#[derive(Debug, Clone, Serialize)]
+struct DraftRecord {
+    model: String,
+    subject: Option<String>,
+}
+
+/// One replayed commit.
+#[derive(Debug, Clone, Serialize)]
+struct CommitRecord {
+    id: String,
+    subject: String,
+    bot: bool,
+    style: &'static str,
+    drafts: Vec<DraftRecord>,
+}
+
+/// The whole evaluation.
+#[derive(Debug, Clone, Serialize)]
+struct Report {
+    commits: usize,
+    models: Vec<ModelReport>,
+    replayed: Vec<CommitRecord>,
+}
+
+fn render_table(report: &Report) -> String {
+    let percent = |value: Option<f64>, count: usize| match value {
+        Some(value) => format!("{:>5.1}% of {count:<4}", value * 100.0),
+        None => format!("{:>14}", "-"),
+    };
+    let mut text = format!(
+        "{} commits replayed, each from its parent with only the history before it.\n\n",
+        report.commits
+    );
+    text.push_str(&format!(
+        "{:<14} {:<7} {:>7} {:>14} {:>14} {:>7} {:>10} {:>10}\n",
+        "model", "group", "commits", "type", "scope", "style", "similarity", "ms/commit"
+    ));
+    for model in &report.models {
+        for (group, figures) in
+            [("all", &model.all), ("humans", &model.humans), ("bots", &model.bots)]
+        {
+            if figures.commits == 0 && group != "all" {
+                continue;
+            }
+            text.push_str(&format!(
+                "{:<14} {:<7} {:>7} {} {} {:>6} {:>10} {:>10}\n",
+                model.model,
+                group,
+                figures.commits,
+                percent(figures.type_match, figures.type_commits),
+                percent(figures.scope_match, figures.scope_commits),
+                figures
+                    .style_match
+                    .map_or("-".to_string(), |value| format!("{:.1}%", value * 100.0)),
+                figures.similarity.map_or("-".to_string(), |value| format!("{value:.2}")),
+                figures.milliseconds.map_or("-".to_string(), |value| format!("{value:.1}")),
+            ));
+        }
+    }
+    text
+}

@@ -1,0 +1,164 @@
+//! Tests of the conventions as a whole: the index on disk (incremental, torn lines, other
+//! versions), a profile learned from a synthetic history, and drafts checked against rules
+//! and habits.
+
+use std::sync::Arc;
+
+use super::check::check;
+use super::index::{Index, Record};
+use super::profile::Profile;
+use super::rules::{Allowed, Rules};
+use super::shape::{Shape, ShapeFile};
+use super::subject::{Body, Style};
+use super::{Conventions, History};
+use crate::answer::Message;
+
+fn record(number: usize, subject: &str, path: &str, kind: &str, rule: &str) -> Arc<Record> {
+    Arc::new(Record {
+        id: format!("{number:040x}"),
+        parent: Some(format!("{:040x}", number + 1)),
+        merge: false,
+        time: 1_000_000 - number as i64,
+        bot: false,
+        subject: subject.to_string(),
+        body: Body::default(),
+        shape: Some(Shape {
+            files: vec![ShapeFile {
+                path: path.to_string(),
+                old: None,
+                status: 'M',
+                kind: kind.to_string(),
+                added: 3,
+                removed: 1,
+            }],
+            file_count: 1,
+            added: 3,
+            removed: 1,
+            rule_type: rule.to_string(),
+            ..Shape::default()
+        }),
+    })
+}
+
+/// A history where dependency bumps are `chore(deps)`, docs are `docs`, code is `feat(x)`
+/// with the scope of its folder.
+fn history() -> Vec<Arc<Record>> {
+    (0..90)
+        .map(|number| match number % 3 {
+            0 => record(number, "chore(deps): bump serde", "Cargo.lock", "lock", "build"),
+            1 => record(number, "docs: explain the cache", "README.md", "docs", "docs"),
+            _ => {
+                record(number, "feat(cache): keep summaries", "src/cache/log.rs", "source", "feat")
+            }
+        })
+        .collect()
+}
+
+fn conventions_of(records: Vec<Arc<Record>>, rules: Rules) -> Conventions {
+    Conventions::from_history(
+        History { commits: records, indexed_now: 0, shallow: false },
+        rules,
+        Vec::new(),
+    )
+}
+
+#[test]
+fn the_profile_learns_types_and_scopes_from_the_history() {
+    let profile = Profile::build(&history());
+    assert_eq!(profile.style, Style::Conventional);
+    let lock = record(1000, "", "Cargo.lock", "lock", "build");
+    let prediction = profile.predict(lock.shape.as_ref().expect("shape"));
+    assert_eq!(prediction.commit_type.map(|(name, _)| name).as_deref(), Some("chore"));
+    assert_eq!(prediction.scope.as_deref(), Some("deps"));
+    let code = record(1001, "", "src/cache/mod.rs", "source", "fix");
+    let prediction = profile.predict(code.shape.as_ref().expect("shape"));
+    assert_eq!(prediction.scope.as_deref(), Some("cache"));
+    assert_eq!(profile.scope_for_path("src/cache/new.rs").as_deref(), Some("cache"));
+    let examples = profile.examples(code.shape.as_ref().expect("shape"));
+    assert_eq!(examples.first().map(String::as_str), Some("feat(cache): keep summaries"));
+}
+
+#[test]
+fn a_short_history_leaves_the_decision_to_the_rules() {
+    let conventions = conventions_of(history().into_iter().take(3).collect(), Rules::default());
+    assert!(conventions.speaking_profile().is_none(), "3 commits do not speak for a style");
+    assert!(Conventions::none().profile.is_none());
+}
+
+#[test]
+fn declared_rules_repair_what_is_clear_and_name_the_rest() {
+    let rules = Rules {
+        types: Some(Allowed {
+            values: vec!["feat".into(), "fix".into(), "docs".into()],
+            source: "commitlint type-enum (.commitlintrc.json)".into(),
+            strict: true,
+        }),
+        scopes: Some(Allowed {
+            values: vec!["api".into()],
+            source: "commitlint scope-enum (.commitlintrc.json)".into(),
+            strict: true,
+        }),
+        conventional: Some("commitlint".into()),
+        full_stop: Some((false, "commitlint subject-full-stop (.commitlintrc.json)".into())),
+        ..Rules::default()
+    };
+    let conventions = conventions_of(Vec::new(), rules);
+    let draft = |subject: &str| Message { subject: subject.to_string(), body: String::new() };
+    let checked = check(&conventions, &draft("Feature(cli): Add a flag."), 72);
+    assert_eq!(checked.message.subject, "feat: Add a flag");
+    assert!(checked.violations.is_empty(), "{:?}", checked.violations);
+    let checked = check(&conventions, &draft("perf(api): cache the parser"), 72);
+    assert_eq!(checked.violations.len(), 1, "{:?}", checked.violations);
+    assert!(checked.violations[0].contains("type-enum"));
+    let checked = check(&conventions, &draft("Add a flag"), 72);
+    assert_eq!(checked.violations.len(), 1, "a plain draft is named, not guessed at");
+    let long = check(&conventions, &draft(&format!("feat: {}", "word ".repeat(30))), 40);
+    assert!(long.message.subject.chars().count() <= 40);
+}
+
+#[test]
+fn habits_repair_the_style_a_repository_never_uses() {
+    let plain: Vec<Arc<Record>> = (0..40)
+        .map(|number| record(number, "Add a thing to the pager", "src/pager.rs", "source", "feat"))
+        .collect();
+    let conventions = conventions_of(plain, Rules::default());
+    let checked = check(
+        &conventions,
+        &Message { subject: "feat(pager): add hyperlink support".into(), body: String::new() },
+        72,
+    );
+    assert_eq!(checked.message.subject, "Add hyperlink support");
+    let component: Vec<Arc<Record>> = (0..40)
+        .map(|number| {
+            record(number, "sync: fix a wake-up", "tokio/src/sync/notify.rs", "source", "fix")
+        })
+        .collect();
+    let conventions = conventions_of(component, Rules::default());
+    let checked = check(
+        &conventions,
+        &Message { subject: "fix(sync): handle a lost wake-up".into(), body: String::new() },
+        72,
+    );
+    assert_eq!(checked.message.subject, "sync: handle a lost wake-up");
+}
+
+#[test]
+fn the_index_survives_torn_foreign_and_old_lines() {
+    let folder = tempfile::tempdir().expect("folder");
+    let path = folder.path().join("index.log");
+    let good = record(1, "feat: x", "src/a.rs", "source", "feat");
+    let version = super::index::INDEX_VERSION;
+    let line = format!("{version} {}\n", serde_json::to_string(good.as_ref()).expect("json"));
+    let mut bytes = line.clone().into_bytes();
+    let mut old = good.as_ref().clone();
+    old.id = format!("{:040x}", 77);
+    bytes.extend_from_slice(
+        format!("{} {}\n", version - 1, serde_json::to_string(&old).expect("json")).as_bytes(),
+    );
+    bytes.extend_from_slice(b"\xff\xfe not utf-8\n");
+    bytes.extend_from_slice(format!("{version} {{\"id\": \"trunc").as_bytes());
+    bytes.extend_from_slice(line.as_bytes());
+    std::fs::write(&path, bytes).expect("write");
+    let index = Index::at(path);
+    assert_eq!(index.len(), 1);
+}

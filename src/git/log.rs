@@ -1,0 +1,75 @@
+//! Single commits as the conventions index reads them: the id and first parent, whether it
+//! is a merge, its message and author, and files of its tree. Only this file walks history
+//! for `conventions`; the walk itself (first parent only, never another branch) is done by
+//! the caller one commit at a time, so that a warm index needs no git read at all.
+
+use super::{Context, GitError, Repository};
+
+/// One commit's metadata, decoded lossily where git stores bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedCommit {
+    /// The full object id.
+    pub id: String,
+    /// The first parent, `None` for a root commit. At the edge of a shallow clone it names a
+    /// commit that is not there: reading it fails, and the walk stops.
+    pub parent: Option<String>,
+    /// True when the commit has more than one parent.
+    pub merge: bool,
+    /// The whole message, decoded lossily.
+    pub message: String,
+    /// The author's name.
+    pub author_name: String,
+    /// The author's e-mail address.
+    pub author_email: String,
+    /// The committer date, seconds since the epoch.
+    pub time: i64,
+}
+
+impl Repository {
+    /// The id of `HEAD`'s commit, `None` before the first commit.
+    pub fn head_id(&self) -> Option<String> {
+        let head = self.inner.head().ok()?;
+        head.peel_to_commit().ok().map(|commit| commit.id().to_string())
+    }
+
+    /// Reads one commit by id.
+    pub fn logged(&self, id: &str) -> Result<LoggedCommit, GitError> {
+        let commit = self.resolve_commit(id)?;
+        let parent = commit.parent_id(0).ok();
+        let author = commit.author();
+        let time = commit.committer().when().seconds();
+        Ok(LoggedCommit {
+            id: commit.id().to_string(),
+            parent: parent.map(|parent| parent.to_string()),
+            merge: commit.parent_count() > 1,
+            message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+            author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+            time,
+        })
+    }
+
+    /// The content of `path` in the tree of commit `id`, `None` when there is no such file
+    /// (or it is not a blob). Rule files are read this way when a past commit is replayed.
+    pub fn file_at(&self, id: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        let commit = self.resolve_commit(id)?;
+        let tree = commit.tree().context("reading a tree")?;
+        let Ok(entry) = tree.get_path(std::path::Path::new(path)) else { return Ok(None) };
+        let object = entry.to_object(&self.inner).context("reading a blob")?;
+        Ok(object.as_blob().map(|blob| blob.content().to_vec()))
+    }
+
+    /// The e-mail address git would record as the author of a new commit: `GIT_AUTHOR_EMAIL`,
+    /// else `user.email`.
+    pub fn author_email(&self) -> Option<String> {
+        std::env::var("GIT_AUTHOR_EMAIL")
+            .ok()
+            .filter(|email| !email.is_empty())
+            .or_else(|| self.config_string("user.email"))
+    }
+
+    /// True when the repository is a shallow clone: its history stops early.
+    pub fn is_shallow(&self) -> bool {
+        self.inner.is_shallow()
+    }
+}
