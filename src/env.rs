@@ -83,6 +83,8 @@ pub(crate) const CONFIG_VARIABLES: &[(&str, &str)] = &[
     ("CHANGES_LIMITS_MAX_TOTAL_BYTES", "limits.max_total_bytes"),
     ("CHANGES_REDACT", "redact"),
     ("CHANGES_SHARE_SUMMARIES", "share_summaries"),
+    ("CHANGES_CONVENTIONS_ENABLED", "conventions.enabled"),
+    ("CHANGES_CONVENTIONS_HISTORY", "conventions.history"),
     ("CHANGES_SKIP", "skip"),
 ];
 

@@ -199,3 +199,28 @@ fn models_and_config_show_print_json_keys_in_the_readme_order() {
     let shown = repo.changes(&["config", "show", "--format", "json"]).success().to_string();
     assert!(shown.find("\"settings\"") < shown.find("\"origins\""), "{shown}");
 }
+
+#[test]
+fn conventions_can_be_turned_off_for_one_run_by_a_variable() {
+    let mut repo = TestRepo::new();
+    for (index, subject) in
+        ["chore(deps): bump a", "chore(deps): bump b", "chore(deps): bump c"].iter().enumerate()
+    {
+        repo.stage(&format!("f{index}.txt"), "x\n");
+        repo.commit(subject);
+    }
+    repo.stage("new.txt", "hello\n");
+    let learned = repo.changes(&["hook", "run", "--models", "local", "-v"]);
+    learned.success();
+    assert!(learned.stderr.contains("conventions: learned from"), "{}", learned.stderr);
+    repo.set_env("CHANGES_CONVENTIONS_ENABLED", "false");
+    let text = repo.changes(&["config", "show"]).success().to_string();
+    let enabled = line_for(&text, "enabled:");
+    assert!(
+        enabled.contains("false") && enabled.contains("environment CHANGES_CONVENTIONS_ENABLED"),
+        "{enabled}"
+    );
+    let off = repo.changes(&["hook", "run", "--models", "local", "-v"]);
+    off.success();
+    assert!(!off.stderr.contains("conventions: learned from"), "{}", off.stderr);
+}
