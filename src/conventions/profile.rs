@@ -528,7 +528,10 @@ impl Profile {
         neighbours.iter().take(3 * NEIGHBOURS).find_map(|(_, position)| {
             let entry = &self.learned[*position];
             let earlier = Slots::of(entry.record.shape.as_ref()?)?;
-            if earlier.kind != slots.kind {
+            // A revert names the versions backwards: "Revert \"Bump x from 2 to 1\"".
+            let revert = entry.subject.commit_type() == Some("revert")
+                || entry.record.subject.trim_start().to_lowercase().starts_with("revert");
+            if earlier.kind != slots.kind || revert {
                 return None;
             }
             let mut template = entry.subject.summary.clone();
@@ -536,6 +539,13 @@ impl Profile {
                 if value.chars().count() >= 2 && template.contains(value.as_str()) {
                     template = template.replacen(value.as_str(), &placeholder.to_string(), 1);
                 } else if *placeholder == NEW {
+                    return None;
+                }
+            }
+            // Versions go old to new; a template that reads the other way would misstate
+            // the change.
+            if let (Some(old), Some(new)) = (template.find(OLD), template.find(NEW)) {
+                if new < old {
                     return None;
                 }
             }

@@ -8,7 +8,7 @@ use super::check::check;
 use super::index::{Index, Record};
 use super::profile::Profile;
 use super::rules::{Allowed, Rules};
-use super::shape::{Shape, ShapeFile};
+use super::shape::{Shape, ShapeBump, ShapeFile};
 use super::subject::{Body, Style};
 use super::{Conventions, History};
 use crate::answer::Message;
@@ -161,4 +161,37 @@ fn the_index_survives_torn_foreign_and_old_lines() {
     std::fs::write(&path, bytes).expect("write");
     let index = Index::at(path);
     assert_eq!(index.len(), 1);
+}
+
+#[test]
+fn a_revert_of_a_bump_is_never_the_template_of_a_bump() {
+    let bump = |number: usize, subject: &str, name: &str, old: &str, new: &str| {
+        let mut record =
+            Arc::unwrap_or_clone(record(number, subject, "Cargo.lock", "lock", "build"));
+        let shape = record.shape.as_mut().expect("shape");
+        shape.bumps = vec![ShapeBump {
+            name: name.to_string(),
+            old: Some(old.to_string()),
+            new: Some(new.to_string()),
+        }];
+        shape.bump_count = 1;
+        Arc::new(record)
+    };
+    // The nearest earlier commit is a revert: it "bumps" chrono down.
+    let mut records =
+        vec![bump(0, "Revert \"Bump chrono from 0.4.19 to 0.4.22\"", "chrono", "0.4.22", "0.4.19")];
+    records.extend((1..40).map(|number| {
+        bump(
+            number,
+            &format!("Bump serde from 1.0.{number} to 1.0.{}", number + 1),
+            "serde",
+            "1.0.1",
+            "1.0.2",
+        )
+    }));
+    let profile = Profile::build(&records);
+    let change = bump(1000, "", "ignore", "0.4.26", "0.4.31");
+    let prediction = profile.predict(change.shape.as_ref().expect("shape"));
+    let summary = prediction.templated_summary.expect("a bump template from the history");
+    assert_eq!(summary, "Bump ignore from 0.4.26 to 0.4.31");
 }
