@@ -13,7 +13,7 @@ use crate::answer::{Priority, Review};
 use crate::cli::{Format, RunArgs};
 use crate::commands::{engine_options, warn_about_run, Context};
 use crate::config::{BlockPolicy, Settings};
-use crate::engine::{self, Run};
+use crate::engine::{self, findings, Run};
 use crate::env;
 use crate::error::{Error, Kind};
 use crate::files::write_atomically;
@@ -259,6 +259,9 @@ fn push_range<'a>(
     run: &'a Run<Review>,
     by_range: bool,
 ) -> PushRange<'a> {
+    let merged = findings::merge(
+        run.answers.iter().filter_map(|answer| answer.output()).map(|review| &review.findings[..]),
+    );
     let listed = |commits: &[push::PushedCommit]| -> Vec<PushCommit> {
         commits
             .iter()
@@ -289,6 +292,11 @@ fn push_range<'a>(
             .filter(|file| file.patch.is_none())
             .map(|file| file.path.clone())
             .collect(),
+        verdict: findings::overall(
+            &merged,
+            run.answers.iter().filter_map(|answer| answer.output()),
+        ),
+        findings: merged,
         models: run.answers.iter().map(PushModel::of).collect(),
         changes,
         skipped: &run.selection.skipped,
