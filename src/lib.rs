@@ -7,6 +7,8 @@
 
 /// What models produce: commit messages, reviews, period summaries, typed failures and skips.
 mod answer;
+/// Deterministic checks of a push, run before any model.
+mod checks;
 /// The command tree, parsed by clap.
 pub mod cli;
 /// One module per command.

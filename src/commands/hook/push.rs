@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::collect_options;
-use crate::answer::{Priority, Review};
+use crate::answer::{Finding, Priority, Review, Verdict};
+use crate::checks::{self, GitSides};
 use crate::cli::{Format, RunArgs};
 use crate::commands::{engine_options, warn_about_run, Context};
 use crate::config::{BlockPolicy, Settings};
@@ -190,11 +191,15 @@ fn review(
             .collect();
         // One deadline for the whole hook: git keeps the remote's connection open meanwhile.
         let remaining = settings.push.timeout.saturating_sub(started.elapsed());
-        let run = engine::review_push(
+        // The deterministic checks first: what they find needs no model and no deadline.
+        let found =
+            checks::run(&changes, &GitSides::new(&repository, range.base.as_deref(), &range.tip));
+        let mut run = engine::review_push(
             &changes,
             commits,
             engine_options(context, &repository, settings, remaining),
         )?;
+        with_checks(&mut run, &found);
         reviewed.push((range, changes, run));
     }
 
@@ -250,6 +255,23 @@ fn review(
         .with_hint("to push anyway: git push --no-verify"));
     }
     Ok(())
+}
+
+/// Puts the checks' findings first in every model's review, so every output shows them next
+/// to what each model found; a serious one makes the verdict "needs changes".
+fn with_checks(run: &mut Run<Review>, found: &[Finding]) {
+    if found.is_empty() {
+        return;
+    }
+    for answer in &mut run.answers {
+        if let Ok(review) = &mut answer.outcome {
+            review.findings.splice(0..0, found.iter().cloned());
+            crate::answer::sort_findings(&mut review.findings);
+            if Verdict::of(found) == Verdict::NeedsChanges {
+                review.verdict = Verdict::NeedsChanges;
+            }
+        }
+    }
 }
 
 /// One reviewed range as the outputs show it; a range given by hand names no refs.
