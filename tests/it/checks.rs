@@ -166,3 +166,41 @@ fn a_large_source_change_with_no_test_is_a_low_priority_finding() {
     commit_file(&repo, "src/consts.rs", &body.replace("C1:", "ONE:"), "rename");
     assert!(checked(&repo).is_empty(), "a one-line change is not remarked on");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checks_findings_stay_when_no_model_answers() {
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/v1/chat/completions"))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_string("{\"error\":{\"message\":\"bad\"}}"),
+        )
+        .mount(&server)
+        .await;
+    let repo = pushed_repo();
+    let user = repo.home.join(".config/changes/config.yaml");
+    std::fs::create_dir_all(user.parent().expect("folder")).expect("folder");
+    std::fs::write(
+        &user,
+        format!(
+            "models:\n  - name: reviewer\n    provider: openai-compatible\n    model: m\n    base_url: {}/v1\ndefaults: [reviewer]\n",
+            server.uri()
+        ),
+    )
+    .expect("user configuration");
+    commit_file(&repo, "src/a.rs", "fn a() {}\n<<<<<<< HEAD\n=======\n>>>>>>> side\n", "merge");
+    let mut command = repo.command(crate::harness::CHANGES);
+    command.args(["hook", "run", "pre-push", "--range", "HEAD~1..HEAD", "--format", "json"]);
+    let output =
+        tokio::task::spawn_blocking(move || command.output().expect("runs")).await.expect("joined");
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(value["ranges"][0]["models"][0]["status"], "failed", "{value}");
+    let findings = value["ranges"][0]["findings"].as_array().cloned().unwrap_or_default();
+    assert!(
+        findings.iter().any(|finding| finding["title"] == "conflict markers left from a merge"
+            && finding["lines"]["start"] == 2
+            && finding["raised_by"][0] == "checks"),
+        "{value}"
+    );
+    assert_eq!(value["ranges"][0]["verdict"], "needs-changes", "{value}");
+}

@@ -181,7 +181,7 @@ fn review(
     }
 
     let options = collect_options(&repository, settings)?;
-    let mut reviewed: Vec<(Outgoing, ChangeSet, Run<Review>)> = Vec::new();
+    let mut reviewed: Vec<(Outgoing, ChangeSet, Run<Review>, Vec<Finding>)> = Vec::new();
     for range in outgoing {
         let changes = repository.range(range.base.as_deref(), &range.tip, &options)?;
         let commits: String = range
@@ -200,7 +200,7 @@ fn review(
             engine_options(context, &repository, settings, remaining),
         )?;
         with_checks(&mut run, &found);
-        reviewed.push((range, changes, run));
+        reviewed.push((range, changes, run, found));
     }
 
     let (compact, readable) = utc_timestamp(std::time::SystemTime::now());
@@ -213,13 +213,15 @@ fn review(
         report: None,
         ranges: reviewed
             .iter()
-            .map(|(outgoing, changes, run)| push_range(outgoing, changes, run, by_range))
+            .map(|(outgoing, changes, run, found)| {
+                push_range(outgoing, changes, run, found, by_range)
+            })
             .collect(),
     };
-    let tip = reviewed.first().map(|(outgoing, _, _)| outgoing.tip.clone()).unwrap_or_default();
+    let tip = reviewed.first().map(|(outgoing, _, _, _)| outgoing.tip.clone()).unwrap_or_default();
     let folder = report_folder(&repository, settings);
     let path = unique_report(&folder, &format!("push-{compact}-{}", short_id(&tip)));
-    for (_, _, run) in &reviewed {
+    for (_, _, run, _) in &reviewed {
         warn_about_run(context, run, None);
     }
     match write_atomically(&path, render::render_markdown(&report).as_bytes()) {
@@ -236,7 +238,7 @@ fn review(
         context.printer.info(render::render_terminal(&report).trim_end());
     }
 
-    let blocking = reviewed.iter().flat_map(|(_, _, run)| &run.answers).find_map(|answer| {
+    let blocking = reviewed.iter().flat_map(|(_, _, run, _)| &run.answers).find_map(|answer| {
         let review = answer.output()?;
         let finding = review
             .findings
@@ -279,11 +281,13 @@ fn push_range<'a>(
     outgoing: &Outgoing,
     changes: &'a ChangeSet,
     run: &'a Run<Review>,
+    checks: &[Finding],
     by_range: bool,
 ) -> PushRange<'a> {
-    let merged = findings::merge(
-        run.answers.iter().filter_map(|answer| answer.output()).map(|review| &review.findings[..]),
-    );
+    // The checks' findings come first, and stay even when no model answered.
+    let reviews =
+        run.answers.iter().filter_map(|answer| answer.output()).map(|review| &review.findings[..]);
+    let merged = findings::merge(std::iter::once(checks).chain(reviews));
     let listed = |commits: &[push::PushedCommit]| -> Vec<PushCommit> {
         commits
             .iter()
