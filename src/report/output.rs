@@ -430,10 +430,10 @@ impl<'a> PushModel<'a> {
         }
     }
 
-    /// Its verdict, or why it failed.
+    /// How many findings it raised, or why it failed.
     pub(crate) fn verdict(&self) -> String {
         match (self.review, &self.error) {
-            (Some(review), _) => review.verdict(),
+            (Some(review), _) => review.tally(),
             (None, Some(error)) => format!("failed: {error}"),
             (None, None) => "failed".to_string(),
         }

@@ -3,12 +3,12 @@
 
 use std::fmt::Write as _;
 
-use crate::answer::{Severity, Skip, Skipped};
+use crate::answer::{Priority, Skip, Skipped};
 use crate::text::{count, short_duration, short_id};
 
 use super::output::{PushCommit, PushOutput, PushRange, ReviewSource};
 
-/// A few lines for the terminal: per range, per model, the verdict and the top risks.
+/// A few lines for the terminal: per range, per model, the verdict and the worst findings.
 pub(crate) fn render_terminal(report: &PushOutput<'_>) -> String {
     let mut text = String::new();
     for range in &report.ranges {
@@ -22,12 +22,13 @@ pub(crate) fn render_terminal(report: &PushOutput<'_>) -> String {
                 model.verdict()
             );
             if let Some(review) = model.review {
-                for risk in review.risks.iter().take(3) {
-                    let _ = writeln!(text, "    [{}] {}", risk.severity, risk.text);
+                let inside: Vec<_> =
+                    review.findings.iter().filter(|finding| !finding.outside_diff).collect();
+                for finding in inside.iter().take(3) {
+                    let _ = writeln!(text, "    {}", finding.one_line());
                 }
-                if review.risks.len() > 3 {
-                    let _ =
-                        writeln!(text, "    …and {} more in the report", review.risks.len() - 3);
+                if inside.len() > 3 {
+                    let _ = writeln!(text, "    …and {} more in the report", inside.len() - 3);
                 }
             }
         }
@@ -133,8 +134,11 @@ fn render_range(range: &PushRange<'_>, text: &mut String) {
         let size = match model.review {
             Some(review) => crate::text::human_bytes(
                 (review.summary.len()
-                    + review.risks.iter().map(|risk| risk.text.len()).sum::<usize>())
-                    as u64,
+                    + review
+                        .findings
+                        .iter()
+                        .map(|finding| finding.title.len() + finding.body.len())
+                        .sum::<usize>()) as u64,
             ),
             None => "—".to_string(),
         };
@@ -165,19 +169,20 @@ fn render_range(range: &PushRange<'_>, text: &mut String) {
         let Some(review) = model.review else { continue };
         let _ = writeln!(
             text,
-            "\n## {}\n\n### Summary\n\n{}\n\n### Risks\n",
+            "\n## {}\n\n### Summary\n\n{}\n\n### Findings\n",
             model.model, review.summary
         );
-        if review.risks.is_empty() {
+        if review.findings.is_empty() {
             text.push_str("None found.\n");
         }
-        for risk in &review.risks {
-            let marker = match risk.severity {
-                Severity::High => "**high**",
-                Severity::Medium => "**medium**",
-                Severity::Low => "low",
+        for finding in &review.findings {
+            let marker = match finding.priority {
+                Priority::P0 | Priority::P1 => format!("**{}**", finding.priority),
+                Priority::P2 | Priority::P3 => finding.priority.to_string(),
             };
-            let _ = writeln!(text, "- {marker} {}", risk.text);
+            let place = finding.location().map(|place| format!("{place}: ")).unwrap_or_default();
+            let outside = if finding.outside_diff { " (outside the diff)" } else { "" };
+            let _ = writeln!(text, "- {marker} {place}{}{outside}", finding.title);
         }
     }
     let forced = !range.commits_lost.is_empty();

@@ -430,7 +430,7 @@ async fn block_on_findings_lets_a_clean_review_through() {
     let (push, _) = git_push(&repo).await;
     assert_eq!(push.code, 0, "{}", push.stderr);
     assert!(push.stderr.contains("reviewer ("), "{}", push.stderr);
-    assert!(push.stderr.contains("1 risk (1 low)"), "{}", push.stderr);
+    assert!(push.stderr.contains("1 finding (1 P3)"), "{}", push.stderr);
     assert_eq!(repo.git(&["rev-parse", "main"]), repo.git(&["rev-parse", "origin/main"]));
 }
 

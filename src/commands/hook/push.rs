@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::collect_options;
-use crate::answer::{Review, Severity};
+use crate::answer::{Priority, Review};
 use crate::cli::{Format, RunArgs};
 use crate::commands::{engine_options, warn_about_run, Context};
 use crate::config::{BlockPolicy, Settings};
@@ -233,8 +233,11 @@ fn review(
 
     let blocking = reviewed.iter().flat_map(|(_, _, run)| &run.answers).find_map(|answer| {
         let review = answer.output()?;
-        let risk = review.risks.iter().find(|risk| risk.severity == Severity::High)?;
-        Some(format!("{} found a high-severity risk: {}", answer.model, risk.text))
+        let finding = review
+            .findings
+            .iter()
+            .find(|finding| !finding.outside_diff && finding.priority <= Priority::P1)?;
+        Some(format!("{} found {}", answer.model, finding.one_line()))
     });
     if let (Some(finding), BlockPolicy::OnFindings, None) = (blocking, settings.push.block, by_hand)
     {
