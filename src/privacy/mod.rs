@@ -74,6 +74,13 @@ pub(crate) fn redact_patch(path: &str, patch: &str) -> (String, Vec<SecretFound>
     (redacted.text, found)
 }
 
+/// Replaces known secret formats in text that is not a file's content (a file name, commit
+/// messages, instructions); returns the text and the kind of each secret replaced.
+pub(crate) fn redact_text(text: &str) -> (String, Vec<&'static str>) {
+    let redacted = redact::redact_plain(text);
+    (redacted.text, redacted.findings.iter().map(|finding| finding.kind.label()).collect())
+}
+
 /// The line number in the new file of the patch's `patch_line`-th line (1-based), from the
 /// hunk headers; `None` for a removed line or a header.
 fn new_file_line(patch: &str, patch_line: usize) -> Option<usize> {
