@@ -161,7 +161,8 @@ fn redact_in_place(text: &mut String, place: &str, replaced: &mut Vec<String>) {
     }
     *text = redacted;
     for kind in kinds {
-        let line = format!("a {kind} in {place} was replaced before sending");
+        let line =
+            format!("{} {kind} in {place} was replaced before sending", privacy::article(kind));
         if !replaced.contains(&line) {
             replaced.push(line);
         }

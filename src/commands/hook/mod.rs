@@ -74,7 +74,10 @@ pub(crate) fn collect_options(
 
 /// What a secret found in staged content is told as.
 fn about_staged_secret(kind: &str) -> String {
-    format!("this looks like a {kind}; it is never sent to a model. Is it meant to be committed?")
+    let article = crate::privacy::article(kind);
+    format!(
+        "this looks like {article} {kind}; it is never sent to a model. Is it meant to be committed?"
+    )
 }
 
 /// The engine's options for a commit draft from `base`, with the repository's conventions
