@@ -7,6 +7,7 @@
 
 pub(crate) mod cache;
 pub(crate) mod clean;
+pub(crate) mod findings;
 mod job;
 pub(crate) mod merge;
 mod plan;
@@ -347,7 +348,8 @@ pub(crate) fn preview_commit(
     })
 }
 
-/// Asks every selected model to review the push whose combined change is `changes`.
+/// Asks every selected model to review the push whose combined change is `changes`; every
+/// finding is anchored to the change (`findings::validate`).
 pub(crate) fn review_push(
     changes: &ChangeSet,
     commits: String,
@@ -357,11 +359,13 @@ pub(crate) fn review_push(
     let session = Session::new()?;
     let prepared = prepare(changes, &mut options, job)?;
     let mut run = execute(&session, &prepared, &options)?;
+    // Each finding names its model and is checked against the change it claims to be about.
     for answer in &mut run.answers {
         if let Ok(review) = &mut answer.outcome {
             for finding in &mut review.findings {
                 finding.raised_by = vec![answer.model.to_string()];
             }
+            findings::validate(review, changes);
         }
     }
     Ok(run)
