@@ -98,6 +98,32 @@ pub(crate) fn learn(
     Ok(conventions)
 }
 
+/// The commits `ids` (on any branch) as the intent grouping reads them, in their order, from
+/// the history index: commits not indexed yet are read from git now and added to it. Trouble
+/// writing the index comes back as a warning; a commit that cannot be read is left out.
+pub(crate) fn intent_commits(
+    repository: &Repository,
+    ids: &[&str],
+    options: &CollectOptions,
+) -> (Vec<offline::intent::Commit>, Option<String>) {
+    let mut index = Index::open(&repository.common_dir());
+    let records = index.records(repository, ids, options);
+    let commits = records
+        .iter()
+        .map(|record| {
+            let message = repository.logged(&record.id).map(|commit| commit.message);
+            let body = message
+                .ok()
+                .and_then(|message| {
+                    message.split_once('\n').map(|(_, body)| body.trim().to_string())
+                })
+                .unwrap_or_default();
+            offline::intent::Commit::of(record, body)
+        })
+        .collect();
+    (commits, index.warning.take())
+}
+
 impl Conventions {
     /// Conventions from a history already walked (the eval replays many commits from one).
     pub(crate) fn from_history(history: History, rules: Rules, warnings: Vec<String>) -> Self {

@@ -56,8 +56,9 @@ pub(crate) struct Options<'a> {
     pub(crate) progress: Option<Progress>,
     /// Where measured model speeds are kept, if anywhere.
     pub(crate) speeds: Option<speed::Speeds>,
-    /// The repository's conventions, for commit drafts: the built-in model writes in them,
-    /// network prompts carry them, and every draft is checked against them.
+    /// The repository's conventions: for commit drafts the built-in model writes in them,
+    /// network prompts carry them, and every draft is checked against them; for reviews and
+    /// reports the built-in model reads the commits' subjects with them.
     pub(crate) conventions: Option<Arc<crate::conventions::Conventions>>,
 }
 
@@ -181,13 +182,26 @@ pub(crate) fn draft_commit(changes: &ChangeSet, mut options: Options<'_>) -> Res
     Ok(Drafts { run, merged, checks, disagreement })
 }
 
+/// The commits a review or a report is about: one line each for network models, and as the
+/// built-in engine groups them by intent.
+pub(crate) struct Commits {
+    /// One line per commit, newest first.
+    pub(crate) lines: String,
+    /// The same commits for the intent grouping, newest first.
+    pub(crate) intents: Vec<crate::offline::intent::Commit>,
+}
+
 /// Asks every selected model to review the push whose combined change is `changes`.
 pub(crate) fn review_push(
     changes: &ChangeSet,
-    commits: String,
+    commits: Commits,
     mut options: Options<'_>,
 ) -> Result<Run<Review>, Error> {
-    let job = ReviewJob { commits, max_subject: options.settings.commit.max_subject };
+    let job = ReviewJob {
+        commits: commits.lines,
+        intents: commits.intents,
+        conventions: options.conventions.clone(),
+    };
     let session = Session::new()?;
     let prepared = prepare(changes, &mut options, job)?;
     execute(&session, &prepared, &options)
@@ -196,11 +210,16 @@ pub(crate) fn review_push(
 /// Asks every selected model to summarize a period: each file, then an overview.
 pub(crate) fn summarize_range(
     changes: &ChangeSet,
-    commits: String,
+    commits: Commits,
     mut options: Options<'_>,
 ) -> Result<Run<RangeSummary>, Error> {
     let session = Session::new()?;
-    let prepared = prepare(changes, &mut options, RangeJob { commits })?;
+    let job = RangeJob {
+        commits: commits.lines,
+        intents: commits.intents,
+        conventions: options.conventions.clone(),
+    };
+    let prepared = prepare(changes, &mut options, job)?;
     execute(&session, &prepared, &options)
 }
 

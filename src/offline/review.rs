@@ -18,18 +18,15 @@ const DEBUG_PATTERNS: &[(&str, &str)] = &[
     ("System.out.println(", "System.out.println"),
 ];
 
-/// The built-in model's review: the local summary, and risks any reader of the diff would
-/// flag.
-pub(crate) fn review(changes: &ChangeSet, secrets: &[SecretFound], max_subject: usize) -> Review {
-    let message = super::draft(changes, crate::config::CommitStyle::Plain, max_subject);
-    let mut summary = vec![format!("- {}", message.subject)];
-    summary.extend(
-        message
-            .body
-            .lines()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| format!("  {}", line.trim())),
-    );
+/// The built-in model's review: the outgoing commits (newest first) grouped by intent, and
+/// risks any reader of the diff would flag.
+pub(crate) fn review(
+    changes: &ChangeSet,
+    secrets: &[SecretFound],
+    commits: &[super::intent::Commit],
+    conventions: Option<&crate::conventions::Conventions>,
+) -> Review {
+    let summary = super::intent::summarize(commits, conventions);
     let mut risks = Vec::new();
     for secret in secrets {
         let line = secret.line.map(|line| format!(":{line}")).unwrap_or_default();
@@ -69,7 +66,7 @@ pub(crate) fn review(changes: &ChangeSet, secrets: &[SecretFound], max_subject: 
         });
     }
     risks.sort_by_key(|risk| risk.severity);
-    Review { summary: summary.join("\n"), risks }
+    Review { summary, risks }
 }
 
 fn added_lines(file: &FileChange) -> impl Iterator<Item = &str> {

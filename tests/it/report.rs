@@ -64,7 +64,7 @@ fn commit_subjects(text: &str) -> Vec<String> {
     let section = text.split("## Commits").nth(1).unwrap_or_default();
     section
         .lines()
-        .filter_map(|line| line.strip_prefix("- `"))
+        .filter_map(|line| line.strip_prefix("- "))
         .filter_map(|rest| rest.split("` ").nth(1))
         .map(|rest| rest.rsplit_once(" (").map_or(rest, |(subject, _)| subject).to_string())
         .collect()
