@@ -77,9 +77,10 @@ pub(crate) fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Err
         window.commits = kept;
     }
     if changes.is_empty() || window.commits.is_empty() {
-        context.printer.info(
-            "changes: no commit of the period changed a file matching --only: nothing to report",
-        );
+        let what = if only.is_some() { "a file matching --only" } else { "any file" };
+        context
+            .printer
+            .info(&format!("changes: no commit of the period changed {what}: nothing to report"));
         return Ok(());
     }
 

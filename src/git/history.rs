@@ -47,7 +47,9 @@ impl Repository {
             Err(_) => return Ok(None),
         };
         let mut walk = self.inner.revwalk().context("walking history")?;
-        walk.set_sorting(Sort::TIME).context("sorting history")?;
+        // Children before parents even when a parent's date is later (a rebase, clock skew):
+        // the newest listed commit is then the tip of the range and the oldest its start.
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME).context("sorting history")?;
         walk.push(head.id()).context("walking history")?;
         let mut commits = Vec::new();
         let mut oldest = None;
