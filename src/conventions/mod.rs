@@ -38,6 +38,8 @@ use rules::Rules;
 use shape::Shape;
 pub(crate) use subject::Style;
 
+/// Commits of a merge looked at to tell whether the merge's work is listed already.
+const MAX_MERGED: usize = 200;
 /// Commits the profile needs before its style is preferred to the configured one.
 const MIN_COMMITS_FOR_STYLE: usize = 5;
 
@@ -118,7 +120,11 @@ pub(crate) fn intent_commits(
                     message.split_once('\n').map(|(_, body)| body.trim().to_string())
                 })
                 .unwrap_or_default();
-            offline::intent::Commit::of(record, body)
+            let mut commit = offline::intent::Commit::of(record, body);
+            if record.merge {
+                commit.merged = repository.merged_by(&record.id, MAX_MERGED).unwrap_or_default();
+            }
+            commit
         })
         .collect();
     (commits, index.warning.take())

@@ -107,6 +107,27 @@ impl Repository {
         Ok(paths)
     }
 
+    /// The commits a merge brought in: reachable from its other parents and not from its
+    /// first, newest first, at most `limit`. Empty for a commit that is not a merge.
+    pub fn merged_by(&self, id: &str, limit: usize) -> Result<Vec<String>, GitError> {
+        let commit = self.resolve_commit(id)?;
+        if commit.parent_count() < 2 {
+            return Ok(Vec::new());
+        }
+        let mut walk = self.inner.revwalk().context("walking history")?;
+        for parent in commit.parent_ids().skip(1) {
+            walk.push(parent).context("walking history")?;
+        }
+        if let Ok(first) = commit.parent_id(0) {
+            walk.hide(first).context("walking history")?;
+        }
+        let mut ids = Vec::new();
+        for id in walk.take(limit) {
+            ids.push(id.context("walking history")?.to_string());
+        }
+        Ok(ids)
+    }
+
     /// The URL of the `origin` remote, if there is one.
     pub fn origin_url(&self) -> Option<String> {
         self.inner.find_remote("origin").ok()?.url().ok().map(str::to_string)

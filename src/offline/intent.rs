@@ -45,6 +45,8 @@ pub(crate) struct Commit {
     pub(crate) breaking: bool,
     /// More than one parent.
     pub(crate) merge: bool,
+    /// For a merge: the commits it brought in (a bounded sample), newest first.
+    pub(crate) merged: Vec<String>,
     /// What the commit changed (paths, kinds, bumps), when it could be read.
     pub(crate) shape: Option<Shape>,
 }
@@ -58,6 +60,7 @@ impl Commit {
             body,
             breaking: record.body.breaking,
             merge: record.merge,
+            merged: Vec::new(),
             shape: record.shape.clone(),
         }
     }
@@ -222,6 +225,8 @@ struct Read {
 /// counts, then per group a bold title and one bullet per change.
 pub(crate) fn summarize(commits: &[Commit], conventions: Option<&Conventions>) -> String {
     let profile = conventions.and_then(Conventions::speaking_profile);
+    let listed: Vec<&str> =
+        commits.iter().filter(|commit| !commit.merge).map(|commit| commit.id.as_str()).collect();
     let known: Vec<String> = commits
         .iter()
         .filter(|commit| !commit.merge)
@@ -234,7 +239,7 @@ pub(crate) fn summarize(commits: &[Commit], conventions: Option<&Conventions>) -
     for commit in commits {
         if !commit.merge {
             titled.push(commit.clone());
-        } else if let Some(subject) = merge_title(commit, &known) {
+        } else if let Some(subject) = merge_title(commit, &listed, &known) {
             titled.push(Commit { subject, merge: false, ..commit.clone() });
         } else {
             merges.push(commit);
@@ -288,11 +293,13 @@ pub(crate) fn summarize(commits: &[Commit], conventions: Option<&Conventions>) -
     text.trim_end().to_string()
 }
 
-/// The title of the pull request a merge brought in, when it says something no listed commit
-/// says: the first line of the merge's body, with the request's number.
-fn merge_title(merge: &Commit, known: &[String]) -> Option<String> {
+/// The title of the pull request a merge brought in, when none of the commits it brought in
+/// is listed and no listed commit says the same: the first line of the merge's body, with the
+/// request's number.
+fn merge_title(merge: &Commit, listed: &[&str], known: &[String]) -> Option<String> {
     let title = merge.body.lines().map(str::trim).find(|line| !line.is_empty())?;
-    if known.contains(&subject::parse(title).summary.to_lowercase()) {
+    let brought_listed = merge.merged.iter().any(|id| listed.contains(&id.as_str()));
+    if brought_listed || known.contains(&subject::parse(title).summary.to_lowercase()) {
         return None;
     }
     let number = PULL_REQUEST_MERGE.captures(&merge.subject).map(|found| found[1].to_string());
@@ -599,6 +606,7 @@ mod tests {
             body: String::new(),
             breaking: false,
             merge: false,
+            merged: Vec::new(),
             shape: Some(shape),
         }
     }
@@ -697,6 +705,28 @@ mod tests {
             text.contains("- Update 4 dependencies in 5 commits (clap, toml, tokio, serde)"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_merge_is_listed_by_its_title_only_when_its_commits_are_not() {
+        let inside = commit("Fix the walker", &[("src/walk.rs", "source")]);
+        let merge = |number: u32, title: &str, merged: &[&str]| Commit {
+            subject: format!("Merge pull request #{number} from someone/branch"),
+            body: format!("{title}\n"),
+            merge: true,
+            merged: merged.iter().map(|id| (*id).to_string()).collect(),
+            shape: None,
+            ..commit("merge", &[])
+        };
+        let commits = [
+            merge(7, "Walker fixes for symlinks", &[inside.id.as_str()]),
+            inside.clone(),
+            merge(5, "Add release automation", &["0123"]),
+        ];
+        let text = summarize(&commits, None);
+        assert!(text.starts_with("2 commits: 1 feature and 1 fix. 1 merge not listed."), "{text}");
+        assert!(text.contains("- Add release automation (#5)"), "{text}");
+        assert!(!text.contains("Walker fixes"), "{text}");
     }
 
     #[test]
