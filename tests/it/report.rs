@@ -33,15 +33,7 @@ pub(crate) fn dated_repo() -> TestRepo {
             "write the guide",
         ),
     ] {
-        repo.stage(file, content);
-        let output = repo
-            .command("git")
-            .args(["commit", "-q", "--no-verify", "-m", message])
-            .env("GIT_AUTHOR_DATE", date)
-            .env("GIT_COMMITTER_DATE", date)
-            .output()
-            .expect("git commit");
-        assert!(output.status.success());
+        commit_dated(&repo, &[(file, content)], message, (date, date));
     }
     repo.set_env("CHANGES_NOW", "2026-11-22T12:00:00Z");
     repo
@@ -372,9 +364,11 @@ fn gist_without_a_token_says_how_to_get_one() {
     assert!(out.join("overview.md").exists());
 }
 
-/// Commits one file each with the given subject, author date and committer date.
-fn commit_dated(repo: &TestRepo, file: &str, content: &str, message: &str, dates: (&str, &str)) {
-    repo.stage(file, content);
+/// Commits `files` with the given subject, author date and committer date.
+fn commit_dated(repo: &TestRepo, files: &[(&str, &str)], message: &str, dates: (&str, &str)) {
+    for (path, content) in files {
+        repo.stage(path, content);
+    }
     let output = repo
         .command("git")
         .args(["commit", "-q", "--no-verify", "-m", message])
@@ -423,39 +417,34 @@ fn commits_are_chosen_and_shown_by_committer_date_with_an_exclusive_midnight_end
     repo.set_env("TZ", "UTC");
     commit_dated(
         &repo,
-        "old.txt",
-        "old\n",
+        &[("old.txt", "old\n")],
         "written before, committed before",
         ("2026-11-01T09:00:00Z", "2026-11-01T09:00:00Z"),
     );
     // Written before the period, rebased into it: in.
     commit_dated(
         &repo,
-        "rebased.txt",
-        "r\n",
+        &[("rebased.txt", "r\n")],
         "written before, committed inside",
         ("2026-11-05T09:00:00Z", "2026-11-12T08:30:00Z"),
     );
     // Written inside the period, but its committer date is before it: out.
     commit_dated(
         &repo,
-        "skewed.txt",
-        "s\n",
+        &[("skewed.txt", "s\n")],
         "written inside, committed before",
         ("2026-11-12T09:00:00Z", "2026-11-09T23:59:59Z"),
     );
     // Committed at the very moment --before names: out, the end is exclusive.
     commit_dated(
         &repo,
-        "late.txt",
-        "l\n",
+        &[("late.txt", "l\n")],
         "committed at the end",
         ("2026-11-14T10:00:00Z", "2026-11-15T00:00:00Z"),
     );
     commit_dated(
         &repo,
-        "last.txt",
-        "x\n",
+        &[("last.txt", "x\n")],
         "committed on the last day",
         ("2026-11-14T23:00:00Z", "2026-11-14T23:59:00Z"),
     );
@@ -489,18 +478,8 @@ fn repo_with(subjects: &[(&str, &[(&str, &str)])]) -> TestRepo {
     let mut repo = TestRepo::new();
     repo.set_env("CHANGES_NOW", "2026-11-22T12:00:00Z");
     for (day, (subject, files)) in subjects.iter().enumerate() {
-        for (path, content) in *files {
-            repo.stage(path, content);
-        }
         let date = format!("2026-11-{:02}T10:00:00Z", day + 1);
-        let output = repo
-            .command("git")
-            .args(["commit", "-q", "--no-verify", "-m", subject])
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
-            .output()
-            .expect("git commit");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        commit_dated(&repo, files, subject, (&date, &date));
     }
     repo
 }
