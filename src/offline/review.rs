@@ -6,20 +6,16 @@
 use crate::answer::{Finding, Priority, Review};
 use crate::git::{ChangeSet, FileChange};
 
-/// The built-in model's review: the local summary, and findings a reader of the diff would
-/// flag that no deterministic check does.
-pub(crate) fn review(changes: &ChangeSet, max_subject: usize) -> Review {
-    let message = super::draft(changes, crate::config::CommitStyle::Plain, max_subject);
-    let mut summary = vec![format!("- {}", message.subject)];
-    summary.extend(
-        message
-            .body
-            .lines()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| format!("  {}", line.trim())),
-    );
+/// The built-in model's review: the outgoing commits (newest first) grouped by intent, and
+/// findings a reader of the diff would flag that no deterministic check does.
+pub(crate) fn review(
+    changes: &ChangeSet,
+    commits: &[super::intent::Commit],
+    conventions: Option<&crate::conventions::Conventions>,
+) -> Review {
+    let summary = super::intent::summarize(commits, conventions);
     let findings = changes.files.iter().filter_map(risky_migration).collect();
-    Review::new(summary.join("\n"), findings)
+    Review::new(summary, findings)
 }
 
 /// A finding of the built-in engine, which names itself as the one that raised it.

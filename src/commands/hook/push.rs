@@ -12,7 +12,9 @@ use super::collect_options;
 use crate::answer::{Finding, Priority, Review, Verdict};
 use crate::checks::{self, GitSides};
 use crate::cli::{Format, RunArgs};
-use crate::commands::{engine_options, warn_about_run, Context};
+use crate::commands::{
+    engine_options, intent_commits, learn_conventions, warn_about_run, Base, Context,
+};
 use crate::config::{BlockPolicy, Settings};
 use crate::engine::{self, findings, Run};
 use crate::env;
@@ -181,14 +183,19 @@ fn review(
     }
 
     let options = collect_options(&repository, settings)?;
+    let conventions =
+        learn_conventions(context, &repository, settings, &options, &Base::Staged, true);
     let mut reviewed: Vec<(Outgoing, ChangeSet, Run<Review>, Vec<Finding>)> = Vec::new();
     for range in outgoing {
         let changes = repository.range(range.base.as_deref(), &range.tip, &options)?;
-        let commits: String = range
+        let lines: String = range
             .commits
             .iter()
             .map(|commit| format!("- {} {}\n", short_id(&commit.id), commit.summary))
             .collect();
+        let ids: Vec<&str> = range.commits.iter().map(|commit| commit.id.as_str()).collect();
+        let intents = intent_commits(context, &repository, &ids, &options);
+        let commits = engine::Commits { lines, intents };
         // One deadline for the whole hook: git keeps the remote's connection open meanwhile.
         let remaining = settings.push.timeout.saturating_sub(started.elapsed());
         // The deterministic checks first: what they find needs no model and no deadline.
@@ -197,7 +204,10 @@ fn review(
         let mut run = engine::review_push(
             &changes,
             commits,
-            engine_options(context, &repository, settings, remaining),
+            engine::Options {
+                conventions: conventions.clone(),
+                ..engine_options(context, &repository, settings, remaining)
+            },
         )?;
         with_checks(&mut run, &found);
         reviewed.push((range, changes, run, found));
