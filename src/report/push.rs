@@ -52,12 +52,21 @@ fn headline(report: &PushOutput<'_>, range: &PushRange<'_>) -> String {
         range.files.iter().map(|file| file.added).sum::<usize>(),
         range.files.iter().map(|file| file.removed).sum::<usize>()
     );
-    let commits = if lost > 0 {
-        format!("{}, gaining {} and losing {}", range.kind, count(gained, "commit"), lost)
-    } else {
-        count(gained, "commit")
-    };
     let refs = range.remote_ref.as_deref().unwrap_or_default();
+    if lost > 0 {
+        // A forced update: what the remote's ref gains and what it loses, said as such.
+        let target = match (&report.range, &report.remote) {
+            (Some(manual), _) => format!("{}..{}", manual.from, manual.to),
+            (None, Some(remote)) => format!("to {} {refs}", remote.name),
+            (None, None) => refs.to_string(),
+        };
+        return format!(
+            "a forced update {target}: the remote gains {} and loses {}, {files}",
+            count(gained, "commit"),
+            count(lost, "commit")
+        );
+    }
+    let commits = count(gained, "commit");
     match (&report.range, &report.remote, report.source) {
         (Some(manual), _, _) => format!("{commits}, {}..{}, {files}", manual.from, manual.to),
         (None, Some(remote), ReviewSource::Upstream) => format!(

@@ -160,7 +160,7 @@ fn a_force_push_after_amend_reviews_what_the_remote_loses_and_gains() {
     let push = repo.git_output(&["push", "--force", "origin", "main"]);
     assert_eq!(push.code, 0, "{}", push.stderr);
     assert!(
-        push.stderr.contains("review of forced update, gaining 1 commit and losing 1 to origin"),
+        push.stderr.contains("review of a forced update to origin refs/heads/main: the remote gains 1 commit and loses 1 commit"),
         "{}",
         push.stderr
     );
@@ -241,7 +241,7 @@ fn a_rebased_branch_force_pushed_names_what_the_remote_loses_and_gains() {
     let push = repo.git_output(&["push", "--force", "origin", "feature"]);
     assert_eq!(push.code, 0, "{}", push.stderr);
     assert!(
-        push.stderr.contains("review of forced update, gaining 1 commit and losing 1 to origin"),
+        push.stderr.contains("review of a forced update to origin refs/heads/feature: the remote gains 1 commit and loses 1 commit"),
         "{}",
         push.stderr
     );
