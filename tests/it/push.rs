@@ -490,3 +490,24 @@ fn by_hand_it_reviews_the_upstream_or_a_range_and_writes_json() {
     assert!(none.success().is_empty());
     assert!(none.stderr.contains("nothing to review"), "{}", none.stderr);
 }
+
+#[test]
+fn a_force_push_over_a_remote_commit_not_fetched_here_is_reviewed_from_the_closest_remote_ref() {
+    let repo = pushed_repo();
+    let remote = repo.home.join("remote.git");
+    let other = TestRepo::cloned(remote.to_str().unwrap_or_default());
+    other.git(&["checkout", "-q", "-B", "main", "origin/main"]);
+    commit_file(&other, "src/theirs.rs", "pub fn theirs() {}\n", "their work");
+    other.git(&["push", "-q", "origin", "main"]);
+    commit_file(&repo, "src/ours.rs", "pub fn ours() {}\n", "our work");
+    let expected = rev_list(&repo, "origin/main..main");
+    let files = diff_names(&repo, "origin/main", "main");
+    let before = reports(&repo);
+    let push = repo.git_output(&["push", "--force", "origin", "main"]);
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    let report = newest_report(&repo, &before);
+    assert!(report.contains("(update of a remote commit not fetched here)"), "{report}");
+    assert_eq!(reported_commits(&report), expected, "{report}");
+    assert_eq!(reported_files(&report), files, "{report}");
+    assert!(report.contains("(merge base with origin/main)"), "{report}");
+}
