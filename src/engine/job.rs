@@ -115,7 +115,7 @@ impl Job for CommitJob {
     }
 }
 
-/// A review of commits being pushed: summary of intent and risks.
+/// A review of commits being pushed: summary of intent and findings.
 pub(crate) struct ReviewJob {
     /// The commits, one line each, shown before the change.
     pub(crate) commits: String,

@@ -204,7 +204,15 @@ pub(crate) fn review_push(
     };
     let session = Session::new()?;
     let prepared = prepare(changes, &mut options, job)?;
-    execute(&session, &prepared, &options)
+    let mut run = execute(&session, &prepared, &options)?;
+    for answer in &mut run.answers {
+        if let Ok(review) = &mut answer.outcome {
+            for finding in &mut review.findings {
+                finding.raised_by = vec![answer.model.to_string()];
+            }
+        }
+    }
+    Ok(run)
 }
 
 /// Asks every selected model to summarize a period: each file, then an overview.
