@@ -620,3 +620,50 @@ fn a_local_push_review_of_nineteen_commits_reads_as_what_they_do() {
     );
     assert!(!summary.contains("Add 8 modules") && !summary.contains("more files"), "{summary}");
 }
+
+#[test]
+fn a_merged_pull_request_is_summarized_by_its_title() {
+    let repo = repo_with(&[("Start", &[("src/lib.rs", "pub fn start() {}\n")])]);
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let dates = ("2026-11-10T10:00:00Z", "2026-11-10T10:00:00Z");
+    commit_dated(&repo, &[("src/walk.rs", "pub fn walk() {}\n")], "Walk the tree", dates);
+    commit_dated(
+        &repo,
+        &[("src/walk.rs", "pub fn walk() { }\n")],
+        "Address review comments",
+        dates,
+    );
+    repo.git(&["checkout", "-q", "main"]);
+    commit_dated(&repo, &[("README.md", "# Tool\n")], "Write a readme", dates);
+    let output = repo
+        .command("git")
+        .args([
+            "merge",
+            "-q",
+            "--no-ff",
+            "topic",
+            "-m",
+            "Merge pull request #7 from someone/topic",
+            "-m",
+            "Add a tree walker",
+        ])
+        .env("GIT_COMMITTER_DATE", "2026-11-11T10:00:00Z")
+        .output()
+        .expect("git merge");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let out = repo.home.join("merged");
+    report(&repo, &out, &["--after", "2026-11-05", "--models", "local"]).success();
+    let local = read(&out, "local.md");
+    let summary = summary_of(&local);
+    assert!(summary.starts_with("3 commits in 2 changes:"), "{summary}");
+    assert!(summary.contains("- Add a tree walker (#7)"), "{summary}");
+    assert!(
+        !summary.contains("review comments") && !summary.contains("Walk the tree"),
+        "{summary}"
+    );
+    assert!(summary.contains("- Write a readme"), "{summary}");
+    assert!(
+        commit_subjects(&local).contains(&"Address review comments".to_string()),
+        "the list keeps every commit"
+    );
+}
