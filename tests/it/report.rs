@@ -461,6 +461,8 @@ fn commits_are_chosen_and_shown_by_committer_date_with_an_exclusive_midnight_end
     assert!(!local.contains("2026-11-05"), "the author date is not: {local}");
     assert!(local.contains("from 2026-11-10 00:00 UTC to 2026-11-15 00:00 UTC"), "{local}");
 
+    let both = report(&repo, &repo.home.join("both"), &["--days", "3", "--after", "2026-11-01"]);
+    assert_eq!(both.code, 2, "--days and --after are one setting: {}", both.stderr);
     // --days counts back from CHANGES_NOW, to the minute.
     let out = repo.home.join("days");
     report(&repo, &out, &["--days", "10", "--models", "local"]).success();
