@@ -192,6 +192,8 @@ pub(crate) struct Review {
     pub(crate) summary: String,
     /// The reviewer's overall judgement.
     pub(crate) verdict: Verdict,
+    /// Why, in one sentence, when the reviewer said (may be empty).
+    pub(crate) explanation: String,
     /// Findings, most severe first.
     pub(crate) findings: Vec<Finding>,
 }
@@ -200,7 +202,7 @@ impl Review {
     /// A review whose verdict is what its findings say; findings sorted most severe first.
     pub(crate) fn new(summary: String, mut findings: Vec<Finding>) -> Self {
         sort_findings(&mut findings);
-        Self { summary, verdict: Verdict::of(&findings), findings }
+        Self { summary, verdict: Verdict::of(&findings), explanation: String::new(), findings }
     }
 
     /// `no findings`, or `3 findings (1 P0, 2 P3)`, counting those inside the change.

@@ -244,6 +244,12 @@ pub(crate) fn redact(text: &str) -> Redacted {
     redact_with_context(text, FileContext::default(), true)
 }
 
+/// Replaces every recognised secret in plain text that belongs to no file (a file name, a
+/// commit message, a prompt): diff headers inside it are not followed.
+pub(crate) fn redact_plain(text: &str) -> Redacted {
+    redact_with_context(text, FileContext::default(), false)
+}
+
 /// Like [`redact`], for the patch of one file whose path is known from elsewhere, as when a
 /// patch is printed without its real file name; headers inside `patch` are then ignored.
 pub(crate) fn redact_file(path: &str, patch: &str) -> Redacted {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::answer::{Answer, Message, Review, Skipped};
+use crate::answer::{Answer, Finding, Message, Review, Skipped, Verdict};
 use crate::engine::Drafts;
 use crate::git::{ChangeSet, FileChange};
 
@@ -350,6 +350,11 @@ pub(crate) struct PushRange<'a> {
     pub(crate) files: Vec<PushFile>,
     /// Files whose content was not sent.
     pub(crate) files_not_sent: Vec<String>,
+    /// The verdict of all reviews together.
+    pub(crate) verdict: Verdict,
+    /// Every reviewer's findings, the same one raised by several merged into one naming them
+    /// all; most severe first.
+    pub(crate) findings: Vec<Finding>,
     /// Each model's review.
     pub(crate) models: Vec<PushModel<'a>>,
     /// The combined change, for the report's list of what was left out.

@@ -15,7 +15,7 @@ use crate::commands::{
     engine_options, intent_commits, learn_conventions, warn_about_run, Base, Context,
 };
 use crate::config::{BlockPolicy, Settings};
-use crate::engine::{self, Run};
+use crate::engine::{self, findings, Run};
 use crate::env;
 use crate::error::{Error, Kind};
 use crate::files::write_atomically;
@@ -280,6 +280,9 @@ fn push_range<'a>(
             .collect()
     };
     let named = |name: &str| (!by_range).then(|| name.to_string());
+    let merged = findings::merge(
+        run.answers.iter().filter_map(|answer| answer.output()).map(|review| &review.findings[..]),
+    );
     PushRange {
         local_ref: named(&outgoing.update.local_ref),
         remote_ref: named(&outgoing.update.remote_ref),
@@ -299,6 +302,11 @@ fn push_range<'a>(
             .filter(|file| file.patch.is_none())
             .map(|file| file.path.clone())
             .collect(),
+        verdict: findings::overall(
+            &merged,
+            run.answers.iter().filter_map(|answer| answer.output()),
+        ),
+        findings: merged,
         models: run.answers.iter().map(PushModel::of).collect(),
         changes,
         skipped: &run.selection.skipped,
