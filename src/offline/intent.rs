@@ -9,8 +9,9 @@
 //! the repository's conventions profile (the type its history would give such a change) or
 //! today's rules. Scopes come from the subject, else, in a repository that writes them, from
 //! the profile's prediction for the commit's paths. Subjects are cleaned of their prefix and
-//! pull-request references (kept at the end of the bullet), duplicates are merged, and
-//! dependency bumps are collapsed into one line in the verb the repository uses for them.
+//! pull-request references (kept at the end of the bullet), duplicates are merged, a merged
+//! pull request stands for the commits it brought in by its title, and dependency bumps are
+//! collapsed into one line in the verb the repository uses for them.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
