@@ -9,8 +9,9 @@
 //! the repository's conventions profile (the type its history would give such a change) or
 //! today's rules. Scopes come from the subject, else, in a repository that writes them, from
 //! the profile's prediction for the commit's paths. Subjects are cleaned of their prefix and
-//! pull-request references (kept at the end of the bullet), duplicates are merged, and
-//! dependency bumps are collapsed into one line in the verb the repository uses for them.
+//! pull-request references (kept at the end of the bullet), duplicates are merged, a merged
+//! pull request stands for the commits it brought in by its title, and dependency bumps are
+//! collapsed into one line in the verb the repository uses for them.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -219,6 +220,9 @@ struct Read {
     breaking: bool,
     /// For a dependency update: the packages it names.
     packages: Vec<String>,
+    /// The group comes from the subject's own words (a type, a verb, a dependency or a
+    /// release), not from its files or the profile.
+    declared: bool,
 }
 
 /// The summary of `commits` (newest first) grouped by intent, as markdown: one sentence of
@@ -232,21 +236,59 @@ pub(crate) fn summarize(commits: &[Commit], conventions: Option<&Conventions>) -
         .filter(|commit| !commit.merge)
         .map(|commit| subject::parse(&commit.subject).summary.to_lowercase())
         .collect();
-    // A merged pull request whose own commits are not in the list (made before the period,
-    // or squashed away) is known by its title; the other merges are counted, not listed.
+    // A merged pull request stands for the commits it brought in, by its title ("Add
+    // --exact", not its six review commits); one whose commits are not in the list (made
+    // before the period, or squashed away) is known by its title too. Other merges are
+    // counted, not listed.
+    let mut absorbed: Vec<&str> = Vec::new();
     let mut merges: Vec<&Commit> = Vec::new();
-    let mut titled: Vec<Commit> = Vec::new();
+    // Newest first: (the change as read, the commits it stands for).
+    let mut changes: Vec<(Read, usize)> = Vec::new();
     for commit in commits {
         if !commit.merge {
-            titled.push(commit.clone());
-        } else if let Some(subject) = merge_title(commit, &listed, &known) {
-            titled.push(Commit { subject, merge: false, ..commit.clone() });
-        } else {
-            merges.push(commit);
+            continue;
+        }
+        let inside: Vec<&Commit> = commits
+            .iter()
+            .filter(|inner| !inner.merge && commit.merged.contains(&inner.id))
+            .filter(|inner| !absorbed.contains(&inner.id.as_str()))
+            .collect();
+        let title = pull_request_title(commit);
+        match title {
+            Some(title) if !inside.is_empty() && !same_words(&title, &inside) => {
+                absorbed.extend(inside.iter().map(|inner| inner.id.as_str()));
+                let reads: Vec<Read> = inside.iter().map(|inner| read(inner, profile)).collect();
+                let titled = Commit { subject: title, merge: false, ..commit.clone() };
+                changes.push((pull_request(read(&titled, profile), &reads), inside.len()));
+            }
+            Some(title)
+                if inside.is_empty()
+                    && !commit.merged.iter().any(|id| listed.contains(&id.as_str()))
+                    && !known.contains(&subject::parse(&title).summary.to_lowercase()) =>
+            {
+                let titled = Commit { subject: title, merge: false, ..commit.clone() };
+                changes.push((read(&titled, profile), 1));
+            }
+            _ => merges.push(commit),
         }
     }
-    let commits = titled;
-    if commits.is_empty() {
+    // Every commit no pull request stands for, in its place: newest first throughout.
+    let mut ordered: Vec<(usize, Read, usize)> = Vec::new();
+    let mut requests = changes.into_iter();
+    for (position, commit) in commits.iter().enumerate() {
+        if commit.merge {
+            if !merges.iter().any(|merge| merge.id == commit.id) {
+                if let Some((read, inside)) = requests.next() {
+                    ordered.push((position, read, inside));
+                }
+            }
+        } else if !absorbed.contains(&commit.id.as_str()) {
+            ordered.push((position, read(commit, profile), 1));
+        }
+    }
+    let represented: usize = ordered.iter().map(|(_, _, inside)| inside).sum();
+    let entries = ordered.len();
+    if entries == 0 {
         // Only merges: what they merged is all there is to say.
         let mut text = format!("{}.\n", count(merges.len(), "merge"));
         for merge in merges.iter().rev().take(MAX_BULLETS) {
@@ -254,8 +296,7 @@ pub(crate) fn summarize(commits: &[Commit], conventions: Option<&Conventions>) -
         }
         return text;
     }
-    let read: Vec<Read> = commits.iter().rev().map(|commit| read(commit, profile)).collect();
-
+    let read: Vec<Read> = ordered.into_iter().rev().map(|(_, read, _)| read).collect();
     let mut counts: Vec<(Group, usize)> = Vec::new();
     for group in Group::ALL {
         let number = read.iter().filter(|commit| commit.group == group).count();
@@ -264,7 +305,13 @@ pub(crate) fn summarize(commits: &[Commit], conventions: Option<&Conventions>) -
         }
     }
     let parts: Vec<String> = counts.iter().map(|(group, number)| group.counted(*number)).collect();
-    let mut text = format!("{}: {}.", count(commits.len(), "commit"), join_words(&parts));
+    let commits_total = represented.max(listed.len());
+    let mut text = if commits_total == entries {
+        format!("{}: {}.", count(commits_total, "commit"), join_words(&parts))
+    } else {
+        let changes = count(entries, "change");
+        format!("{} in {changes}: {}.", count(commits_total, "commit"), join_words(&parts))
+    };
     let breaking = read.iter().filter(|commit| commit.breaking).count();
     if breaking > 0 {
         let verb = if breaking == 1 { "is" } else { "are" };
@@ -293,20 +340,61 @@ pub(crate) fn summarize(commits: &[Commit], conventions: Option<&Conventions>) -
     text.trim_end().to_string()
 }
 
-/// The title of the pull request a merge brought in, when none of the commits it brought in
-/// is listed and no listed commit says the same: the first line of the merge's body, with the
-/// request's number.
-fn merge_title(merge: &Commit, listed: &[&str], known: &[String]) -> Option<String> {
+/// The title of the pull request a merge brought in (the first line of its body), with the
+/// request's number; `None` for a merge that is not one of a pull request.
+fn pull_request_title(merge: &Commit) -> Option<String> {
+    let number = PULL_REQUEST_MERGE.captures(&merge.subject)?[1].to_string();
     let title = merge.body.lines().map(str::trim).find(|line| !line.is_empty())?;
-    let brought_listed = merge.merged.iter().any(|id| listed.contains(&id.as_str()));
-    if brought_listed || known.contains(&subject::parse(title).summary.to_lowercase()) {
-        return None;
-    }
-    let number = PULL_REQUEST_MERGE.captures(&merge.subject).map(|found| found[1].to_string());
-    Some(match number {
-        Some(number) if !title.contains(&format!("#{number}")) => format!("{title} (#{number})"),
-        _ => title.to_string(),
+    Some(if title.contains(&format!("#{number}")) {
+        title.to_string()
+    } else {
+        format!("{title} (#{number})")
     })
+}
+
+/// True when a pull request's title only repeats its one commit's subject: the commit
+/// speaks for itself then.
+fn same_words(title: &str, inside: &[&Commit]) -> bool {
+    let summary = |text: &str| subject::parse(text).summary.to_lowercase();
+    matches!(inside, [only] if summary(&only.subject) == summary(title))
+}
+
+/// A pull request read from its title, falling back on its commits where the title says
+/// less: the group most of them name when the title names none, their scope when they
+/// share one.
+fn pull_request(mut title: Read, commits: &[Read]) -> Read {
+    if !title.declared {
+        // Commits whose own words say what they are speak first.
+        let worded: Vec<&Read> = commits.iter().filter(|commit| commit.declared).collect();
+        let voters: Vec<&Read> = if worded.is_empty() { commits.iter().collect() } else { worded };
+        let mut groups: Vec<(Group, usize)> = Vec::new();
+        for commit in voters {
+            match groups.iter_mut().find(|(group, _)| *group == commit.group) {
+                Some(known) => known.1 += 1,
+                None => groups.push((commit.group, 1)),
+            }
+        }
+        // The group most of its commits have; the first (newest) wins a tie.
+        if let Some((group, _)) =
+            groups.iter().fold(None, |best: Option<&(Group, usize)>, candidate| match best {
+                Some(best) if best.1 >= candidate.1 => Some(best),
+                _ => Some(candidate),
+            })
+        {
+            title.group = *group;
+        }
+    }
+    if title.scope.is_none() {
+        let first = commits.first().and_then(|commit| commit.scope.clone());
+        if commits.iter().all(|commit| commit.scope == first) {
+            title.scope = first;
+        }
+    }
+    title.breaking |= commits.iter().any(|commit| commit.breaking);
+    if title.group == Group::Dependencies && title.packages.is_empty() {
+        title.packages = commits.iter().flat_map(|commit| commit.packages.clone()).collect();
+    }
+    title
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -359,6 +447,12 @@ fn read(commit: &Commit, profile: Option<&Profile>) -> Read {
             .zip(shape)
             .and_then(|(profile, shape)| profile.predict(shape).scope);
     }
+    let first_word = summary.split_whitespace().next().unwrap_or_default();
+    let worded = dependency_scope
+        || declared.is_some_and(|group| group != Group::Other)
+        || !packages.is_empty()
+        || RELEASE.is_match(&summary)
+        || Group::of_verb(first_word).is_some();
     Read {
         group,
         scope,
@@ -366,6 +460,7 @@ fn read(commit: &Commit, profile: Option<&Profile>) -> Read {
         references,
         breaking: parsed.breaking || commit.breaking,
         packages,
+        declared: worded,
     }
 }
 
@@ -708,9 +803,12 @@ mod tests {
     }
 
     #[test]
-    fn a_merge_is_listed_by_its_title_only_when_its_commits_are_not() {
+    fn merged_pull_requests_stand_for_their_commits_by_their_title() {
         let inside = commit("Fix the walker", &[("src/walk.rs", "source")]);
+        let review = commit("Address review comments", &[("src/walk.rs", "source")]);
+        let alone = commit("Fix the docs link", &[("README.md", "docs")]);
         let merge = |number: u32, title: &str, merged: &[&str]| Commit {
+            id: format!("{number:040}"),
             subject: format!("Merge pull request #{number} from someone/branch"),
             body: format!("{title}\n"),
             merge: true,
@@ -719,14 +817,26 @@ mod tests {
             ..commit("merge", &[])
         };
         let commits = [
-            merge(7, "Walker fixes for symlinks", &[inside.id.as_str()]),
+            merge(9, "Fix the docs link", &[alone.id.as_str()]),
+            alone.clone(),
+            merge(7, "Walker fixes for symlinks", &[inside.id.as_str(), review.id.as_str()]),
+            review.clone(),
             inside.clone(),
             merge(5, "Add release automation", &["0123"]),
+            Commit { subject: "Merge branch 'main' into topic".into(), ..merge(1, "", &[]) },
         ];
         let text = summarize(&commits, None);
-        assert!(text.starts_with("2 commits: 1 feature and 1 fix. 1 merge not listed."), "{text}");
+        assert!(
+            text.starts_with("4 commits in 3 changes: 1 feature, 1 fix and 1 documentation change. 2 merges not listed."),
+            "{text}"
+        );
+        assert!(text.contains("**Fixes**\n\n- Walker fixes for symlinks (#7)\n"), "{text}");
         assert!(text.contains("- Add release automation (#5)"), "{text}");
-        assert!(!text.contains("Walker fixes"), "{text}");
+        assert!(
+            text.contains("- Fix the docs link\n") || text.ends_with("- Fix the docs link"),
+            "{text}"
+        );
+        assert!(!text.contains("review comments") && !text.contains("Fix the walker"), "{text}");
     }
 
     #[test]

@@ -461,6 +461,8 @@ fn commits_are_chosen_and_shown_by_committer_date_with_an_exclusive_midnight_end
     assert!(!local.contains("2026-11-05"), "the author date is not: {local}");
     assert!(local.contains("from 2026-11-10 00:00 UTC to 2026-11-15 00:00 UTC"), "{local}");
 
+    let both = report(&repo, &repo.home.join("both"), &["--days", "3", "--after", "2026-11-01"]);
+    assert_eq!(both.code, 2, "--days and --after are one setting: {}", both.stderr);
     // --days counts back from CHANGES_NOW, to the minute.
     let out = repo.home.join("days");
     report(&repo, &out, &["--days", "10", "--models", "local"]).success();
@@ -619,4 +621,82 @@ fn a_local_push_review_of_nineteen_commits_reads_as_what_they_do() {
         "{summary}"
     );
     assert!(!summary.contains("Add 8 modules") && !summary.contains("more files"), "{summary}");
+}
+
+#[test]
+fn a_merged_pull_request_is_summarized_by_its_title() {
+    let repo = repo_with(&[("Start", &[("src/lib.rs", "pub fn start() {}\n")])]);
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let dates = ("2026-11-10T10:00:00Z", "2026-11-10T10:00:00Z");
+    commit_dated(&repo, &[("src/walk.rs", "pub fn walk() {}\n")], "Walk the tree", dates);
+    commit_dated(
+        &repo,
+        &[("src/walk.rs", "pub fn walk() { }\n")],
+        "Address review comments",
+        dates,
+    );
+    repo.git(&["checkout", "-q", "main"]);
+    commit_dated(&repo, &[("README.md", "# Tool\n")], "Write a readme", dates);
+    let output = repo
+        .command("git")
+        .args([
+            "merge",
+            "-q",
+            "--no-ff",
+            "topic",
+            "-m",
+            "Merge pull request #7 from someone/topic",
+            "-m",
+            "Add a tree walker",
+        ])
+        .env("GIT_COMMITTER_DATE", "2026-11-11T10:00:00Z")
+        .output()
+        .expect("git merge");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let out = repo.home.join("merged");
+    report(&repo, &out, &["--after", "2026-11-05", "--models", "local"]).success();
+    let local = read(&out, "local.md");
+    let summary = summary_of(&local);
+    assert!(summary.starts_with("3 commits in 2 changes:"), "{summary}");
+    assert!(summary.contains("- Add a tree walker (#7)"), "{summary}");
+    assert!(
+        !summary.contains("review comments") && !summary.contains("Walk the tree"),
+        "{summary}"
+    );
+    assert!(summary.contains("- Write a readme"), "{summary}");
+    assert!(
+        commit_subjects(&local).contains(&"Address review comments".to_string()),
+        "the list keeps every commit"
+    );
+}
+
+#[test]
+fn a_side_branch_merged_in_the_period_brings_only_its_own_changes() {
+    // The side branch starts from a commit older than the main line's last commit before the
+    // period: the period's change is what the branch held when it opened to its tip, not a
+    // diff from the side branch's base that would bring in the main line's older work.
+    let repo = repo_with(&[("Start", &[("src/lib.rs", "pub fn start() {}\n")])]);
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let inside = ("2026-11-10T10:00:00Z", "2026-11-10T10:00:00Z");
+    commit_dated(&repo, &[("src/walk.rs", "pub fn walk() {}\n")], "Walk the tree", inside);
+    repo.git(&["checkout", "-q", "main"]);
+    let before = ("2026-11-03T10:00:00Z", "2026-11-03T10:00:00Z");
+    commit_dated(&repo, &[("src/old.rs", "pub fn old() {}\n")], "Add the old helper", before);
+    let inside = ("2026-11-12T10:00:00Z", "2026-11-12T10:00:00Z");
+    commit_dated(&repo, &[("README.md", "# Tool\n")], "Write a readme", inside);
+    let output = repo
+        .command("git")
+        .args(["merge", "-q", "--no-ff", "topic", "-m", "Merge the tree walker"])
+        .env("GIT_COMMITTER_DATE", "2026-11-13T10:00:00Z")
+        .output()
+        .expect("git merge");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let out = repo.home.join("side");
+    report(&repo, &out, &["--after", "2026-11-05", "--models", "local"]).success();
+    let local = read(&out, "local.md");
+    let files = file_sections(&local);
+    assert!(files.iter().any(|file| file.contains("src/walk.rs")), "{files:?}");
+    assert!(files.iter().any(|file| file.contains("README.md")), "{files:?}");
+    assert!(!files.iter().any(|file| file.contains("src/old.rs")), "{files:?}\n{local}");
+    assert!(!commit_subjects(&local).contains(&"Add the old helper".to_string()));
 }
