@@ -184,3 +184,99 @@ async fn a_model_answering_in_the_older_text_form_still_gives_findings() {
     assert_eq!(findings[0]["raised_by"], json!(["gpt", "claude"]));
     assert_eq!(findings[0]["lines"], json!({"start": 3, "end": 3}));
 }
+
+/// The published SARIF 2.1.0 schema (see tests/data/README.md for where it came from).
+fn sarif_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"),
+    )
+    .expect("schema file");
+    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+/// The schema's complaints about `log`, one line each.
+fn schema_errors(log: &Value) -> Vec<String> {
+    sarif_validator()
+        .iter_errors(log)
+        .map(|error| format!("{}: {error}", error.instance_path()))
+        .collect()
+}
+
+#[test]
+fn the_validator_rejects_what_is_not_sarif() {
+    let errors = schema_errors(&json!({"version": "2.1.0", "runs": [{"results": []}]}));
+    assert!(!errors.is_empty(), "a run without a tool is not SARIF");
+    assert!(!schema_errors(&json!({"version": "3", "runs": []})).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sarif_output_validates_and_holds_each_finding_inside_the_change() {
+    let mut repo = store_repo();
+    let (gpt, claude, gemini) = agreeing_answers();
+    let _server = three_providers(&mut repo, &gpt, &claude, &gemini).await;
+    let run = run_async(
+        &repo,
+        &[
+            "hook",
+            "run",
+            "pre-push",
+            "--range",
+            "HEAD~1..HEAD",
+            "--models",
+            "gpt,claude,gemini-flash",
+            "--format",
+            "sarif",
+        ],
+    )
+    .await;
+    let log: Value = serde_json::from_str(run.success()).expect("SARIF is JSON");
+    let errors = schema_errors(&log);
+    assert!(errors.is_empty(), "{errors:#?}\n{log:#}");
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1, "outside findings are left out: {results:#?}");
+    let result = &results[0];
+    assert_eq!(result["ruleId"], "bug");
+    assert_eq!(result["level"], "error");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "src/store.rs");
+    assert_eq!(location["region"], json!({"startLine": 3, "endLine": 3}));
+    assert_eq!(result["properties"]["raisedBy"], json!(["gpt", "claude"]));
+    assert_eq!(result["properties"]["priority"], "P0");
+    let replacement = &result["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(
+        replacement["insertedContent"]["text"],
+        "    let value = values.first().copied().unwrap_or(0);"
+    );
+    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert_eq!(rules[0]["id"], "bug");
+}
+
+#[test]
+fn sarif_is_refused_where_there_is_no_review() {
+    let repo = store_repo();
+    let run = repo.changes(&["models", "--format", "sarif"]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("--format sarif is only for the push review"), "{}", run.stderr);
+}
+
+#[test]
+fn an_empty_review_is_valid_sarif_too() {
+    let repo = pushed_repo();
+    commit_file(&repo, "notes.txt", "hello\n", "Add notes");
+    let run = repo.changes(&[
+        "hook",
+        "run",
+        "pre-push",
+        "--range",
+        "HEAD~1..HEAD",
+        "--models",
+        "local",
+        "--format",
+        "sarif",
+    ]);
+    let log: Value = serde_json::from_str(run.success()).expect("SARIF is JSON");
+    assert_eq!(schema_errors(&log), Vec::<String>::new());
+    assert_eq!(log["runs"][0]["results"], json!([]));
+}

@@ -21,6 +21,7 @@ use crate::git::push::{self, Outgoing, RefUpdate};
 use crate::git::{ChangeSet, Repository};
 use crate::report::output::{to_json, PushCommit, PushModel, PushOutput, PushRange};
 use crate::report::push as render;
+use crate::report::sarif::render_sarif;
 use crate::report::utc_timestamp;
 use crate::text::short_id;
 
@@ -201,6 +202,8 @@ fn review(
     }
     if by_hand.is_some() && context.format == Format::Json {
         context.printer.data(&to_json(&report))?;
+    } else if by_hand.is_some() && context.format == Format::Sarif {
+        context.printer.data(&render_sarif(&report))?;
     } else {
         context.printer.info(render::render_terminal(&report).trim_end());
     }
