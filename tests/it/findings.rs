@@ -280,3 +280,72 @@ fn an_empty_review_is_valid_sarif_too() {
     assert_eq!(schema_errors(&log), Vec::<String>::new());
     assert_eq!(log["runs"][0]["results"], json!([]));
 }
+
+/// A pushed repository whose user configuration asks one OpenAI-compatible model on a
+/// loopback server, answering `answer`, with `push.block: block`.
+async fn policy_repo(block: &str, answer: &str) -> (TestRepo, MockServer) {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/chat/completions"))
+        .respond_with(review_answer(answer))
+        .mount(&server)
+        .await;
+    let repo = store_repo();
+    crate::push::configure(&repo, &server, block, "10s");
+    commit_file(&repo, "src/more.rs", "pub fn more() -> u32 {\n    1\n}\n", "Add more");
+    (repo, server)
+}
+
+/// One finding of `priority` on the lines `src/more.rs` adds.
+fn one_finding(priority: &str, title: &str) -> String {
+    json_review(
+        "needs-changes",
+        json!([{"title": title, "priority": priority, "category": "bug", "confidence": 70,
+                "path": "src/more.rs", "start_line": 2, "end_line": 2}]),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_p0_finding_stops_a_push_and_the_message_names_it_and_the_way_past() {
+    let (repo, _server) = policy_repo("p1", &one_finding("P0", "Returns a constant")).await;
+    let (push, _) = crate::push::git_push(&repo).await;
+    assert_ne!(push.code, 0, "the policy stops the push: {}", push.stderr);
+    assert!(push.stderr.contains("push stopped by push.block: p1"), "{}", push.stderr);
+    assert!(
+        push.stderr.contains("blocking: [P0] src/more.rs:2: Returns a constant — reviewer"),
+        "names the finding, its place and its model: {}",
+        push.stderr
+    );
+    assert!(push.stderr.contains("git push --no-verify"), "{}", push.stderr);
+    assert_ne!(repo.git(&["rev-parse", "main"]), repo.git(&["rev-parse", "origin/main"]));
+    // The way past works.
+    let past = repo.git_output(&["push", "--no-verify", "origin", "main"]);
+    assert_eq!(past.code, 0, "{}", past.stderr);
+    assert_eq!(repo.git(&["rev-parse", "main"]), repo.git(&["rev-parse", "origin/main"]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_p2_finding_under_threshold_p1_lets_the_push_through() {
+    let (repo, _server) = policy_repo("p1", &one_finding("P2", "Could be const")).await;
+    let (push, _) = crate::push::git_push(&repo).await;
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    assert!(push.stderr.contains("[P2] src/more.rs:2: Could be const"), "{}", push.stderr);
+    assert!(!push.stderr.contains("push stopped"), "{}", push.stderr);
+    assert_eq!(repo.git(&["rev-parse", "main"]), repo.git(&["rev-parse", "origin/main"]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn threshold_p2_stops_that_same_p2_and_a_finding_outside_the_diff_never_blocks() {
+    let (repo, _server) = policy_repo("p2", &one_finding("P2", "Could be const")).await;
+    let (push, _) = crate::push::git_push(&repo).await;
+    assert_ne!(push.code, 0, "p2 or worse blocks: {}", push.stderr);
+    assert!(push.stderr.contains("push stopped by push.block: p2"), "{}", push.stderr);
+
+    let outside = json_review(
+        "needs-changes",
+        json!([{"title": "Old code is broken", "priority": "P0", "category": "bug",
+                "path": "src/more.rs", "start_line": 90, "end_line": 91}]),
+    );
+    let (repo, _server) = policy_repo("p3", &outside).await;
+    let (push, _) = crate::push::git_push(&repo).await;
+    assert_eq!(push.code, 0, "a finding outside the pushed change never blocks: {}", push.stderr);
+}

@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::collect_options;
-use crate::answer::{Priority, Review};
+use crate::answer::{Finding, Review};
 use crate::cli::{Format, RunArgs};
 use crate::commands::{engine_options, warn_about_run, Context};
-use crate::config::{BlockPolicy, Settings};
+use crate::config::Settings;
 use crate::engine::{self, findings, Run};
 use crate::env;
 use crate::error::{Error, Kind};
@@ -208,26 +208,49 @@ fn review(
         context.printer.info(render::render_terminal(&report).trim_end());
     }
 
-    let blocking = reviewed.iter().flat_map(|(_, _, run)| &run.answers).find_map(|answer| {
-        let review = answer.output()?;
-        let finding = review
-            .findings
-            .iter()
-            .find(|finding| !finding.outside_diff && finding.priority <= Priority::P1)?;
-        Some(format!("{} found {}", answer.model, finding.one_line()))
-    });
-    if let (Some(finding), BlockPolicy::OnFindings, None) = (blocking, settings.push.block, by_hand)
-    {
-        let report = report.report.unwrap_or_else(|| "the report could not be written".to_string());
-        return Err(Error::new(
-            Kind::Blocked,
-            format!("push stopped by push.block: on-findings: {finding}"),
-        )
-        .with_hint(format!("read the review in {report}"))
-        .with_hint("to push anyway: git push --no-verify"));
+    let Some(threshold) = settings.push.block.threshold() else { return Ok(()) };
+    if by_hand.is_some() {
+        return Ok(());
     }
-    Ok(())
+    // The merged findings: the same one from several models is one, naming them all.
+    let blocking: Vec<&Finding> = report
+        .ranges
+        .iter()
+        .flat_map(|range| &range.findings)
+        .filter(|finding| !finding.outside_diff && finding.priority <= threshold)
+        .collect();
+    if blocking.is_empty() {
+        return Ok(());
+    }
+    for finding in blocking.iter().take(BLOCKING_SHOWN) {
+        context.printer.info(&format!(
+            "changes: blocking: {} — {}",
+            finding.one_line(),
+            finding.raised_by.join(", ")
+        ));
+    }
+    if blocking.len() > BLOCKING_SHOWN {
+        context.printer.info(&format!(
+            "changes: blocking: …and {} more in the report",
+            blocking.len() - BLOCKING_SHOWN
+        ));
+    }
+    let policy = settings.push.block.as_str();
+    let path = report.report.unwrap_or_else(|| "the report could not be written".to_string());
+    let first = blocking[0].one_line();
+    Err(Error::new(
+        Kind::Blocked,
+        format!(
+            "push stopped by push.block: {policy}: {} at {threshold} or worse, first {first}",
+            crate::text::count(blocking.len(), "finding")
+        ),
+    )
+    .with_hint(format!("read the review in {path}"))
+    .with_hint("to push anyway: git push --no-verify"))
 }
+
+/// Blocking findings named on the terminal when a push is stopped; the rest are in the report.
+const BLOCKING_SHOWN: usize = 5;
 
 /// One reviewed range as the outputs show it.
 fn push_range<'a>(
