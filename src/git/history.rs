@@ -1,10 +1,27 @@
 //! Commits in a date window on the current branch, and the range that covers them: from the
-//! parent of the oldest (the empty tree for a root commit) to the newest.
+//! parent of the oldest (the empty tree for a root commit) to the newest. A commit belongs to
+//! a window by its committer date, the date `git log --since --until` reads: when the commit
+//! was made on this branch (a rebase, a cherry-pick or a squash merge gives it a new one), not
+//! when its author first wrote it.
 
 use git2::Sort;
 
-use super::push::PushedCommit;
 use super::{Context, GitError, Repository};
+
+/// One commit of a window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodCommit {
+    /// Full object id.
+    pub id: String,
+    /// First line of the message.
+    pub summary: String,
+    /// Author name.
+    pub author: String,
+    /// The committer date, seconds since the epoch: what puts the commit in the window.
+    pub time: i64,
+    /// More than one parent.
+    pub merge: bool,
+}
 
 /// How far past the window's start the walk goes before it stops: commit dates are not
 /// monotonic (rebases, clock skew), so a little slack keeps late-dated commits.
@@ -14,7 +31,7 @@ const CLOCK_SKEW_SECONDS: i64 = 30 * 86_400;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Window {
     /// Newest first.
-    pub commits: Vec<PushedCommit>,
+    pub commits: Vec<PeriodCommit>,
     /// The parent of the oldest commit, `None` when that is a root commit.
     pub base: Option<String>,
     /// The newest commit.
@@ -30,7 +47,9 @@ impl Repository {
             Err(_) => return Ok(None),
         };
         let mut walk = self.inner.revwalk().context("walking history")?;
-        walk.set_sorting(Sort::TIME).context("sorting history")?;
+        // Children before parents even when a parent's date is later (a rebase, clock skew):
+        // the newest listed commit is then the tip of the range and the oldest its start.
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME).context("sorting history")?;
         walk.push(head.id()).context("walking history")?;
         let mut commits = Vec::new();
         let mut oldest = None;
@@ -46,11 +65,13 @@ impl Repository {
             if time < after || time >= before {
                 continue;
             }
-            commits.push(PushedCommit {
+            commits.push(PeriodCommit {
                 id: commit.id().to_string(),
                 summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
                     .into_owned(),
                 author: String::from_utf8_lossy(commit.author().name_bytes()).into_owned(),
+                time,
+                merge: commit.parent_count() > 1,
             });
             oldest = Some(commit);
         }
@@ -62,9 +83,59 @@ impl Repository {
         }))
     }
 
+    /// The paths a commit changes against its first parent (the empty tree for a root
+    /// commit), old and new sides of renames both, without reading any content.
+    pub fn touched_paths(&self, id: &str) -> Result<Vec<String>, GitError> {
+        let commit = self.resolve_commit(id)?;
+        let parent_tree = match commit.parent(0) {
+            Ok(parent) => Some(parent.tree().context("reading the parent's tree")?),
+            Err(_) => None,
+        };
+        let tree = commit.tree().context("reading the commit's tree")?;
+        let diff = self
+            .inner
+            .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)
+            .context("comparing the commit with its parent")?;
+        let mut paths = Vec::new();
+        for delta in diff.deltas() {
+            let (old, new) = (delta.old_file().path_bytes(), delta.new_file().path_bytes());
+            paths.extend(new.map(|path| String::from_utf8_lossy(path).into_owned()));
+            if old != new {
+                paths.extend(old.map(|path| String::from_utf8_lossy(path).into_owned()));
+            }
+        }
+        Ok(paths)
+    }
+
+    /// The commits a merge brought in: reachable from its other parents and not from its
+    /// first, newest first, at most `limit`. Empty for a commit that is not a merge.
+    pub fn merged_by(&self, id: &str, limit: usize) -> Result<Vec<String>, GitError> {
+        let commit = self.resolve_commit(id)?;
+        if commit.parent_count() < 2 {
+            return Ok(Vec::new());
+        }
+        let mut walk = self.inner.revwalk().context("walking history")?;
+        for parent in commit.parent_ids().skip(1) {
+            walk.push(parent).context("walking history")?;
+        }
+        if let Ok(first) = commit.parent_id(0) {
+            walk.hide(first).context("walking history")?;
+        }
+        let mut ids = Vec::new();
+        for id in walk.take(limit) {
+            ids.push(id.context("walking history")?.to_string());
+        }
+        Ok(ids)
+    }
+
     /// The URL of the `origin` remote, if there is one.
     pub fn origin_url(&self) -> Option<String> {
-        self.inner.find_remote("origin").ok()?.url().ok().map(str::to_string)
+        self.remote_url("origin")
+    }
+
+    /// The URL a remote is configured with, `None` when there is no such remote.
+    pub fn remote_url(&self, remote: &str) -> Option<String> {
+        self.inner.find_remote(remote).ok()?.url().ok().map(str::to_string)
     }
 
     /// The current branch's short name, `None` when `HEAD` is detached or unborn.
