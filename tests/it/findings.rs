@@ -349,3 +349,45 @@ async fn threshold_p2_stops_that_same_p2_and_a_finding_outside_the_diff_never_bl
     let (push, _) = crate::push::git_push(&repo).await;
     assert_eq!(push.code, 0, "a finding outside the pushed change never blocks: {}", push.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escape_sequences_written_as_json_escapes_never_reach_the_terminal_or_the_report() {
+    let mut repo = store_repo();
+    // JSON escapes decode to control characters only after the answer's text was cleaned.
+    let hostile = r#"{"summary": ["Adds \u001b]8;;https://evil.test\u0007a link"], "findings": [{"title": "Bad \u001b[2J\u001b[31mred\u202e title", "body": "body \u009b31m", "priority": "P1", "path": "src/store.rs", "start_line": 3, "suggestion": "x\u001b[0m"}]}"#;
+    let _server = three_providers(&mut repo, hostile, hostile, hostile).await;
+    let run = run_async(
+        &repo,
+        &["hook", "run", "pre-push", "--range", "HEAD~1..HEAD", "--models", "gpt"],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("[P1] src/store.rs:3: Bad red title"), "{}", run.stderr);
+    let report = crate::push::reports(&repo).pop().expect("report");
+    let markdown = std::fs::read_to_string(report).expect("report");
+    let sarif = run_async(
+        &repo,
+        &[
+            "hook",
+            "run",
+            "pre-push",
+            "--range",
+            "HEAD~1..HEAD",
+            "--models",
+            "gpt",
+            "--format",
+            "sarif",
+        ],
+    )
+    .await;
+    for (what, text) in [("stderr", &run.stderr), ("report", &markdown)] {
+        assert!(
+            !text
+                .chars()
+                .any(|c| c == '\u{1b}' || c == '\u{9b}' || c == '\u{202e}' || c == '\u{7}'),
+            "{what} holds a control character: {text:?}"
+        );
+    }
+    // SARIF is JSON: a control character could only appear escaped, and none should.
+    assert!(!sarif.success().contains("\\u001b"), "{}", sarif.stdout);
+}
