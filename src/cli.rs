@@ -39,7 +39,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
     /// Output format of the data on stdout: text, or json where the command supports it;
-    /// sarif for the push review.
+    /// sarif or rdjson for the push review.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Never colour the output (NO_COLOR works too).
@@ -59,6 +59,8 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for code scanning, CI annotations and editors (the push review only).
     Sarif,
+    /// reviewdog's rdjson, for `reviewdog -f=rdjson` (the push review only).
+    Rdjson,
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {

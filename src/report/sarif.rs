@@ -1,7 +1,9 @@
-//! The push review as SARIF 2.1.0 (`--format sarif`), the format code-scanning services,
-//! CI annotations and editors read: one run of the tool `changes`, one rule per category,
-//! one result per finding inside the pushed change, with its place, its priority as the
-//! level, a fix when a replacement was suggested, and the models that raised it.
+//! The push review in the formats review pipelines exchange: SARIF 2.1.0 (`--format sarif`),
+//! which code-scanning services, CI annotations and editors read — one run of the tool
+//! `changes`, one rule per category, one result per finding inside the pushed change, with
+//! its place, its priority as the level, a fix when a replacement was suggested, and the
+//! models that raised it — and reviewdog's rdjson (`--format rdjson`), the same findings as
+//! diagnostics with suggestions.
 
 use serde_json::{json, Map, Value};
 
@@ -17,12 +19,7 @@ const ROOT: &str = "SRCROOT";
 
 /// The review as a SARIF log, pretty-printed with a final newline.
 pub(crate) fn render_sarif(report: &PushOutput<'_>) -> String {
-    let findings: Vec<&Finding> = report
-        .ranges
-        .iter()
-        .flat_map(|range| &range.findings)
-        .filter(|finding| !finding.outside_diff)
-        .collect();
+    let findings: Vec<&Finding> = inside(report).collect();
     let mut categories: Vec<&str> =
         findings.iter().map(|finding| finding.category.as_str()).collect();
     categories.sort_unstable();
@@ -59,6 +56,55 @@ pub(crate) fn render_sarif(report: &PushOutput<'_>) -> String {
     }
     let log = json!({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]});
     super::output::to_json(&log)
+}
+
+/// The review as reviewdog's rdjson (`DiagnosticResult`), pretty-printed with a final
+/// newline. Line ranges without columns are whole lines, as rdjson defines them.
+pub(crate) fn render_rdjson(report: &PushOutput<'_>) -> String {
+    let diagnostics: Vec<Value> = inside(report)
+        .map(|finding| {
+            let mut message = finding.title.clone();
+            if !finding.body.is_empty() {
+                message.push_str("\n\n");
+                message.push_str(&finding.body);
+            }
+            let mut diagnostic = Map::new();
+            diagnostic.insert("message".into(), json!(message));
+            diagnostic.insert("severity".into(), json!(rdjson_severity(finding.priority)));
+            diagnostic.insert("code".into(), json!({"value": finding.category}));
+            diagnostic.insert("source".into(), json!({"name": finding.raised_by.join(", ")}));
+            if let Some(path) = &finding.path {
+                let mut location = json!({"path": path});
+                if let (Some(lines), Some(object)) = (finding.lines, location.as_object_mut()) {
+                    let range = json!({"start": {"line": lines.start}, "end": {"line": lines.end}});
+                    object.insert("range".into(), range.clone());
+                    if let Some(suggestion) = &finding.suggestion {
+                        diagnostic.insert(
+                            "suggestions".into(),
+                            json!([{"range": range, "text": suggestion}]),
+                        );
+                    }
+                }
+                diagnostic.insert("location".into(), location);
+            }
+            Value::Object(diagnostic)
+        })
+        .collect();
+    super::output::to_json(&json!({"source": {"name": "changes"}, "diagnostics": diagnostics}))
+}
+
+/// Every finding of the review inside the pushed change.
+fn inside<'a>(report: &'a PushOutput<'_>) -> impl Iterator<Item = &'a Finding> {
+    report.ranges.iter().flat_map(|range| &range.findings).filter(|finding| !finding.outside_diff)
+}
+
+/// P0 and P1 are errors, P2 a warning, P3 information.
+fn rdjson_severity(priority: Priority) -> &'static str {
+    match priority {
+        Priority::P0 | Priority::P1 => "ERROR",
+        Priority::P2 => "WARNING",
+        Priority::P3 => "INFO",
+    }
 }
 
 /// One finding as a SARIF result.

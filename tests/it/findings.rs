@@ -258,7 +258,7 @@ fn sarif_is_refused_where_there_is_no_review() {
     let repo = store_repo();
     let run = repo.changes(&["models", "--format", "sarif"]);
     assert_ne!(run.code, 0);
-    assert!(run.stderr.contains("--format sarif is only for the push review"), "{}", run.stderr);
+    assert!(run.stderr.contains("are only for the push review"), "{}", run.stderr);
 }
 
 #[test]
@@ -390,4 +390,49 @@ async fn escape_sequences_written_as_json_escapes_never_reach_the_terminal_or_th
     }
     // SARIF is JSON: a control character could only appear escaped, and none should.
     assert!(!sarif.success().contains("\\u001b"), "{}", sarif.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rdjson_output_validates_and_gives_reviewdog_the_merged_finding_and_its_suggestion() {
+    let mut repo = store_repo();
+    let (gpt, claude, gemini) = agreeing_answers();
+    let _server = three_providers(&mut repo, &gpt, &claude, &gemini).await;
+    let run = run_async(
+        &repo,
+        &[
+            "hook",
+            "run",
+            "pre-push",
+            "--range",
+            "HEAD~1..HEAD",
+            "--models",
+            "gpt,claude,gemini-flash",
+            "--format",
+            "rdjson",
+        ],
+    )
+    .await;
+    let result: Value = serde_json::from_str(run.success()).expect("rdjson is JSON");
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/rdjson-DiagnosticResult.json"),
+    )
+    .expect("schema file");
+    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> =
+        validator.iter_errors(&result).map(|error| error.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(!validator.is_valid(&json!({"diagnostics": [{"severity": "LOUD"}]})), "it can fail");
+    let diagnostics = result["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diagnostics.len(), 1, "outside findings are left out: {diagnostics:#?}");
+    let diagnostic = &diagnostics[0];
+    assert_eq!(diagnostic["severity"], "ERROR");
+    assert_eq!(diagnostic["location"]["path"], "src/store.rs");
+    assert_eq!(diagnostic["location"]["range"]["start"]["line"], 3);
+    assert_eq!(diagnostic["source"]["name"], "gpt, claude");
+    assert_eq!(
+        diagnostic["suggestions"][0]["text"],
+        "    let value = values.first().copied().unwrap_or(0);"
+    );
 }

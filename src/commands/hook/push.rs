@@ -26,7 +26,7 @@ use crate::report::output::{
     ReviewSource,
 };
 use crate::report::push as render;
-use crate::report::sarif::render_sarif;
+use crate::report::sarif::{render_rdjson, render_sarif};
 use crate::report::utc_timestamp;
 use crate::text::short_id;
 
@@ -240,6 +240,8 @@ fn review(
         context.printer.data(&to_json(&report))?;
     } else if by_hand.is_some() && context.format == Format::Sarif {
         context.printer.data(&render_sarif(&report))?;
+    } else if by_hand.is_some() && context.format == Format::Rdjson {
+        context.printer.data(&render_rdjson(&report))?;
     } else {
         context.printer.info(render::render_terminal(&report).trim_end());
     }
