@@ -1,5 +1,6 @@
-//! Commits in a date window on the current branch, and the range that covers them: from the
-//! parent of the oldest (the empty tree for a root commit) to the newest. A commit belongs to
+//! Commits in a date window on the current branch, and the range that covers them: from what
+//! the branch held when the window opened (its newest first-parent commit made before it; the
+//! empty tree when the branch began inside it) to the newest. A commit belongs to
 //! a window by its committer date, the date `git log --since --until` reads: when the commit
 //! was made on this branch (a rebase, a cherry-pick or a squash merge gives it a new one), not
 //! when its author first wrote it.
@@ -32,7 +33,8 @@ const CLOCK_SKEW_SECONDS: i64 = 30 * 86_400;
 pub struct Window {
     /// Newest first.
     pub commits: Vec<PeriodCommit>,
-    /// The parent of the oldest commit, `None` when that is a root commit.
+    /// The newest first-parent ancestor of the tip made before the window, `None` when the
+    /// branch began inside the window.
     pub base: Option<String>,
     /// The newest commit.
     pub tip: String,
@@ -48,11 +50,11 @@ impl Repository {
         };
         let mut walk = self.inner.revwalk().context("walking history")?;
         // Children before parents even when a parent's date is later (a rebase, clock skew):
-        // the newest listed commit is then the tip of the range and the oldest its start.
+        // the newest listed commit is then the tip of the range.
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME).context("sorting history")?;
         walk.push(head.id()).context("walking history")?;
         let mut commits = Vec::new();
-        let mut oldest = None;
+        let mut tip = None;
         for id in walk {
             let commit = self
                 .inner
@@ -73,14 +75,12 @@ impl Repository {
                 time,
                 merge: commit.parent_count() > 1,
             });
-            oldest = Some(commit);
+            if tip.is_none() {
+                tip = Some(commit);
+            }
         }
-        let (Some(first), Some(oldest)) = (commits.first(), oldest) else { return Ok(None) };
-        Ok(Some(Window {
-            tip: first.id.clone(),
-            base: oldest.parent_id(0).ok().map(|id| id.to_string()),
-            commits,
-        }))
+        let Some(tip) = tip else { return Ok(None) };
+        Ok(Some(Window { tip: tip.id().to_string(), base: state_before(&tip, after), commits }))
     }
 
     /// The paths a commit changes against its first parent (the empty tree for a root
@@ -142,5 +142,20 @@ impl Repository {
     pub fn branch_name(&self) -> Option<String> {
         let head = self.inner.head().ok()?;
         head.is_branch().then(|| head.shorthand().ok().map(str::to_string)).flatten()
+    }
+}
+
+/// What the branch held when the window opened: the newest first-parent ancestor of `tip`
+/// made before `after`, `None` when the branch began inside the window. A side branch merged
+/// during the window started from an older commit; diffing from that commit's parent would
+/// report changes the main line made before the window.
+fn state_before(tip: &git2::Commit<'_>, after: i64) -> Option<String> {
+    let mut commit = tip.clone();
+    loop {
+        let parent = commit.parent(0).ok()?;
+        if parent.committer().when().seconds() < after {
+            return Some(parent.id().to_string());
+        }
+        commit = parent;
     }
 }

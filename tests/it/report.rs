@@ -669,3 +669,34 @@ fn a_merged_pull_request_is_summarized_by_its_title() {
         "the list keeps every commit"
     );
 }
+
+#[test]
+fn a_side_branch_merged_in_the_period_brings_only_its_own_changes() {
+    // The side branch starts from a commit older than the main line's last commit before the
+    // period: the period's change is what the branch held when it opened to its tip, not a
+    // diff from the side branch's base that would bring in the main line's older work.
+    let repo = repo_with(&[("Start", &[("src/lib.rs", "pub fn start() {}\n")])]);
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let inside = ("2026-11-10T10:00:00Z", "2026-11-10T10:00:00Z");
+    commit_dated(&repo, &[("src/walk.rs", "pub fn walk() {}\n")], "Walk the tree", inside);
+    repo.git(&["checkout", "-q", "main"]);
+    let before = ("2026-11-03T10:00:00Z", "2026-11-03T10:00:00Z");
+    commit_dated(&repo, &[("src/old.rs", "pub fn old() {}\n")], "Add the old helper", before);
+    let inside = ("2026-11-12T10:00:00Z", "2026-11-12T10:00:00Z");
+    commit_dated(&repo, &[("README.md", "# Tool\n")], "Write a readme", inside);
+    let output = repo
+        .command("git")
+        .args(["merge", "-q", "--no-ff", "topic", "-m", "Merge the tree walker"])
+        .env("GIT_COMMITTER_DATE", "2026-11-13T10:00:00Z")
+        .output()
+        .expect("git merge");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let out = repo.home.join("side");
+    report(&repo, &out, &["--after", "2026-11-05", "--models", "local"]).success();
+    let local = read(&out, "local.md");
+    let files = file_sections(&local);
+    assert!(files.iter().any(|file| file.contains("src/walk.rs")), "{files:?}");
+    assert!(files.iter().any(|file| file.contains("README.md")), "{files:?}");
+    assert!(!files.iter().any(|file| file.contains("src/old.rs")), "{files:?}\n{local}");
+    assert!(!commit_subjects(&local).contains(&"Add the old helper".to_string()));
+}
