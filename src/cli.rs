@@ -38,7 +38,8 @@ pub struct Cli {
     /// Deadline for this run (for example 10s or 1m), overriding commit.timeout and push.timeout.
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
-    /// Output format of the data on stdout: text, or json where the command supports it.
+    /// Output format of the data on stdout: text, or json where the command supports it;
+    /// sarif or rdjson for the push review.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Never colour the output (NO_COLOR works too).
@@ -56,6 +57,10 @@ pub enum Format {
     Text,
     /// For programs.
     Json,
+    /// SARIF 2.1.0, for code scanning, CI annotations and editors (the push review only).
+    Sarif,
+    /// reviewdog's rdjson, for `reviewdog -f=rdjson` (the push review only).
+    Rdjson,
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -142,7 +147,8 @@ pub enum HookCommand {
   changes hook run --dry-run              print what would be sent to the models, ask none
   changes hook run --models local         use only the built-in model
   changes hook run pre-push               review what `git push` would send
-  changes hook run pre-push --range main..feature --format json")]
+  changes hook run pre-push --range main..feature --format json
+  changes hook run pre-push --format sarif > review.sarif")]
     Run(RunArgs),
 }
 

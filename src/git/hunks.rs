@@ -69,6 +69,25 @@ pub(crate) fn shown_ranges(patch: &str) -> Vec<LineRange> {
     ranges
 }
 
+/// The diff lines that show `range` of the new file, with the removed lines between them:
+/// what a finding about those lines points at.
+pub(crate) fn excerpt<'a>(patch: &'a str, range: LineRange) -> Vec<DiffLine<'a>> {
+    let all = lines(patch);
+    let inside = |line: &DiffLine<'_>| {
+        line.new_line.is_some_and(|number| range.start <= number && number <= range.end)
+    };
+    let (Some(first), Some(last)) = (all.iter().position(inside), all.iter().rposition(inside))
+    else {
+        return Vec::new();
+    };
+    // Removed lines just before the first shown line belong to it: they are what it replaced.
+    let mut start = first;
+    while start > 0 && all[start - 1].kind == LineKind::Removed {
+        start -= 1;
+    }
+    all[start..=last].to_vec()
+}
+
 /// `@@ -a,b +c,d @@ …` → `c`; a header that says nothing of the new file → `None`.
 fn new_start(header: &str) -> Option<u32> {
     let plus = header.split_whitespace().find_map(|part| part.strip_prefix('+'))?;
@@ -103,5 +122,15 @@ mod tests {
             vec![LineRange { start: 1, end: 4 }, LineRange { start: 11, end: 12 }]
         );
         assert_eq!(shown_ranges("@@ -1,2 +0,0 @@\n-a\n-b\n"), Vec::new());
+    }
+
+    #[test]
+    fn an_excerpt_starts_with_the_lines_its_first_line_replaced() {
+        let quoted: Vec<&str> = excerpt(PATCH, LineRange { start: 2, end: 3 })
+            .into_iter()
+            .map(|line| line.text)
+            .collect();
+        assert_eq!(quoted, vec!["fn b() {}", "fn b() -> u32 {", "    1"]);
+        assert!(excerpt(PATCH, LineRange { start: 6, end: 9 }).is_empty());
     }
 }

@@ -1,14 +1,21 @@
-//! The pre-push review as people read it: a few lines per model for the terminal and the full
-//! markdown report, both from the same `PushOutput` that `--format json` prints.
+//! The pre-push review as people read it: a few lines per model and the worst findings for
+//! the terminal, and the full markdown report, both from the same `PushOutput` that
+//! `--format json` prints (and `sarif` turns into SARIF).
 
 use std::fmt::Write as _;
 
-use crate::answer::{Priority, Skip, Skipped};
+use crate::answer::{tally, Finding, Priority, Skip, Skipped};
+use crate::git::hunks::{self, LineKind};
+use crate::git::ChangeSet;
 use crate::text::{count, short_duration, short_id};
 
 use super::output::{PushCommit, PushOutput, PushRange, ReviewSource};
 
-/// A few lines for the terminal: per range, per model, the verdict and the worst findings.
+/// Findings the terminal shows per range, worst first; the rest are in the report.
+const TERMINAL_FINDINGS: usize = 5;
+
+/// A few lines for the terminal: per range, each model's tally, then the verdict of all of
+/// them and the worst findings, one line each with `path:line`.
 pub(crate) fn render_terminal(report: &PushOutput<'_>) -> String {
     let mut text = String::new();
     for range in &report.ranges {
@@ -21,16 +28,20 @@ pub(crate) fn render_terminal(report: &PushOutput<'_>) -> String {
                 short_duration(model.duration),
                 model.verdict()
             );
-            if let Some(review) = model.review {
-                let inside: Vec<_> =
-                    review.findings.iter().filter(|finding| !finding.outside_diff).collect();
-                for finding in inside.iter().take(3) {
-                    let _ = writeln!(text, "    {}", finding.one_line());
-                }
-                if inside.len() > 3 {
-                    let _ = writeln!(text, "    …and {} more in the report", inside.len() - 3);
-                }
-            }
+        }
+        let inside: Vec<&Finding> =
+            range.findings.iter().filter(|finding| !finding.outside_diff).collect();
+        let answered = range.models.iter().filter(|model| model.review.is_some()).count();
+        if answered == 0 && range.findings.is_empty() {
+            continue;
+        }
+        let _ = writeln!(text, "  verdict: {}, {}", range.verdict, tally(&range.findings));
+        for finding in inside.iter().take(TERMINAL_FINDINGS) {
+            let _ = writeln!(text, "    {}{}", finding.one_line(), raised_by(finding, answered));
+        }
+        if inside.len() > TERMINAL_FINDINGS {
+            let _ =
+                writeln!(text, "    …and {} more in the report", inside.len() - TERMINAL_FINDINGS);
         }
     }
     if let Some(path) = &report.report {
@@ -174,13 +185,24 @@ fn render_range(range: &PushRange<'_>, text: &mut String) {
             skipped.reason.to_string().replace('|', "\\|")
         );
     }
+    render_findings(range, text);
+    let answered = range.models.iter().filter(|model| model.review.is_some()).count();
     for model in &range.models {
         let Some(review) = model.review else { continue };
-        let _ = writeln!(
-            text,
-            "\n## {}\n\n### Summary\n\n{}\n\n### Findings\n",
-            model.model, review.summary
-        );
+        let _ = writeln!(text, "\n## {}\n\n### Summary\n\n{}", model.model, review.summary);
+        // With one reviewer, the findings above are all its own.
+        if answered < 2 {
+            continue;
+        }
+        text.push_str("\n### Findings\n\n");
+        match review.explanation.as_str() {
+            "" => {
+                let _ = writeln!(text, "Verdict: {}.\n", review.verdict);
+            }
+            explanation => {
+                let _ = writeln!(text, "Verdict: {}: {explanation}\n", review.verdict);
+            }
+        }
         if review.findings.is_empty() {
             text.push_str("None found.\n");
         }
@@ -243,6 +265,107 @@ fn render_range(range: &PushRange<'_>, text: &mut String) {
             let _ = writeln!(text, "- {line}");
         }
     }
+}
+
+/// ` — gpt, claude`: who raised a finding, when more than one reviewer could have.
+fn raised_by(finding: &Finding, reviewers: usize) -> String {
+    if reviewers < 2 || finding.raised_by.is_empty() {
+        return String::new();
+    }
+    format!(" — {}", finding.raised_by.join(", "))
+}
+
+/// The verdict of all reviewers, then each finding inside the change with the diff lines it
+/// points at and its suggested replacement, then those that fell outside it.
+fn render_findings(range: &PushRange<'_>, text: &mut String) {
+    let answered = range.models.iter().filter(|model| model.review.is_some()).count();
+    if answered == 0 && range.findings.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        text,
+        "\n## Verdict: {}\n\n{}; worst first, the same finding from several reviewers once.",
+        range.verdict,
+        tally(&range.findings)
+    );
+    let (inside, outside): (Vec<&Finding>, Vec<&Finding>) =
+        range.findings.iter().partition(|finding| !finding.outside_diff);
+    for (number, finding) in inside.iter().enumerate() {
+        render_finding(number + 1, finding, range.changes, text);
+    }
+    if !outside.is_empty() {
+        let _ = writeln!(
+            text,
+            "\n### Outside the pushed change\n\nThese point at files or lines the push does not \
+             change; they neither count nor block.\n"
+        );
+        for finding in outside {
+            let _ = writeln!(text, "- {} ({})", finding.one_line(), finding.raised_by.join(", "));
+        }
+    }
+}
+
+/// One finding: a heading with its place, who raised it and how sure they are, its body, the
+/// diff lines it is about, and the replacement as a diff of those lines.
+fn render_finding(number: usize, finding: &Finding, changes: &ChangeSet, text: &mut String) {
+    let place = finding.location().map(|place| format!(" `{place}`")).unwrap_or_default();
+    let _ = writeln!(text, "\n### {number}. {}{place}: {}\n", finding.priority, finding.title);
+    let _ = writeln!(
+        text,
+        "{} · confidence {}% · raised by {}",
+        finding.category,
+        finding.confidence,
+        if finding.raised_by.is_empty() { "—".to_string() } else { finding.raised_by.join(", ") }
+    );
+    if !finding.body.is_empty() {
+        let _ = writeln!(text, "\n{}", finding.body);
+    }
+    let patch = finding
+        .path
+        .as_deref()
+        .and_then(|path| changes.files.iter().find(|file| file.path == path))
+        .and_then(|file| file.patch.as_deref());
+    let (Some(patch), Some(lines)) = (patch, finding.lines) else { return };
+    let excerpt = hunks::excerpt(patch, lines);
+    if excerpt.is_empty() {
+        return;
+    }
+    let quoted: String = excerpt
+        .iter()
+        .map(|line| {
+            let marker = match line.kind {
+                LineKind::Added => '+',
+                LineKind::Removed => '-',
+                LineKind::Context => ' ',
+            };
+            format!("{marker}{}\n", line.text)
+        })
+        .collect();
+    fenced("diff", &quoted, text);
+    if let Some(suggestion) = &finding.suggestion {
+        let mut replacement: String = excerpt
+            .iter()
+            .filter(|line| line.new_line.is_some())
+            .map(|line| format!("-{}\n", line.text))
+            .collect();
+        for line in suggestion.lines() {
+            let _ = writeln!(replacement, "+{line}");
+        }
+        let _ = writeln!(text, "\nSuggested replacement:");
+        fenced("diff", &replacement, text);
+    }
+}
+
+/// `content` in a code fence longer than any run of backticks in it, so that no text from a
+/// model can close the fence early.
+fn fenced(language: &str, content: &str, text: &mut String) {
+    let longest = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let _ = write!(text, "\n{fence}{language}\n{content}");
+    if !content.ends_with('\n') {
+        text.push('\n');
+    }
+    let _ = writeln!(text, "{fence}");
 }
 
 fn list_commits(commits: &[PushCommit], text: &mut String) {

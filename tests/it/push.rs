@@ -356,7 +356,7 @@ fn a_sha256_repository_pushes_and_is_reviewed() {
 }
 
 /// A user configuration with one OpenAI-compatible model on `server` and a push policy.
-fn configure(repo: &TestRepo, server: &MockServer, block: &str, timeout: &str) {
+pub(crate) fn configure(repo: &TestRepo, server: &MockServer, block: &str, timeout: &str) {
     let yaml = format!(
         "models:\n  - name: reviewer\n    provider: openai-compatible\n    model: review-model\n    base_url: {}/v1\ndefaults: [reviewer]\npush:\n  block: {block}\n  timeout: {timeout}\n",
         server.uri()
@@ -373,7 +373,8 @@ pub(crate) fn review_answer(text: &str) -> ResponseTemplate {
     }))
 }
 
-async fn git_push(repo: &TestRepo) -> (Run, Duration) {
+/// `git push origin main`, run off the async runtime so that a loopback server can answer.
+pub(crate) async fn git_push(repo: &TestRepo) -> (Run, Duration) {
     let mut command = repo.command("git");
     command.args(["push", "origin", "main"]);
     tokio::task::spawn_blocking(move || {

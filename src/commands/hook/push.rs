@@ -9,13 +9,13 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::collect_options;
-use crate::answer::{Finding, Priority, Review, Verdict};
+use crate::answer::{Finding, Review};
 use crate::checks::{self, GitSides};
 use crate::cli::{Format, RunArgs};
 use crate::commands::{
     engine_options, intent_commits, learn_conventions, warn_about_run, Base, Context,
 };
-use crate::config::{BlockPolicy, Settings};
+use crate::config::Settings;
 use crate::engine::{self, findings, Run};
 use crate::env;
 use crate::error::{Error, Kind};
@@ -27,6 +27,7 @@ use crate::report::output::{
     ReviewSource,
 };
 use crate::report::push as render;
+use crate::report::sarif::{render_rdjson, render_sarif};
 use crate::report::utc_timestamp;
 use crate::text::short_id;
 
@@ -201,7 +202,7 @@ fn review(
         // The deterministic checks first: what they find needs no model and no deadline.
         let found =
             checks::run(&changes, &GitSides::new(&repository, range.base.as_deref(), &range.tip));
-        let mut run = engine::review_push(
+        let run = engine::review_push(
             &changes,
             commits,
             engine::Options {
@@ -209,7 +210,6 @@ fn review(
                 ..engine_options(context, &repository, settings, remaining)
             },
         )?;
-        with_checks(&mut run, &found);
         reviewed.push((range, changes, run, found));
     }
 
@@ -244,47 +244,57 @@ fn review(
     }
     if by_hand.is_some() && context.format == Format::Json {
         context.printer.data(&to_json(&report))?;
+    } else if by_hand.is_some() && context.format == Format::Sarif {
+        context.printer.data(&render_sarif(&report))?;
+    } else if by_hand.is_some() && context.format == Format::Rdjson {
+        context.printer.data(&render_rdjson(&report))?;
     } else {
         context.printer.info(render::render_terminal(&report).trim_end());
     }
 
-    let blocking = reviewed.iter().flat_map(|(_, _, run, _)| &run.answers).find_map(|answer| {
-        let review = answer.output()?;
-        let finding = review
-            .findings
-            .iter()
-            .find(|finding| !finding.outside_diff && finding.priority <= Priority::P1)?;
-        Some(format!("{} found {}", answer.model, finding.one_line()))
-    });
-    if let (Some(finding), BlockPolicy::OnFindings, None) = (blocking, settings.push.block, by_hand)
-    {
-        let report = report.report.unwrap_or_else(|| "the report could not be written".to_string());
-        return Err(Error::new(
-            Kind::Blocked,
-            format!("push stopped by push.block: on-findings: {finding}"),
-        )
-        .with_hint(format!("read the review in {report}"))
-        .with_hint("to push anyway: git push --no-verify"));
+    let Some(threshold) = settings.push.block.threshold() else { return Ok(()) };
+    if by_hand.is_some() {
+        return Ok(());
     }
-    Ok(())
+    // The merged findings: the same one from several models is one, naming them all.
+    let blocking: Vec<&Finding> = report
+        .ranges
+        .iter()
+        .flat_map(|range| &range.findings)
+        .filter(|finding| !finding.outside_diff && finding.priority <= threshold)
+        .collect();
+    if blocking.is_empty() {
+        return Ok(());
+    }
+    for finding in blocking.iter().take(BLOCKING_SHOWN) {
+        context.printer.info(&format!(
+            "changes: blocking: {} — {}",
+            finding.one_line(),
+            finding.raised_by.join(", ")
+        ));
+    }
+    if blocking.len() > BLOCKING_SHOWN {
+        context.printer.info(&format!(
+            "changes: blocking: …and {} more in the report",
+            blocking.len() - BLOCKING_SHOWN
+        ));
+    }
+    let policy = settings.push.block.as_str();
+    let path = report.report.unwrap_or_else(|| "the report could not be written".to_string());
+    let first = blocking[0].one_line();
+    Err(Error::new(
+        Kind::Blocked,
+        format!(
+            "push stopped by push.block: {policy}: {} at {threshold} or worse, first {first}",
+            crate::text::count(blocking.len(), "finding")
+        ),
+    )
+    .with_hint(format!("read the review in {path}"))
+    .with_hint("to push anyway: git push --no-verify"))
 }
 
-/// Puts the checks' findings first in every model's review, so every output shows them next
-/// to what each model found; a serious one makes the verdict "needs changes".
-fn with_checks(run: &mut Run<Review>, found: &[Finding]) {
-    if found.is_empty() {
-        return;
-    }
-    for answer in &mut run.answers {
-        if let Ok(review) = &mut answer.outcome {
-            review.findings.splice(0..0, found.iter().cloned());
-            crate::answer::sort_findings(&mut review.findings);
-            if Verdict::of(found) == Verdict::NeedsChanges {
-                review.verdict = Verdict::NeedsChanges;
-            }
-        }
-    }
-}
+/// Blocking findings named on the terminal when a push is stopped; the rest are in the report.
+const BLOCKING_SHOWN: usize = 5;
 
 /// One reviewed range as the outputs show it; a range given by hand names no refs.
 fn push_range<'a>(
