@@ -367,3 +367,39 @@ async fn the_dry_run_prints_byte_for_byte_what_the_server_then_receives() {
     );
     assert!(head.starts_with("=== request 1 of 1 to remote: POST http://127.0.0.1:"), "{head}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_published_gist_holds_no_secret_from_file_names_or_commit_subjects() {
+    let github = MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/gists"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(
+            serde_json::json!({"id": "abc", "html_url": "https://gist.example/abc"}),
+        ))
+        .mount(&github)
+        .await;
+    let mut repo = TestRepo::new();
+    let token = message_token();
+    repo.stage(&format!("keys/{token}.txt"), "rotated\n");
+    repo.stage("src/lib.rs", "pub fn rotate() {}\n");
+    let output = repo
+        .command("git")
+        .args(["commit", "-q", "--no-verify", "-m", &format!("rotate token {token}")])
+        .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
+        .output()
+        .expect("git commit");
+    assert!(output.status.success());
+    repo.set_env("CHANGES_NOW", "2026-11-22T12:00:00Z");
+    repo.set_env("GITHUB_API_URL", &github.uri());
+    repo.set_env("GITHUB_TOKEN", "gist-token");
+    let out = repo.home.join("report");
+    let out_text = out.to_str().unwrap_or_default().to_string();
+    let arguments =
+        ["report", "--after", "2026-11-01", "--models", "local", "--gist", "--out", &out_text];
+    let run = run_off_runtime(&repo, crate::harness::CHANGES, &arguments).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let bodies = received(&github).await;
+    assert_eq!(bodies.len(), 1);
+    assert!(!bodies[0].contains(token.as_str()), "the token reached the gist: {}", bodies[0]);
+    assert!(bodies[0].contains("[REDACTED GitHub token]"), "{}", bodies[0]);
+}
