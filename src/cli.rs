@@ -212,7 +212,8 @@ Examples:
   changes eval --last 200 --models local --format json
   changes eval --last 20 --models local,claude --yes")]
 pub struct EvalArgs {
-    /// How many of the newest first-parent, non-merge commits to replay.
+    /// How many of the newest non-merge commits to replay (the first-parent line, with the
+    /// commits each merge brought in).
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub last: usize,
     /// Go ahead with network models, which costs money.

@@ -1,7 +1,7 @@
-//! `changes eval [--last N] [--models a,b]`: replays the newest N first-parent commits of the
-//! current branch, each described from its own parent with only the history before it (the
-//! profile is learned from the commits before it, the rule files are read from its parent's
-//! tree), and scores every model's draft against what the author wrote: type, scope, style,
+//! `changes eval [--last N] [--models a,b]`: replays the newest N commits of the current
+//! branch (its first-parent line, with the commits each merge brought in), each described
+//! from its own parent with only the history before it (the profile is learned from that
+//! parent's own history, the rule files are read from its parent's tree), and scores every model's draft against what the author wrote: type, scope, style,
 //! subject similarity, time, requests and tokens. Bots' commits are scored apart.
 
 use std::sync::Arc;
@@ -80,13 +80,16 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
     for position in 0..replayed {
         line.update(&format!("changes: eval {}/{replayed}", position + 1));
         let target = &walk.commits[position];
-        let end = (position + 1 + history_limit).min(walk.commits.len());
-        let before = History {
-            commits: walk.commits[position + 1..end].to_vec(),
-            indexed_now: 0,
-            shallow: false,
-        };
         let parent = target.parent.clone();
+        // The parent's own history: a commit brought in by a merge forked from an older
+        // state of the branch than the commits listed after it.
+        let before = match parent.as_deref() {
+            // A parent past the edge of a shallow clone has no history to read.
+            Some(parent) => index
+                .history(&repository, parent, history_limit, &options, &|_, _| {})
+                .unwrap_or_default(),
+            None => History::default(),
+        };
         let read = |path: &str| {
             parent.as_deref().and_then(|parent| repository.file_at(parent, path).ok().flatten())
         };

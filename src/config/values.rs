@@ -83,7 +83,7 @@ pub enum CommitSource {
 pub enum BlockPolicy {
     /// The push always proceeds.
     Never,
-    /// A high-severity finding stops the push.
+    /// A P0 or P1 finding stops the push.
     OnFindings,
 }
 

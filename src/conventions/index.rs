@@ -9,8 +9,13 @@
 //! commit id, which names the commit's content, so a record never goes stale; which records
 //! a run uses is decided by walking first parents from the commit the draft starts from,
 //! never from the log's order, so another branch's or a later commit's record is never read.
+//!
+//! A repository whose work arrives through merged branches has little on its first-parent
+//! line but merges, so a merge's record lists the non-merge commits it brought in (reachable
+//! from its other parents and not from its first), and the walk takes them right after the
+//! merge: each is an ancestor of the merge, so of the commit the walk started from.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,7 +33,7 @@ use super::subject::{self, Body};
 
 /// Bumped whenever what a record holds or how a shape is computed changes: records of other
 /// versions are ignored, then dropped by the next compaction.
-pub(crate) const INDEX_VERSION: u32 = 2;
+pub(crate) const INDEX_VERSION: u32 = 3;
 /// A log larger than this is compacted (rewritten with one line per commit) when appended to.
 const MAX_LOG_BYTES: u64 = 32 * 1024 * 1024;
 /// Records kept by a compaction, newest first.
@@ -36,6 +41,9 @@ const KEPT_BY_COMPACTION: usize = 20_000;
 /// Merges walked through per commit asked for, so that a history of merges only (a
 /// repository that merges every pull request) ends the walk instead of reading it all.
 const MERGES_PER_COMMIT: usize = 4;
+/// Commits a merge's record lists at most, newest first: a long-lived branch merged once
+/// brings its newest work, not all of it.
+const MAX_BROUGHT: usize = 200;
 
 /// One commit as the index keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +71,9 @@ pub(crate) struct Record {
     /// The change, `None` for merges and commits whose diff could not be read.
     #[serde(default)]
     pub(crate) shape: Option<Shape>,
+    /// A merge's: the non-merge commits it brought in, newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) brought: Vec<String>,
 }
 
 /// Collection options for indexing: the run's path rules with smaller caps, because a
@@ -114,9 +125,10 @@ impl Index {
         self.records.len()
     }
 
-    /// The newest `limit` non-merge commits on the first-parent line that ends at `base`
-    /// (`base` itself included), reading from git and appending to the log only the commits
-    /// not indexed yet. `progress` hears (done, to do) while commits are being indexed.
+    /// The newest `limit` non-merge commits of the first-parent line that ends at `base`
+    /// (`base` itself included), each merge on it followed by the commits it brought in,
+    /// reading from git and appending to the log only the commits not indexed yet.
+    /// `progress` hears (done, to do) while commits are being indexed.
     pub(crate) fn history(
         &mut self,
         repository: &Repository,
@@ -128,25 +140,54 @@ impl Index {
         let mut history = History::default();
         // The walk: ids in order, each with its record or the commit read from git.
         let mut walked: Vec<Result<Arc<Record>, LoggedCommit>> = Vec::new();
+        // Merges read from git now: their records are made here, since they need no diff.
+        let mut new_merges: Vec<Arc<Record>> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        // The commits the last merge brought in, still to take.
+        let mut side: VecDeque<String> = VecDeque::new();
         let mut next = Some(base.to_string());
         let mut non_merges = 0;
         let mut merges = 0;
-        while let Some(id) = next.take() {
+        loop {
             if non_merges >= limit || merges > limit.max(1) * MERGES_PER_COMMIT {
                 break;
             }
-            let (parent, merge) = match self.records.get(&id) {
+            let (id, on_side) = match side.pop_front() {
+                Some(id) => (id, true),
+                None => match next.take() {
+                    Some(id) => (id, false),
+                    None => break,
+                },
+            };
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            let (parent, brought) = match self.records.get(&id) {
+                Some(record) if on_side && record.merge => continue,
                 Some(record) => {
-                    let found = (record.parent.clone(), record.merge);
+                    let found =
+                        (record.parent.clone(), record.merge.then(|| record.brought.clone()));
                     walked.push(Ok(Arc::clone(record)));
                     found
                 }
                 None => match repository.logged(&id) {
-                    Ok(commit) => {
-                        let found = (commit.parent.clone(), commit.merge);
-                        walked.push(Err(commit));
-                        found
+                    Ok(commit) if on_side && commit.merge => continue,
+                    Ok(commit) if commit.merge => {
+                        let brought = repository.brought_by(&id, MAX_BROUGHT).unwrap_or_default();
+                        let mut record = bare_record(&commit);
+                        record.brought.clone_from(&brought);
+                        let record = Arc::new(record);
+                        new_merges.push(Arc::clone(&record));
+                        walked.push(Ok(record));
+                        (commit.parent.clone(), Some(brought))
                     }
+                    Ok(commit) => {
+                        let parent = commit.parent.clone();
+                        walked.push(Err(commit));
+                        (parent, None)
+                    }
+                    // A brought-in commit missing from a shallow clone is only skipped.
+                    Err(_) if on_side => continue,
                     // The first commit is known to exist; a later one that cannot be read is
                     // the edge of a shallow clone.
                     Err(_) if !walked.is_empty() => {
@@ -156,10 +197,16 @@ impl Index {
                     Err(error) => return Err(error),
                 },
             };
-            if merge {
-                merges += 1;
-            } else {
+            if on_side {
                 non_merges += 1;
+                continue;
+            }
+            match brought {
+                Some(brought) => {
+                    merges += 1;
+                    side.extend(brought);
+                }
+                None => non_merges += 1,
             }
             next = parent;
         }
@@ -170,7 +217,7 @@ impl Index {
 
         let missing: Vec<&LoggedCommit> =
             walked.iter().filter_map(|entry| entry.as_ref().err()).collect();
-        history.indexed_now = missing.len();
+        history.indexed_now = missing.len() + new_merges.len();
         let built = if missing.is_empty() {
             Vec::new()
         } else {
@@ -178,13 +225,17 @@ impl Index {
         };
         let mut built_by_id: HashMap<String, Arc<Record>> =
             built.into_iter().map(|record| (record.id.clone(), Arc::new(record))).collect();
-        if !built_by_id.is_empty() && !self.read_only {
-            if let Err(error) = self.append(built_by_id.values().map(Arc::as_ref)) {
+        if (!built_by_id.is_empty() || !new_merges.is_empty()) && !self.read_only {
+            let records = built_by_id.values().chain(&new_merges).map(Arc::as_ref);
+            if let Err(error) = self.append(records) {
                 self.warning = Some(format!(
                     "cannot write the conventions index {}: {error}",
                     self.path.display()
                 ));
             }
+        }
+        for record in new_merges {
+            self.records.insert(record.id.clone(), record);
         }
         for entry in walked {
             let record = match entry {
@@ -299,22 +350,20 @@ fn build_records(
     built.into_inner().unwrap_or_default()
 }
 
-/// The record of one commit; a diff that cannot be read leaves the shape out.
-pub(crate) fn record_of(
-    repository: &Repository,
-    commit: &LoggedCommit,
-    options: &CollectOptions,
-) -> Record {
-    let shape = if commit.merge {
-        None
-    } else {
-        repository.commit(&commit.id, options).ok().map(|changes| {
-            let analysed = offline::analyse(&changes);
-            let mut shape = Shape::of(&changes, &analysed);
-            shape.author = Some(commit.author_email.to_lowercase());
-            shape
-        })
-    };
+/// The record of one non-merge commit; a diff that cannot be read leaves the shape out.
+fn record_of(repository: &Repository, commit: &LoggedCommit, options: &CollectOptions) -> Record {
+    let mut record = bare_record(commit);
+    record.shape = repository.commit(&commit.id, options).ok().map(|changes| {
+        let analysed = offline::analyse(&changes);
+        let mut shape = Shape::of(&changes, &analysed);
+        shape.author = Some(commit.author_email.to_lowercase());
+        shape
+    });
+    record
+}
+
+/// A commit's record without its change (a merge's, or one whose diff is still to read).
+fn bare_record(commit: &LoggedCommit) -> Record {
     Record {
         id: commit.id.clone(),
         parent: commit.parent.clone(),
@@ -323,6 +372,7 @@ pub(crate) fn record_of(
         bot: subject::is_bot(&commit.author_name, &commit.author_email),
         subject: commit.message.lines().next().unwrap_or_default().trim().to_string(),
         body: subject::body(&commit.message),
-        shape,
+        shape: None,
+        brought: Vec::new(),
     }
 }

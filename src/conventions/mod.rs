@@ -5,8 +5,9 @@
 //! and repaired or annotated (`check`).
 //!
 //! The history used is exactly the first-parent line that ends at the commit a draft starts
-//! from: `HEAD` for staged changes, the parent of a replayed commit. The commit described,
-//! anything after it and any other branch are never read.
+//! from (`HEAD` for staged changes, the parent of a replayed commit), with the commits each
+//! merge on that line brought in: all of them ancestors of that commit. The commit
+//! described, anything after it and any branch not merged into it are never read.
 //!
 //! Layout: `subject` (reading messages), `shape` (what a change is), `features` (hashed
 //! features of a shape), `model` (the learners), `index` (the on-disk history index),
@@ -61,7 +62,7 @@ pub(crate) struct Conventions {
 
 /// Where a run's history starts and how much of it to read.
 pub(crate) struct Source<'a> {
-    /// The commit whose first-parent history is learned from (itself included); `None`
+    /// The commit whose history is learned from (itself included); `None`
     /// before the first commit.
     pub(crate) base: Option<&'a str>,
     /// Newest commits learned from.

@@ -37,6 +37,7 @@ fn record(number: usize, subject: &str, path: &str, kind: &str, rule: &str) -> A
             rule_type: rule.to_string(),
             ..Shape::default()
         }),
+        brought: Vec::new(),
     })
 }
 

@@ -22,7 +22,7 @@ const REPORT_PROMPT: &str = include_str!("prompts/report.txt");
 /// Tokens a commit message may take.
 pub(crate) const MESSAGE_TOKENS: u32 = 600;
 /// Tokens a review may take.
-const REVIEW_TOKENS: u32 = 1200;
+const REVIEW_TOKENS: u32 = 2000;
 /// Tokens the overview of a period may take.
 const OVERVIEW_TOKENS: u32 = 1500;
 
@@ -115,7 +115,7 @@ impl Job for CommitJob {
     }
 }
 
-/// A review of commits being pushed: summary of intent and risks.
+/// A review of commits being pushed: summary of intent and findings.
 pub(crate) struct ReviewJob {
     /// The commits, one line each, shown before the change.
     pub(crate) commits: String,
@@ -139,7 +139,7 @@ impl Job for ReviewJob {
     }
 
     fn expected_answer_tokens(&self) -> u32 {
-        350
+        500
     }
 
     fn parse(&self, answer: &str, _: &[Option<String>]) -> Option<Review> {

@@ -7,6 +7,7 @@
 
 pub(crate) mod cache;
 pub(crate) mod clean;
+pub(crate) mod findings;
 mod job;
 pub(crate) mod merge;
 mod plan;
@@ -356,7 +357,8 @@ pub(crate) fn preview_commit(
     })
 }
 
-/// Asks every selected model to review the push whose combined change is `changes`.
+/// Asks every selected model to review the push whose combined change is `changes`; every
+/// finding is anchored to the change (`findings::validate`).
 pub(crate) fn review_push(
     changes: &ChangeSet,
     commits: String,
@@ -365,7 +367,17 @@ pub(crate) fn review_push(
     let job = ReviewJob { commits, max_subject: options.settings.commit.max_subject };
     let session = Session::new()?;
     let prepared = prepare(changes, &mut options, job)?;
-    execute(&session, &prepared, &options)
+    let mut run = execute(&session, &prepared, &options)?;
+    // Each finding names its model and is checked against the change it claims to be about.
+    for answer in &mut run.answers {
+        if let Ok(review) = &mut answer.outcome {
+            for finding in &mut review.findings {
+                finding.raised_by = vec![answer.model.to_string()];
+            }
+            findings::validate(review, changes);
+        }
+    }
+    Ok(run)
 }
 
 /// Asks every selected model to summarize a period: each file, then an overview.

@@ -64,7 +64,12 @@ impl Repository {
 
     /// The URL of the `origin` remote, if there is one.
     pub fn origin_url(&self) -> Option<String> {
-        self.inner.find_remote("origin").ok()?.url().ok().map(str::to_string)
+        self.remote_url("origin")
+    }
+
+    /// The URL a remote is configured with, `None` when there is no such remote.
+    pub fn remote_url(&self, remote: &str) -> Option<String> {
+        self.inner.find_remote(remote).ok()?.url().ok().map(str::to_string)
     }
 
     /// The current branch's short name, `None` when `HEAD` is detached or unborn.

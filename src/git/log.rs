@@ -1,7 +1,8 @@
 //! Single commits as the conventions index reads them: the id and first parent, whether it
 //! is a merge, its message and author, and files of its tree. Only this file walks history
-//! for `conventions`; the walk itself (first parent only, never another branch) is done by
-//! the caller one commit at a time, so that a warm index needs no git read at all.
+//! for `conventions`; the walk itself (first parents, and the commits each merge on that line
+//! brought in, never another branch) is done by the caller one commit at a time, so that a
+//! warm index needs no git read at all.
 
 use super::{Context, GitError, Repository};
 
@@ -47,6 +48,39 @@ impl Repository {
             author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
             time,
         })
+    }
+
+    /// The non-merge commits that merge `id` brought in: reachable from its other parents
+    /// and not from its first, newest first, at most `limit`. All of them are ancestors of
+    /// the merge; a parent missing from a shallow clone brings nothing.
+    pub fn brought_by(&self, id: &str, limit: usize) -> Result<Vec<String>, GitError> {
+        let commit = self.resolve_commit(id)?;
+        let mut walk = self.inner.revwalk().context("walking a merge")?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME).context("walking a merge")?;
+        let mut pushed = false;
+        for parent in commit.parent_ids().skip(1) {
+            if walk.push(parent).is_ok() {
+                pushed = true;
+            }
+        }
+        if !pushed {
+            return Ok(Vec::new());
+        }
+        if let Ok(first) = commit.parent_id(0) {
+            walk.hide(first).context("walking a merge")?;
+        }
+        let mut brought = Vec::new();
+        for oid in walk {
+            let Ok(oid) = oid else { break };
+            let Ok(side) = self.inner.find_commit(oid) else { break };
+            if side.parent_count() <= 1 {
+                brought.push(oid.to_string());
+                if brought.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(brought)
     }
 
     /// The content of `path` in the tree of commit `id`, `None` when there is no such file

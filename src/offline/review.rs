@@ -1,8 +1,8 @@
-//! The built-in engine's review of a push: its own summary of the change, and the risks any
+//! The built-in engine's review of a push: its own summary of the change, and the findings any
 //! reader of the diff would flag plainly — secrets, files that usually hold secrets, leftover
 //! debug code, destructive migrations, source changed with no test changed.
 
-use crate::answer::{Review, Risk, Severity};
+use crate::answer::{Finding, LineRange, Priority, Review};
 use crate::git::{ChangeSet, Exclusion, FileChange};
 use crate::privacy::SecretFound;
 
@@ -18,7 +18,7 @@ const DEBUG_PATTERNS: &[(&str, &str)] = &[
     ("System.out.println(", "System.out.println"),
 ];
 
-/// The built-in model's review: the local summary, and risks any reader of the diff would
+/// The built-in model's review: the local summary, and findings any reader of the diff would
 /// flag.
 pub(crate) fn review(changes: &ChangeSet, secrets: &[SecretFound], max_subject: usize) -> Review {
     let message = super::draft(changes, crate::config::CommitStyle::Plain, max_subject);
@@ -30,23 +30,28 @@ pub(crate) fn review(changes: &ChangeSet, secrets: &[SecretFound], max_subject: 
             .filter(|line| !line.trim().is_empty())
             .map(|line| format!("  {}", line.trim())),
     );
-    let mut risks = Vec::new();
+    let mut findings = Vec::new();
     for secret in secrets {
-        let line = secret.line.map(|line| format!(":{line}")).unwrap_or_default();
-        risks.push(Risk {
-            severity: Severity::High,
-            text: format!("{}{line}: a {} is being pushed", secret.path, secret.kind),
-        });
+        let lines = secret.line.and_then(|line| u32::try_from(line).ok());
+        findings.push(
+            finding(Priority::P0, "security", format!("a {} is being pushed", secret.kind), 90)
+                .at(secret.path.clone(), lines.map(|line| LineRange { start: line, end: line })),
+        );
     }
     for file in &changes.files {
         if file.exclusion == Some(Exclusion::Secret) && file.new_size > 0 {
-            risks.push(Risk {
-                severity: Severity::High,
-                text: format!("{}: a file that usually holds secrets is being pushed", file.path),
-            });
+            findings.push(
+                finding(
+                    Priority::P0,
+                    "security",
+                    "a file that usually holds secrets is being pushed",
+                    70,
+                )
+                .at(file.path.clone(), None),
+            );
         }
-        risks.extend(debug_leftovers(file));
-        risks.extend(risky_migration(file));
+        findings.extend(debug_leftovers(file));
+        findings.extend(risky_migration(file));
     }
     let is_test = |file: &FileChange| {
         let path = file.path.to_ascii_lowercase();
@@ -63,20 +68,33 @@ pub(crate) fn review(changes: &ChangeSet, secrets: &[SecretFound], max_subject: 
     };
     let code_changed = changes.files.iter().filter(|file| is_code(file) && !is_test(file)).count();
     if code_changed > 0 && !changes.files.iter().any(is_test) {
-        risks.push(Risk {
-            severity: Severity::Low,
-            text: format!("{code_changed} source file(s) changed and no test changed"),
-        });
+        findings.push(finding(
+            Priority::P3,
+            "tests",
+            format!("{code_changed} source file(s) changed and no test changed"),
+            60,
+        ));
     }
-    risks.sort_by_key(|risk| risk.severity);
-    Review { summary: summary.join("\n"), risks }
+    Review::new(summary.join("\n"), findings)
+}
+
+/// A finding of the built-in engine, which names itself as the one that raised it.
+fn finding(
+    priority: Priority,
+    category: &str,
+    title: impl Into<String>,
+    confidence: u8,
+) -> Finding {
+    let mut finding = Finding::new(priority, category, title);
+    finding.confidence = confidence;
+    finding
 }
 
 fn added_lines(file: &FileChange) -> impl Iterator<Item = &str> {
     file.patch.iter().flat_map(|patch| patch.lines()).filter_map(|line| line.strip_prefix('+'))
 }
 
-fn debug_leftovers(file: &FileChange) -> Option<Risk> {
+fn debug_leftovers(file: &FileChange) -> Option<Finding> {
     let path = file.path.to_ascii_lowercase();
     if path.contains("test") || path.contains("example") || path.contains("bench") {
         return None;
@@ -86,13 +104,13 @@ fn debug_leftovers(file: &FileChange) -> Option<Risk> {
         .filter(|(pattern, _)| added_lines(file).any(|line| line.contains(pattern)))
         .map(|(_, name)| *name)
         .collect();
-    (!found.is_empty()).then(|| Risk {
-        severity: Severity::Medium,
-        text: format!("{}: leftover debug code ({})", file.path, found.join(", ")),
+    (!found.is_empty()).then(|| {
+        finding(Priority::P2, "debug", format!("leftover debug code ({})", found.join(", ")), 80)
+            .at(file.path.clone(), None)
     })
 }
 
-fn risky_migration(file: &FileChange) -> Option<Risk> {
+fn risky_migration(file: &FileChange) -> Option<Finding> {
     let path = file.path.to_ascii_lowercase();
     if !(path.contains("migration") || path.ends_with(".sql")) {
         return None;
@@ -101,8 +119,8 @@ fn risky_migration(file: &FileChange) -> Option<Risk> {
         let upper = line.to_ascii_uppercase();
         upper.contains("DROP TABLE") || upper.contains("DROP COLUMN") || upper.contains("TRUNCATE")
     });
-    destructive.then(|| Risk {
-        severity: Severity::High,
-        text: format!("{}: a migration drops or truncates data", file.path),
+    destructive.then(|| {
+        finding(Priority::P1, "data", "a migration drops or truncates data", 70)
+            .at(file.path.clone(), None)
     })
 }

@@ -99,15 +99,25 @@ fn the_history_used_never_includes_the_commit_described_later_commits_or_other_b
         &|version| format!("chore(deps): bump serde to {version}"),
         &|module, index| format!("feat({module}): add step {index}"),
     );
+    // A merged branch before it: its commits are learned from.
+    merge_branch(
+        &repo,
+        "early",
+        &["chore(deps): bump log to 0.4.1", "chore(deps): bump log to 0.4.2"],
+    );
     stage_dependency(&repo, "serde", "2.0.0");
     repo.commit("build(deps): bump serde to 2.0.0");
     let described = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
-    // Every later commit, and another branch, says build(deps): a history that read them
-    // would answer build(deps).
+    // Every later commit, a branch merged later, and another branch say build(deps): a
+    // history that read them would answer build(deps).
     for index in 1..=30 {
         stage_dependency(&repo, "serde", &format!("2.0.{index}"));
         repo.commit(&format!("build(deps): bump serde to 2.0.{index}"));
     }
+    let later: Vec<String> =
+        (1..=30).map(|index| format!("build(deps): bump log to 0.5.{index}")).collect();
+    let later: Vec<&str> = later.iter().map(String::as_str).collect();
+    merge_branch(&repo, "later", &later);
     repo.git(&["checkout", "-q", "-b", "other", &format!("{described}~1")]);
     for index in 1..=30 {
         stage_dependency(&repo, "serde", &format!("3.0.{index}"));
@@ -126,7 +136,88 @@ fn the_history_used_never_includes_the_commit_described_later_commits_or_other_b
         "learned only from the commits before it: {subject}"
     );
     let run = repo.changes(&["-v", "hook", "run", "--models", "local", "--rev", &described]);
-    assert!(run.stderr.contains("learned from 30 commits"), "{}", run.stderr);
+    assert!(run.stderr.contains("learned from 32 commits"), "{}", run.stderr);
+    // The later merge described itself learns from its first parent's history alone; a
+    // change staged on top of it learns from what it brought in too.
+    let run = repo.changes(&["-v", "hook", "run", "--models", "local", "--rev", "HEAD"]);
+    assert!(run.stderr.contains("learned from 63 commits"), "{}", run.stderr);
+    repo.stage("src/parser/mod.rs", "pub fn late() {}\n");
+    let run = repo.changes(&["-v", "hook", "run", "--models", "local"]);
+    assert!(run.stderr.contains("learned from 93 commits"), "{}", run.stderr);
+}
+
+/// A branch off the current one with one commit per subject (each touching `notes/`),
+/// merged back with `--no-ff` the way a pull request is.
+fn merge_branch(repo: &TestRepo, name: &str, subjects: &[&str]) {
+    repo.git(&["checkout", "-q", "-b", name]);
+    for (index, subject) in subjects.iter().enumerate() {
+        repo.stage(&format!("notes/{name}.txt"), format!("{name} {index}\n"));
+        repo.commit(subject);
+    }
+    repo.git(&["checkout", "-q", "-"]);
+    let message = format!("Merge pull request from someone/{name}");
+    repo.git(&["merge", "-q", "--no-ff", "-m", &message, name]);
+    repo.git(&["branch", "-q", "-D", name]);
+}
+
+#[test]
+fn work_that_arrives_through_merged_branches_is_learned_from() {
+    let repo = TestRepo::new();
+    // Years ago: plain sentences committed straight to the branch.
+    for index in 0..15 {
+        repo.stage("README.md", format!("# App\n\nNotes {index}.\n"));
+        repo.commit(&format!("Update the notes for release {index}"));
+    }
+    // Since then: every change arrives through a merged branch of Conventional Commits.
+    for round in 0..12 {
+        let branch = format!("feature-{round}");
+        repo.git(&["checkout", "-q", "-b", &branch]);
+        repo.stage(
+            &format!("src/parser/case_{round}.rs"),
+            format!("pub fn case_{round}() -> usize {{\n    {round}\n}}\n"),
+        );
+        repo.commit(&format!("fix(parser): handle case {round}"));
+        repo.stage(
+            "src/parser/mod.rs",
+            format!("pub fn step_{round}() -> usize {{\n    {round}\n}}\n"),
+        );
+        repo.commit(&format!("fix(parser): check step {round}"));
+        repo.git(&["checkout", "-q", "main"]);
+        repo.git(&[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            &format!("Merge pull request #{round}"),
+            &branch,
+        ]);
+    }
+    repo.stage("src/parser/mod.rs", "pub fn step_99() -> usize {\n    99\n}\n");
+    let run = repo.changes(&["-v", "hook", "run", "--models", "local"]);
+    let subject = run.success().lines().next().unwrap_or_default().to_string();
+    assert!(subject.starts_with("fix(parser): "), "learned from the merged work: {subject}");
+    assert!(run.stderr.contains("learned from 39 commits"), "{}", run.stderr);
+    assert!(run.stderr.contains("style conventional"), "{}", run.stderr);
+    assert!(run.stderr.contains("types fix 100% (24)"), "{}", run.stderr);
+
+    // eval replays the merged commits too, each from its own parent.
+    let run = repo.changes(&["eval", "--last", "4", "--models", "local", "--format", "json"]);
+    let report: Value = serde_json::from_str(run.success()).expect("json");
+    let subjects: Vec<&str> = report["replayed"]
+        .as_array()
+        .expect("replayed")
+        .iter()
+        .filter_map(|commit| commit["subject"].as_str())
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            "fix(parser): check step 11",
+            "fix(parser): handle case 11",
+            "fix(parser): check step 10",
+            "fix(parser): handle case 10"
+        ]
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod commands;
 mod config;
 mod conventions;
 mod faults;
+mod findings;
 mod harness;
 mod hooks;
 mod hostile;

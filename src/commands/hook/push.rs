@@ -9,17 +9,20 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::collect_options;
-use crate::answer::{Review, Severity};
+use crate::answer::{Priority, Review};
 use crate::cli::{Format, RunArgs};
 use crate::commands::{engine_options, warn_about_run, Context};
 use crate::config::{BlockPolicy, Settings};
-use crate::engine::{self, Run};
+use crate::engine::{self, findings, Run};
 use crate::env;
 use crate::error::{Error, Kind};
 use crate::files::write_atomically;
 use crate::git::push::{self, Outgoing, RefUpdate};
 use crate::git::{ChangeSet, Repository};
-use crate::report::output::{to_json, PushCommit, PushModel, PushOutput, PushRange};
+use crate::report::output::{
+    to_json, ManualRange, PushCommit, PushFile, PushModel, PushOutput, PushRange, PushRemote,
+    ReviewSource,
+};
 use crate::report::push as render;
 use crate::report::utc_timestamp;
 use crate::text::short_id;
@@ -117,11 +120,20 @@ fn review(
     if settings.skip && by_hand.is_none() {
         return Ok(());
     }
-    let (remote, url, updates) = match source {
-        Source::Git { remote, url } => (remote.to_string(), url.to_string(), updates),
+    let (remote, range, updates) = match source {
+        Source::Git { remote, url } => (
+            Some(PushRemote {
+                name: remote.to_string(),
+                url: crate::text::without_credentials(url),
+            }),
+            None,
+            updates,
+        ),
         Source::Upstream => {
             let (remote, update) = repository.upstream_update()?;
-            (remote.clone(), remote, vec![update])
+            let url = repository.remote_url(&remote).unwrap_or_else(|| remote.clone());
+            let url = crate::text::without_credentials(&url);
+            (Some(PushRemote { name: remote, url }), None, vec![update])
         }
         Source::Range(range) => {
             let (from, to) = range.split_once("..").ok_or_else(|| {
@@ -135,13 +147,25 @@ fn review(
                 remote_ref: from.to_string(),
                 remote_oid: repository.commit_id(from)?,
             };
-            ("(range)".to_string(), range.to_string(), vec![update])
+            let manual = ManualRange {
+                from: from.to_string(),
+                to: to.to_string(),
+                from_id: update.remote_oid.clone(),
+                to_id: update.local_oid.clone(),
+            };
+            (None, Some(manual), vec![update])
         }
+    };
+    let source = match (&remote, &range, by_hand) {
+        (_, Some(_), _) => ReviewSource::Range,
+        (_, None, Some(_)) => ReviewSource::Upstream,
+        _ => ReviewSource::Push,
     };
 
     let mut outgoing: Vec<Outgoing> = Vec::new();
+    let remote_name = remote.as_ref().map(|remote| remote.name.as_str());
     for update in &updates {
-        if let Some(found) = repository.outgoing(update, &remote, settings.push.max_commits)? {
+        if let Some(found) = repository.outgoing(update, remote_name, settings.push.max_commits)? {
             // A tag and a branch pushed together often carry the same commits: review once.
             if !outgoing.iter().any(|known| known.base == found.base && known.tip == found.tip) {
                 outgoing.push(found);
@@ -175,14 +199,16 @@ fn review(
     }
 
     let (compact, readable) = utc_timestamp(std::time::SystemTime::now());
+    let by_range = source == ReviewSource::Range;
     let mut report = PushOutput {
-        remote: remote.clone(),
-        url: crate::text::without_credentials(&url),
+        source,
+        remote,
+        range,
         generated: readable,
         report: None,
         ranges: reviewed
             .iter()
-            .map(|(outgoing, changes, run)| push_range(outgoing, changes, run))
+            .map(|(outgoing, changes, run)| push_range(outgoing, changes, run, by_range))
             .collect(),
     };
     let tip = reviewed.first().map(|(outgoing, _, _)| outgoing.tip.clone()).unwrap_or_default();
@@ -207,8 +233,11 @@ fn review(
 
     let blocking = reviewed.iter().flat_map(|(_, _, run)| &run.answers).find_map(|answer| {
         let review = answer.output()?;
-        let risk = review.risks.iter().find(|risk| risk.severity == Severity::High)?;
-        Some(format!("{} found a high-severity risk: {}", answer.model, risk.text))
+        let finding = review
+            .findings
+            .iter()
+            .find(|finding| !finding.outside_diff && finding.priority <= Priority::P1)?;
+        Some(format!("{} found {}", answer.model, finding.one_line()))
     });
     if let (Some(finding), BlockPolicy::OnFindings, None) = (blocking, settings.push.block, by_hand)
     {
@@ -223,35 +252,51 @@ fn review(
     Ok(())
 }
 
-/// One reviewed range as the outputs show it.
+/// One reviewed range as the outputs show it; a range given by hand names no refs.
 fn push_range<'a>(
     outgoing: &Outgoing,
     changes: &'a ChangeSet,
     run: &'a Run<Review>,
+    by_range: bool,
 ) -> PushRange<'a> {
-    PushRange {
-        local_ref: outgoing.update.local_ref.clone(),
-        remote_ref: outgoing.update.remote_ref.clone(),
-        kind: outgoing.kind.to_string(),
-        base: outgoing.base.clone(),
-        tip: outgoing.tip.clone(),
-        commits: outgoing
-            .commits
+    let listed = |commits: &[push::PushedCommit]| -> Vec<PushCommit> {
+        commits
             .iter()
             .map(|commit| PushCommit {
                 id: commit.id.clone(),
                 summary: commit.summary.clone(),
                 author: commit.author.clone(),
             })
-            .collect(),
+            .collect()
+    };
+    let named = |name: &str| (!by_range).then(|| name.to_string());
+    let merged = findings::merge(
+        run.answers.iter().filter_map(|answer| answer.output()).map(|review| &review.findings[..]),
+    );
+    PushRange {
+        local_ref: named(&outgoing.update.local_ref),
+        remote_ref: named(&outgoing.update.remote_ref),
+        kind: outgoing.kind.to_string(),
+        base: outgoing.base.clone(),
+        base_ref: outgoing.base_ref.clone(),
+        tip: outgoing.tip.clone(),
+        commits: listed(&outgoing.commits),
         commits_left_out: outgoing.left_out,
-        commits_rewritten: outgoing.rewritten,
+        commits_lost: listed(&outgoing.lost),
+        commits_lost_left_out: outgoing.lost_left_out,
+        commits_already_on_remote: outgoing.already_on_remote,
+        files: changes.files.iter().map(PushFile::of).collect(),
         files_not_sent: changes
             .files
             .iter()
             .filter(|file| file.patch.is_none())
             .map(|file| file.path.clone())
             .collect(),
+        verdict: findings::overall(
+            &merged,
+            run.answers.iter().filter_map(|answer| answer.output()),
+        ),
+        findings: merged,
         models: run.answers.iter().map(PushModel::of).collect(),
         changes,
         skipped: &run.selection.skipped,
