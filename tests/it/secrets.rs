@@ -202,6 +202,19 @@ async fn answering(text: &str) -> MockServer {
     server
 }
 
+/// Commits what is staged on 20 November 2026, two days before the fixed "now" it sets.
+fn commit_two_days_ago(repo: &mut TestRepo, message: &str) {
+    let output = repo
+        .command("git")
+        .args(["commit", "-q", "--no-verify", "-m", message])
+        .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
+        .output()
+        .expect("git commit");
+    assert!(output.status.success());
+    repo.set_env("CHANGES_NOW", "2026-11-22T12:00:00Z");
+}
+
 /// Runs a program in the repository off the async runtime, so the server can answer.
 async fn run_off_runtime(repo: &TestRepo, program: &str, arguments: &[&str]) -> Run {
     let mut command = repo.command(program);
@@ -298,15 +311,7 @@ async fn the_report_sends_no_secret_from_files_or_commit_subjects() {
         repo.stage(path, content);
     }
     let token = message_token();
-    let output = repo
-        .command("git")
-        .args(["commit", "-q", "--no-verify", "-m", &format!("rotate token {token}")])
-        .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
-        .output()
-        .expect("git commit");
-    assert!(output.status.success());
-    repo.set_env("CHANGES_NOW", "2026-11-22T12:00:00Z");
+    commit_two_days_ago(&mut repo, &format!("rotate token {token}"));
     let out = repo.home.join("report");
     let arguments = ["report", "--after", "2026-11-01", "--out", out.to_str().unwrap_or_default()];
     let run = run_off_runtime(&repo, crate::harness::CHANGES, &arguments).await;
@@ -381,15 +386,7 @@ async fn a_published_gist_holds_no_secret_from_file_names_or_commit_subjects() {
     let token = message_token();
     repo.stage(&format!("keys/{token}.txt"), "rotated\n");
     repo.stage("src/lib.rs", "pub fn rotate() {}\n");
-    let output = repo
-        .command("git")
-        .args(["commit", "-q", "--no-verify", "-m", &format!("rotate token {token}")])
-        .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
-        .output()
-        .expect("git commit");
-    assert!(output.status.success());
-    repo.set_env("CHANGES_NOW", "2026-11-22T12:00:00Z");
+    commit_two_days_ago(&mut repo, &format!("rotate token {token}"));
     repo.set_env("GITHUB_API_URL", &github.uri());
     repo.set_env("GITHUB_TOKEN", "gist-token");
     let out = repo.home.join("report");
