@@ -342,6 +342,14 @@ fn url_passwords_hide_only_the_password() {
         ),
         ("amqp://guest:p%40ss%3Aw0rd@rabbit/", "amqp://guest:[REDACTED URL password]@rabbit/"),
         ("https://user:p@ss@host.io/x", "https://user:[REDACTED URL password]@host.io/x"),
+        (
+            "postgres://app:Xk9#mQ/2v?7@db:5432/app",
+            "postgres://app:[REDACTED URL password]@db:5432/app",
+        ),
+        (
+            "https://deploy:s3cret99@git.acme.io/app.git?mail=jane@acme.io",
+            "https://deploy:[REDACTED URL password]@git.acme.io/app.git?mail=jane@acme.io",
+        ),
     ];
     for (input, expected) in cases {
         assert_eq!(redact(input).text, expected);
@@ -352,6 +360,7 @@ fn url_passwords_hide_only_the_password() {
         "postgres://user:${DB_PASSWORD}@db/app",
         "https://user:password@host.io",
         "mysql://root:<password>@localhost/db",
+        "https://api.acme.io:8443/search?mail=jane@acme.io",
     ] {
         assert_eq!(redact(untouched).text, untouched);
     }
