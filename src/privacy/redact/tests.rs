@@ -830,3 +830,43 @@ fn random_tokens_of_loose_formats_are_almost_always_redacted() {
         assert!(escaped * 200 < trials, "{prefix}: {escaped}/{trials}");
     }
 }
+
+/// The runs of 24 or more base64 characters, found one byte at a time.
+fn naive_base64_runs(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let body = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'+' || byte == b'/';
+    let mut runs = Vec::new();
+    let mut index = 0;
+    while index < bytes.len() {
+        if !body(bytes[index]) {
+            index += 1;
+            continue;
+        }
+        let start = index;
+        while index < bytes.len() && body(bytes[index]) {
+            index += 1;
+        }
+        let body_end = index;
+        while index < bytes.len() && bytes[index] == b'=' && index - body_end < 2 {
+            index += 1;
+        }
+        if body_end - start >= 24 {
+            runs.push(start..index);
+        }
+    }
+    runs
+}
+
+proptest! {
+    #[test]
+    fn the_striding_base64_scan_finds_the_runs_a_byte_by_byte_scan_finds(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(&["QUJD", "ZGVm", "x", "==", "=", " ", "\n", "_", "+/", "é", "a1b2c3d4e5f6g7h8i9"][..]),
+            0..60,
+        )
+    ) {
+        let text = pieces.concat();
+        let found: Vec<std::ops::Range<usize>> = super::encoded::base64_runs(&text).collect();
+        prop_assert_eq!(found, naive_base64_runs(&text));
+    }
+}
