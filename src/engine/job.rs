@@ -119,8 +119,10 @@ impl Job for CommitJob {
 pub(crate) struct ReviewJob {
     /// The commits, one line each, shown before the change.
     pub(crate) commits: String,
-    /// Longest line of the built-in engine's summary.
-    pub(crate) max_subject: usize,
+    /// The commits as the built-in engine groups them by intent, newest first.
+    pub(crate) intents: Vec<offline::intent::Commit>,
+    /// The repository's conventions, when learned: how the built-in engine reads subjects.
+    pub(crate) conventions: Option<Arc<Conventions>>,
 }
 
 impl Job for ReviewJob {
@@ -147,7 +149,7 @@ impl Job for ReviewJob {
     }
 
     fn offline(&self, changes: &ChangeSet, secrets: &[SecretFound]) -> Review {
-        offline::review(changes, secrets, self.max_subject)
+        offline::review(changes, secrets, &self.intents, self.conventions.as_deref())
     }
 }
 
@@ -156,6 +158,10 @@ impl Job for ReviewJob {
 pub(crate) struct RangeJob {
     /// The commits of the period, one line each.
     pub(crate) commits: String,
+    /// The commits as the built-in engine groups them by intent, newest first.
+    pub(crate) intents: Vec<offline::intent::Commit>,
+    /// The repository's conventions, when learned: how the built-in engine reads subjects.
+    pub(crate) conventions: Option<Arc<Conventions>>,
 }
 
 impl Job for RangeJob {
@@ -187,7 +193,7 @@ impl Job for RangeJob {
     }
 
     fn offline(&self, changes: &ChangeSet, _secrets: &[SecretFound]) -> RangeSummary {
-        offline::summarize_period(changes)
+        offline::summarize_period(changes, &self.intents, self.conventions.as_deref())
     }
 }
 

@@ -57,8 +57,9 @@ pub(crate) struct Options<'a> {
     pub(crate) progress: Option<Progress>,
     /// Where measured model speeds are kept, if anywhere.
     pub(crate) speeds: Option<speed::Speeds>,
-    /// The repository's conventions, for commit drafts: the built-in model writes in them,
-    /// network prompts carry them, and every draft is checked against them.
+    /// The repository's conventions: for commit drafts the built-in model writes in them,
+    /// network prompts carry them, and every draft is checked against them; for reviews and
+    /// reports the built-in model reads the commits' subjects with them.
     pub(crate) conventions: Option<Arc<crate::conventions::Conventions>>,
 }
 
@@ -357,14 +358,27 @@ pub(crate) fn preview_commit(
     })
 }
 
+/// The commits a review or a report is about: one line each for network models, and as the
+/// built-in engine groups them by intent.
+pub(crate) struct Commits {
+    /// One line per commit, newest first.
+    pub(crate) lines: String,
+    /// The same commits for the intent grouping, newest first.
+    pub(crate) intents: Vec<crate::offline::intent::Commit>,
+}
+
 /// Asks every selected model to review the push whose combined change is `changes`; every
 /// finding is anchored to the change (`findings::validate`).
 pub(crate) fn review_push(
     changes: &ChangeSet,
-    commits: String,
+    commits: Commits,
     mut options: Options<'_>,
 ) -> Result<Run<Review>, Error> {
-    let job = ReviewJob { commits, max_subject: options.settings.commit.max_subject };
+    let job = ReviewJob {
+        commits: commits.lines,
+        intents: commits.intents,
+        conventions: options.conventions.clone(),
+    };
     let session = Session::new()?;
     let prepared = prepare(changes, &mut options, job)?;
     let mut run = execute(&session, &prepared, &options)?;
@@ -383,11 +397,16 @@ pub(crate) fn review_push(
 /// Asks every selected model to summarize a period: each file, then an overview.
 pub(crate) fn summarize_range(
     changes: &ChangeSet,
-    commits: String,
+    commits: Commits,
     mut options: Options<'_>,
 ) -> Result<Run<RangeSummary>, Error> {
     let session = Session::new()?;
-    let prepared = prepare(changes, &mut options, RangeJob { commits })?;
+    let job = RangeJob {
+        commits: commits.lines,
+        intents: commits.intents,
+        conventions: options.conventions.clone(),
+    };
+    let prepared = prepare(changes, &mut options, job)?;
     execute(&session, &prepared, &options)
 }
 
@@ -578,8 +597,11 @@ mod tests {
             files: vec![FileChange::modified(&format!("keys/{TOKEN}.txt"), "@@ -0,0 +1 @@\n+x\n")],
         };
         changes.files[0].old_path = Some(format!("old/{TOKEN}"));
-        let job =
-            ReviewJob { commits: format!("- 1a2b3c4 rotate token {TOKEN}\n"), max_subject: 72 };
+        let job = ReviewJob {
+            commits: format!("- 1a2b3c4 rotate token {TOKEN}\n"),
+            intents: Vec::new(),
+            conventions: None,
+        };
         let sendable = sendable(&changes, &settings(), &job);
         let sent = format!(
             "{}{}{}",
@@ -615,8 +637,8 @@ mod tests {
             conventions_block: String::new(),
             advice: None,
         };
-        let review = ReviewJob { commits: String::new(), max_subject: 72 };
-        let range = RangeJob { commits: String::new() };
+        let review = ReviewJob { commits: String::new(), intents: Vec::new(), conventions: None };
+        let range = RangeJob { commits: String::new(), intents: Vec::new(), conventions: None };
         for text in [
             commit.instructions(),
             review.instructions(),

@@ -18,18 +18,15 @@ const DEBUG_PATTERNS: &[(&str, &str)] = &[
     ("System.out.println(", "System.out.println"),
 ];
 
-/// The built-in model's review: the local summary, and findings any reader of the diff would
-/// flag.
-pub(crate) fn review(changes: &ChangeSet, secrets: &[SecretFound], max_subject: usize) -> Review {
-    let message = super::draft(changes, crate::config::CommitStyle::Plain, max_subject);
-    let mut summary = vec![format!("- {}", message.subject)];
-    summary.extend(
-        message
-            .body
-            .lines()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| format!("  {}", line.trim())),
-    );
+/// The built-in model's review: the outgoing commits (newest first) grouped by intent, and
+/// findings any reader of the diff would flag.
+pub(crate) fn review(
+    changes: &ChangeSet,
+    secrets: &[SecretFound],
+    commits: &[super::intent::Commit],
+    conventions: Option<&crate::conventions::Conventions>,
+) -> Review {
+    let summary = super::intent::summarize(commits, conventions);
     let mut findings = Vec::new();
     for secret in secrets {
         let lines = secret.line.and_then(|line| u32::try_from(line).ok());
@@ -75,7 +72,7 @@ pub(crate) fn review(changes: &ChangeSet, secrets: &[SecretFound], max_subject: 
             60,
         ));
     }
-    Review::new(summary.join("\n"), findings)
+    Review::new(summary, findings)
 }
 
 /// A finding of the built-in engine, which names itself as the one that raised it.

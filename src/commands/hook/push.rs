@@ -11,7 +11,9 @@ use std::time::Instant;
 use super::collect_options;
 use crate::answer::{Priority, Review};
 use crate::cli::{Format, RunArgs};
-use crate::commands::{engine_options, warn_about_run, Context};
+use crate::commands::{
+    engine_options, intent_commits, learn_conventions, warn_about_run, Base, Context,
+};
 use crate::config::{BlockPolicy, Settings};
 use crate::engine::{self, findings, Run};
 use crate::env;
@@ -180,20 +182,28 @@ fn review(
     }
 
     let options = collect_options(&repository, settings)?;
+    let conventions =
+        learn_conventions(context, &repository, settings, &options, &Base::Staged, true);
     let mut reviewed: Vec<(Outgoing, ChangeSet, Run<Review>)> = Vec::new();
     for range in outgoing {
         let changes = repository.range(range.base.as_deref(), &range.tip, &options)?;
-        let commits: String = range
+        let lines: String = range
             .commits
             .iter()
             .map(|commit| format!("- {} {}\n", short_id(&commit.id), commit.summary))
             .collect();
+        let ids: Vec<&str> = range.commits.iter().map(|commit| commit.id.as_str()).collect();
+        let intents = intent_commits(context, &repository, &ids, &options);
+        let commits = engine::Commits { lines, intents };
         // One deadline for the whole hook: git keeps the remote's connection open meanwhile.
         let remaining = settings.push.timeout.saturating_sub(started.elapsed());
         let run = engine::review_push(
             &changes,
             commits,
-            engine_options(context, &repository, settings, remaining),
+            engine::Options {
+                conventions: conventions.clone(),
+                ..engine_options(context, &repository, settings, remaining)
+            },
         )?;
         reviewed.push((range, changes, run));
     }
