@@ -71,21 +71,9 @@ fn secret_lines() -> Vec<(&'static str, String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_of_any_kind_reaches_the_server() {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::path("/v1/chat/completions"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
-            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "feat: add configuration"}}]
-        })))
-        .mount(&server)
-        .await;
+    let server = answering("feat: add configuration").await;
     let repo = TestRepo::new();
-    let yaml = format!(
-        "models:\n  - name: remote\n    provider: openai-compatible\n    model: m\n    base_url: {}/v1\ndefaults: [remote]\n",
-        server.uri()
-    );
-    let path = repo.home.join(".config/changes/config.yaml");
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
-    std::fs::write(path, yaml).expect("configuration");
+    one_remote_model(&repo, &server);
     let lines = secret_lines();
     let source: String = lines.iter().map(|(_, line, _)| format!("{line}\n")).collect();
     repo.stage("src/settings.rs", &source);
