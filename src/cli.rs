@@ -144,7 +144,7 @@ pub enum HookCommand {
     #[command(after_help = "Examples:
   changes hook run                        draft a message for the staged changes
   changes hook run --rev HEAD~2           draft a message for an existing commit
-  changes hook run --dry-run              print what would be sent to the models, ask none
+  changes hook run --dry-run              print each request as it would be sent, ask none
   changes hook run --models local         use only the built-in model
   changes hook run pre-push               review what `git push` would send
   changes hook run pre-push --range main..feature --format json
@@ -173,7 +173,8 @@ pub struct RunArgs {
     /// With `pre-push`: review this range (`A..B`) instead of what `git push` would send.
     #[arg(long, value_name = "A..B")]
     pub range: Option<String>,
-    /// Print the text that would be sent to the models, and ask none.
+    /// Print each request exactly as it would be sent, after redaction, and ask none
+    /// (`--format json`: the request bodies, per model).
     #[arg(long)]
     pub dry_run: bool,
 }

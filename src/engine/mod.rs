@@ -116,6 +116,8 @@ pub(crate) struct Sendable {
     /// What redaction found elsewhere (file names, commit messages, example subjects), one
     /// line each, for a warning.
     pub(crate) replaced: Vec<String>,
+    /// Whether redaction ran (`redact: true`), so that text added later is redacted too.
+    pub(crate) redacted: bool,
 }
 
 /// The change and the job's texts as they would be sent with these settings: every patch,
@@ -152,7 +154,14 @@ pub(crate) fn sendable<J: Job>(changes: &ChangeSet, settings: &Settings, job: &J
         redact_in_place(&mut instructions, "the instructions (example subjects)", &mut replaced);
         redact_in_place(&mut preface, "the commit messages", &mut replaced);
     }
-    Sendable { changes: sendable, instructions, preface, secrets, replaced }
+    Sendable {
+        changes: sendable,
+        instructions,
+        preface,
+        secrets,
+        replaced,
+        redacted: settings.redact,
+    }
 }
 
 /// Redacts `text` where it stands, saying what was replaced and where (`place`).
@@ -518,12 +527,17 @@ fn synthesize(
     let job = &prepared.shared.job;
     let named: Vec<(String, Message)> =
         drafts.iter().map(|(_, name, message)| (name.clone(), message.clone())).collect();
-    let prompt = merge::synthesize_prompt(
+    let mut prompt = merge::synthesize_prompt(
         &prepared.shared.sendable.changes,
         &named,
         job.style,
         job.max_subject,
     );
+    if prepared.shared.sendable.redacted {
+        // The built-in model drafts from the change as collected: its draft may name what
+        // the sendable change has redacted.
+        prompt.user = privacy::redact_text(&prompt.user).0;
+    }
     let begun = Instant::now();
     let result = match session.client() {
         Ok(client) => session.block_on(model.complete(&client, &prompt, prepared.deadline))?,

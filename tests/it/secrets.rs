@@ -71,21 +71,9 @@ fn secret_lines() -> Vec<(&'static str, String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_of_any_kind_reaches_the_server() {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::path("/v1/chat/completions"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
-            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "feat: add configuration"}}]
-        })))
-        .mount(&server)
-        .await;
+    let server = answering("feat: add configuration").await;
     let repo = TestRepo::new();
-    let yaml = format!(
-        "models:\n  - name: remote\n    provider: openai-compatible\n    model: m\n    base_url: {}/v1\ndefaults: [remote]\n",
-        server.uri()
-    );
-    let path = repo.home.join(".config/changes/config.yaml");
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
-    std::fs::write(path, yaml).expect("configuration");
+    one_remote_model(&repo, &server);
     let lines = secret_lines();
     let source: String = lines.iter().map(|(_, line, _)| format!("{line}\n")).collect();
     repo.stage("src/settings.rs", &source);
@@ -202,6 +190,19 @@ async fn answering(text: &str) -> MockServer {
     server
 }
 
+/// Commits what is staged on 20 November 2026, two days before the fixed "now" it sets.
+fn commit_two_days_ago(repo: &mut TestRepo, message: &str) {
+    let output = repo
+        .command("git")
+        .args(["commit", "-q", "--no-verify", "-m", message])
+        .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
+        .output()
+        .expect("git commit");
+    assert!(output.status.success());
+    repo.set_env("CHANGES_NOW", "2026-11-22T12:00:00Z");
+}
+
 /// Runs a program in the repository off the async runtime, so the server can answer.
 async fn run_off_runtime(repo: &TestRepo, program: &str, arguments: &[&str]) -> Run {
     let mut command = repo.command(program);
@@ -298,15 +299,7 @@ async fn the_report_sends_no_secret_from_files_or_commit_subjects() {
         repo.stage(path, content);
     }
     let token = message_token();
-    let output = repo
-        .command("git")
-        .args(["commit", "-q", "--no-verify", "-m", &format!("rotate token {token}")])
-        .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
-        .output()
-        .expect("git commit");
-    assert!(output.status.success());
-    repo.set_env("CHANGES_NOW", "2026-11-22T12:00:00Z");
+    commit_two_days_ago(&mut repo, &format!("rotate token {token}"));
     let out = repo.home.join("report");
     let arguments = ["report", "--after", "2026-11-01", "--out", out.to_str().unwrap_or_default()];
     let run = run_off_runtime(&repo, crate::harness::CHANGES, &arguments).await;
@@ -366,4 +359,32 @@ async fn the_dry_run_prints_byte_for_byte_what_the_server_then_receives() {
         system.trim_end_matches('\n')
     );
     assert!(head.starts_with("=== request 1 of 1 to remote: POST http://127.0.0.1:"), "{head}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_published_gist_holds_no_secret_from_file_names_or_commit_subjects() {
+    let github = MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/gists"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(
+            serde_json::json!({"id": "abc", "html_url": "https://gist.example/abc"}),
+        ))
+        .mount(&github)
+        .await;
+    let mut repo = TestRepo::new();
+    let token = message_token();
+    repo.stage(&format!("keys/{token}.txt"), "rotated\n");
+    repo.stage("src/lib.rs", "pub fn rotate() {}\n");
+    commit_two_days_ago(&mut repo, &format!("rotate token {token}"));
+    repo.set_env("GITHUB_API_URL", &github.uri());
+    repo.set_env("GITHUB_TOKEN", "gist-token");
+    let out = repo.home.join("report");
+    let out_text = out.to_str().unwrap_or_default().to_string();
+    let arguments =
+        ["report", "--after", "2026-11-01", "--models", "local", "--gist", "--out", &out_text];
+    let run = run_off_runtime(&repo, crate::harness::CHANGES, &arguments).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let bodies = received(&github).await;
+    assert_eq!(bodies.len(), 1);
+    assert!(!bodies[0].contains(token.as_str()), "the token reached the gist: {}", bodies[0]);
+    assert!(bodies[0].contains("[REDACTED GitHub token]"), "{}", bodies[0]);
 }

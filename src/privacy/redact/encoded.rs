@@ -12,26 +12,36 @@ use super::heuristics::{decode_base64, FileContext};
 const MIN_RUN: usize = 24;
 
 /// The runs of at least [`MIN_RUN`] standard base64 characters in `text`, padding
-/// included, as byte ranges.
+/// included, as byte ranges. Runs shorter than that (words, identifiers) are skipped in
+/// strides: a byte outside the alphabet [`MIN_RUN`] bytes ahead proves that no long run can
+/// start before it, so most of the text is never looked at byte by byte.
 pub(super) fn base64_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let bytes = text.as_bytes();
     let mut index = 0;
     std::iter::from_fn(move || {
-        while index < bytes.len() {
-            if !is_base64_body(bytes[index]) {
-                index += 1;
+        while index + MIN_RUN <= bytes.len() {
+            let probe = index + MIN_RUN - 1;
+            if !is_base64_body(bytes[probe]) {
+                index = probe + 1;
                 continue;
             }
-            let start = index;
-            while index < bytes.len() && is_base64_body(bytes[index]) {
-                index += 1;
+            // A long run would cover the probe: walk back to where such a run would start.
+            let mut start = probe;
+            while start > index && is_base64_body(bytes[start - 1]) {
+                start -= 1;
             }
-            let body_end = index;
-            while index < bytes.len() && bytes[index] == b'=' && index - body_end < 2 {
-                index += 1;
+            let mut end = probe + 1;
+            while end < bytes.len() && is_base64_body(bytes[end]) {
+                end += 1;
             }
-            if body_end - start >= MIN_RUN {
-                return Some(start..index);
+            let body_end = end;
+            while end < bytes.len() && bytes[end] == b'=' && end - body_end < 2 {
+                end += 1;
+            }
+            index = end.max(probe + 1);
+            let preceded = start > 0 && is_base64_body(bytes[start - 1]);
+            if body_end - start >= MIN_RUN && !preceded {
+                return Some(start..end);
             }
         }
         None
@@ -40,8 +50,20 @@ pub(super) fn base64_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_
 
 /// Whether a byte is one of the 64 symbols of standard base64.
 fn is_base64_body(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'+' || byte == b'/'
+    BASE64_BODY[usize::from(byte)]
 }
+
+/// The 64 symbols of standard base64, as a table: one load per byte.
+static BASE64_BODY: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let value = byte as u8;
+        table[byte] = value.is_ascii_alphanumeric() || value == b'+' || value == b'/';
+        byte += 1;
+    }
+    table
+};
 
 /// Whether a base64 run decodes to text in which the redactor finds a secret.
 pub(super) fn base64_holds_secret(run: &str, context: FileContext) -> bool {
