@@ -79,7 +79,7 @@ pub(super) fn secrets(file: &FileChange) -> Vec<Finding> {
         let mut found = finding(
             Priority::P0,
             "security",
-            format!("a {} is being pushed", secret.kind),
+            format!("{} {} is being pushed", crate::privacy::article(secret.kind), secret.kind),
             90,
             &file.path,
             line(number),

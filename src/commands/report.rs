@@ -105,7 +105,13 @@ pub(crate) fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Err
             ..engine_options(context, &repository, settings, settings.report.timeout)
         },
     )?;
-    warn_about_run(context, &drafts, Some(|kind| format!("a {kind} was replaced before sending")));
+    warn_about_run(
+        context,
+        &drafts,
+        Some(|kind| {
+            format!("{} {kind} was replaced before sending", crate::privacy::article(kind))
+        }),
+    );
 
     let repository_name = repository
         .work_tree()
