@@ -30,35 +30,159 @@ impl Message {
     }
 }
 
-/// How bad a risk is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// How urgent a finding is, P0 the most: the scale review tools share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub(crate) enum Severity {
-    /// Likely to break something or leak something.
-    High,
-    /// Should be fixed before merging.
-    Medium,
-    /// Worth a look.
-    Low,
+pub(crate) enum Priority {
+    /// Will break something or leak something: must not be pushed as it is.
+    P0,
+    /// Should be fixed before this is merged.
+    P1,
+    /// Worth fixing, not urgent.
+    P2,
+    /// A remark; worth a look.
+    P3,
 }
 
-impl fmt::Display for Severity {
+impl Priority {
+    /// Every priority, most severe first.
+    pub(crate) const ALL: [Priority; 4] = [Priority::P0, Priority::P1, Priority::P2, Priority::P3];
+}
+
+impl fmt::Display for Priority {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str(match self {
-            Severity::High => "high",
-            Severity::Medium => "medium",
-            Severity::Low => "low",
+            Priority::P0 => "P0",
+            Priority::P1 => "P1",
+            Priority::P2 => "P2",
+            Priority::P3 => "P3",
         })
     }
 }
 
-/// One risk a reviewer found.
+/// Lines of the new version of a file, 1-based and inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub(crate) struct LineRange {
+    /// The first line.
+    pub(crate) start: u32,
+    /// The last line (equal to `start` for one line).
+    pub(crate) end: u32,
+}
+
+impl fmt::Display for LineRange {
+    /// `12`, or `12-14`.
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.start == self.end {
+            write!(formatter, "{}", self.start)
+        } else {
+            write!(formatter, "{}-{}", self.start, self.end)
+        }
+    }
+}
+
+/// One thing a reviewer found, in the format review tools share, whoever found it: a model,
+/// the built-in engine, or the deterministic checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct Risk {
-    /// How bad.
-    pub(crate) severity: Severity,
-    /// Where and what, in one line.
-    pub(crate) text: String,
+pub(crate) struct Finding {
+    /// What is wrong, in one short line.
+    pub(crate) title: String,
+    /// Why it matters and how to fix it (may be empty).
+    pub(crate) body: String,
+    /// How urgent.
+    pub(crate) priority: Priority,
+    /// What kind of problem (`bug`, `security`, `tests`...), lower case.
+    pub(crate) category: String,
+    /// How sure the reviewer is, in percent.
+    pub(crate) confidence: u8,
+    /// The file, as the change names it after the push; `None` for the change as a whole.
+    pub(crate) path: Option<String>,
+    /// The lines of the new file it is about.
+    pub(crate) lines: Option<LineRange>,
+    /// Replacement text for those lines.
+    pub(crate) suggestion: Option<String>,
+    /// The models that raised it (`checks` for the deterministic checks), in run order.
+    pub(crate) raised_by: Vec<String>,
+    /// Whether its file or lines are not part of the pushed change: kept so that nothing a
+    /// model said is lost, but never shown among the findings that count, and never blocking.
+    pub(crate) outside_diff: bool,
+}
+
+impl Finding {
+    /// A finding with only what every finding has; the rest is filled by the caller.
+    pub(crate) fn new(priority: Priority, category: &str, title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            body: String::new(),
+            priority,
+            category: category.to_string(),
+            confidence: DEFAULT_CONFIDENCE,
+            path: None,
+            lines: None,
+            suggestion: None,
+            raised_by: Vec::new(),
+            outside_diff: false,
+        }
+    }
+
+    /// The same finding about `path`.
+    pub(crate) fn at(mut self, path: impl Into<String>, lines: Option<LineRange>) -> Self {
+        self.path = Some(path.into());
+        self.lines = lines;
+        self
+    }
+
+    /// `src/db.rs:12`, `src/db.rs:12-14`, `src/db.rs`, or `None` for the change as a whole.
+    pub(crate) fn location(&self) -> Option<String> {
+        let path = self.path.as_ref()?;
+        Some(match self.lines {
+            Some(lines) => format!("{path}:{lines}"),
+            None => path.clone(),
+        })
+    }
+
+    /// `[P0] src/db.rs:12: drops the users table`: the finding in one line.
+    pub(crate) fn one_line(&self) -> String {
+        match self.location() {
+            Some(location) => format!("[{}] {location}: {}", self.priority, self.title),
+            None => format!("[{}] {}", self.priority, self.title),
+        }
+    }
+}
+
+/// The confidence of a finding whose reviewer did not say how sure it is.
+pub(crate) const DEFAULT_CONFIDENCE: u8 = 50;
+
+/// A reviewer's overall judgement of a push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Verdict {
+    /// Nothing stands in the way of pushing.
+    Ready,
+    /// Something should be fixed first.
+    NeedsChanges,
+}
+
+impl Verdict {
+    /// What findings alone say: a P0 or P1 finding inside the change needs changes.
+    pub(crate) fn of(findings: &[Finding]) -> Self {
+        let serious = findings
+            .iter()
+            .any(|finding| !finding.outside_diff && finding.priority <= Priority::P1);
+        if serious {
+            Verdict::NeedsChanges
+        } else {
+            Verdict::Ready
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(match self {
+            Verdict::Ready => "ready",
+            Verdict::NeedsChanges => "needs changes",
+        })
+    }
 }
 
 /// One model's review of a push.
@@ -66,24 +190,60 @@ pub(crate) struct Risk {
 pub(crate) struct Review {
     /// What the pushed work does, as markdown bullets.
     pub(crate) summary: String,
-    /// Risks, most severe first.
-    pub(crate) risks: Vec<Risk>,
+    /// The reviewer's overall judgement.
+    pub(crate) verdict: Verdict,
+    /// Why, in one sentence, when the reviewer said (may be empty).
+    pub(crate) explanation: String,
+    /// Findings, most severe first.
+    pub(crate) findings: Vec<Finding>,
 }
 
 impl Review {
-    /// `no risks found`, or `3 risks (1 high, 2 low)`.
-    pub(crate) fn verdict(&self) -> String {
-        if self.risks.is_empty() {
-            return "no risks found".to_string();
-        }
-        let count = |severity| self.risks.iter().filter(|risk| risk.severity == severity).count();
-        let parts: Vec<String> = [Severity::High, Severity::Medium, Severity::Low]
-            .into_iter()
-            .filter(|severity| count(*severity) > 0)
-            .map(|severity| format!("{} {severity}", count(severity)))
-            .collect();
-        format!("{} ({})", crate::text::count(self.risks.len(), "risk"), parts.join(", "))
+    /// A review whose verdict is what its findings say; findings sorted most severe first.
+    pub(crate) fn new(summary: String, mut findings: Vec<Finding>) -> Self {
+        sort_findings(&mut findings);
+        Self { summary, verdict: Verdict::of(&findings), explanation: String::new(), findings }
     }
+
+    /// `no findings`, or `3 findings (1 P0, 2 P3)`, counting those inside the change.
+    pub(crate) fn tally(&self) -> String {
+        tally(&self.findings)
+    }
+}
+
+/// Sorts findings most severe first; among equals, surer first, then by place.
+pub(crate) fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.outside_diff, a.priority, std::cmp::Reverse(a.confidence), &a.path, a.lines).cmp(&(
+            b.outside_diff,
+            b.priority,
+            std::cmp::Reverse(b.confidence),
+            &b.path,
+            b.lines,
+        ))
+    });
+}
+
+/// `no findings`, or `3 findings (1 P0, 2 P3)`, counting those inside the change (and saying
+/// how many more fell outside it).
+pub(crate) fn tally(findings: &[Finding]) -> String {
+    let inside: Vec<&Finding> = findings.iter().filter(|finding| !finding.outside_diff).collect();
+    let outside = findings.len() - inside.len();
+    let mut text = if inside.is_empty() {
+        "no findings".to_string()
+    } else {
+        let count = |priority| inside.iter().filter(|finding| finding.priority == priority).count();
+        let parts: Vec<String> = Priority::ALL
+            .into_iter()
+            .filter(|priority| count(*priority) > 0)
+            .map(|priority| format!("{} {priority}", count(priority)))
+            .collect();
+        format!("{} ({})", crate::text::count(inside.len(), "finding"), parts.join(", "))
+    };
+    if outside > 0 {
+        text.push_str(&format!(", {outside} outside the diff"));
+    }
+    text
 }
 
 /// One model's view of a period.

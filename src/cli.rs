@@ -38,7 +38,8 @@ pub struct Cli {
     /// Deadline for this run (for example 10s or 1m), overriding commit.timeout and push.timeout.
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
-    /// Output format of the data on stdout: text, or json where the command supports it.
+    /// Output format of the data on stdout: text, or json where the command supports it;
+    /// sarif or rdjson for the push review.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Never colour the output (NO_COLOR works too).
@@ -56,6 +57,10 @@ pub enum Format {
     Text,
     /// For programs.
     Json,
+    /// SARIF 2.1.0, for code scanning, CI annotations and editors (the push review only).
+    Sarif,
+    /// reviewdog's rdjson, for `reviewdog -f=rdjson` (the push review only).
+    Rdjson,
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -139,10 +144,11 @@ pub enum HookCommand {
     #[command(after_help = "Examples:
   changes hook run                        draft a message for the staged changes
   changes hook run --rev HEAD~2           draft a message for an existing commit
-  changes hook run --dry-run              print what would be sent to the models, ask none
+  changes hook run --dry-run              print each request as it would be sent, ask none
   changes hook run --models local         use only the built-in model
   changes hook run pre-push               review what `git push` would send
-  changes hook run pre-push --range main..feature --format json")]
+  changes hook run pre-push --range main..feature --format json
+  changes hook run pre-push --format sarif > review.sarif")]
     Run(RunArgs),
 }
 
@@ -167,7 +173,8 @@ pub struct RunArgs {
     /// With `pre-push`: review this range (`A..B`) instead of what `git push` would send.
     #[arg(long, value_name = "A..B")]
     pub range: Option<String>,
-    /// Print the text that would be sent to the models, and ask none.
+    /// Print each request exactly as it would be sent, after redaction, and ask none
+    /// (`--format json`: the request bodies, per model).
     #[arg(long)]
     pub dry_run: bool,
 }
@@ -175,22 +182,41 @@ pub struct RunArgs {
 /// `changes report ...`
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Dates are git-style: 2026-11-01, 2026-11-01T09:00:00+01:00, \"7 days ago\",
-\"yesterday\", \"2 weeks ago\", \"last monday\".
+    after_help = "The period holds the commits reachable from HEAD whose committer date (the date
+`git log --since --until` reads: when the commit was made on this branch, after any rebase or
+cherry-pick) is at or after --after and before --before. The author date is not used; each
+commit is listed with its committer date.
+
+Dates are git-style: 2026-11-01, 2026-11-01T09:00:00+01:00, \"7 days ago\", \"yesterday\",
+\"2 weeks ago\", \"last monday\". A date without a time means midnight at its start:
+--before 2026-11-15 ends the period when 15 November begins, so the 14th is its last day.
+Relative dates count from now, or from CHANGES_NOW when that variable holds a date (so a
+report of a past period comes out the same every time). Times are in the local time zone (TZ),
+or in CHANGES_NOW's zone when it names one (2026-11-15T12:00:00Z), unless a date names its
+own; the report shows its bounds and every commit date in that zone. --before defaults to
+tomorrow at this time of day, so nothing committed up to now is left out.
+
+With --only, only files matching a glob are summarized, and only commits that change such a
+file are counted and listed.
 
 Examples:
   changes report                               the last 7 days, every available model
+  changes report --days 30 --models local      the last 30 days, the built-in model only
   changes report --after \"2 weeks ago\" --only 'src/**'
-  changes report --after 2026-11-01 --before 2026-11-15 --out reports/ --gist"
+  changes report --after 2026-11-01 --before 2026-11-15 --out reports/ --gist
+  CHANGES_NOW=2026-11-15 changes report --days 7   the week before 15 November"
 )]
 pub struct ReportArgs {
-    /// Oldest commit date (default: 7 days ago).
-    #[arg(long, value_name = "DATE")]
+    /// Start of the period, inclusive: commits made at or after DATE (default: 7 days ago).
+    #[arg(long, value_name = "DATE", conflicts_with = "days")]
     pub after: Option<String>,
-    /// Newest commit date (default: tomorrow).
+    /// The period is the last N days: the same as --after "N days ago".
+    #[arg(long, value_name = "N")]
+    pub days: Option<u32>,
+    /// End of the period, exclusive: commits made before DATE (default: tomorrow).
     #[arg(long, value_name = "DATE")]
     pub before: Option<String>,
-    /// Only files matching this glob (repeatable).
+    /// Only files matching this glob, and only commits that change one (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub only: Vec<String>,
     /// Folder to write the reports to.

@@ -21,7 +21,7 @@ pub(crate) enum Kind {
     Unavailable,
     /// Reading or writing a file failed (exit 7).
     Io,
-    /// The user's own policy (`push.block: on-findings`) stops the push (exit 1).
+    /// The user's own policy (`push.block: p1`, …) stops the push (exit 1).
     Blocked,
     /// Ctrl-C or SIGTERM while models were being asked (exit 130).
     Interrupted,

@@ -47,10 +47,14 @@ pub(crate) fn publish(
         .unwrap_or("https://api.github.com")
         .trim_end_matches('/');
     let url = format!("{base}/gists");
+    // A gist leaves the machine like a prompt: the report's file names, commit subjects and
+    // summaries go through the same redactor first.
     let mut file_map = Map::new();
     for (name, content) in files {
+        let (content, _) = crate::privacy::redact_text(content);
         file_map.insert(name.clone(), json!({ "content": content }));
     }
+    let (description, _) = crate::privacy::redact_text(description);
     let body = json!({ "description": description, "public": false, "files": file_map });
     let headers = [
         ("authorization", format!("Bearer {}", token.key.expose())),

@@ -7,6 +7,8 @@
 
 /// What models produce: commit messages, reviews, period summaries, typed failures and skips.
 mod answer;
+/// Deterministic checks of a push, run before any model.
+mod checks;
 /// The command tree, parsed by clap.
 pub mod cli;
 /// One module per command.
@@ -108,6 +110,19 @@ pub fn run(cli: Cli) -> u8 {
 }
 
 fn dispatch(context: &Context, command: &Command) -> Result<(), Error> {
+    let reviews_a_push = matches!(
+        command,
+        Command::Hook(HookArgs { command: HookCommand::Run(RunArgs { hook: Some(hook), .. }) })
+            if hook == "pre-push"
+    );
+    let review_only = matches!(context.format, cli::Format::Sarif | cli::Format::Rdjson);
+    if review_only && !reviews_a_push {
+        return Err(Error::new(
+            Kind::Usage,
+            "--format sarif and --format rdjson are only for the push review",
+        )
+        .with_hint("changes hook run pre-push --format sarif"));
+    }
     match command {
         Command::Hook(args) => commands::hook::cmd_hook(context, args),
         Command::Models(args) => commands::models::cmd_models(context, args),

@@ -172,3 +172,18 @@ pub(crate) fn learn_conventions(
     }
     Some(std::sync::Arc::new(learned))
 }
+
+/// The commits `ids` with what the intent grouping needs (their subjects and changes), read
+/// through the history index; trouble writing the index is said once.
+pub(crate) fn intent_commits(
+    context: &Context,
+    repository: &Repository,
+    ids: &[&str],
+    options: &crate::git::CollectOptions,
+) -> Vec<crate::offline::intent::Commit> {
+    let (commits, warning) = crate::conventions::intent_commits(repository, ids, options);
+    if let Some(warning) = warning {
+        context.printer.warn(&warning);
+    }
+    commits
+}

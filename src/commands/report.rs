@@ -2,16 +2,18 @@
 //! model concurrently (each file, then an overview), one markdown file per model plus an
 //! overview, optionally published as one secret GitHub gist.
 
-use globset::{Glob, GlobSetBuilder};
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use jiff::Zoned;
 
 use crate::cli::ReportArgs;
-use crate::commands::{engine_options, warn_about_run, Context};
+use crate::commands::{
+    engine_options, intent_commits, learn_conventions, warn_about_run, Base, Context,
+};
 use crate::engine;
 use crate::env;
 use crate::error::{Error, Kind};
 use crate::files::write_atomically;
-use crate::git::{ChangeSet, CollectOptions, Repository};
+use crate::git::{CollectOptions, Repository};
 use crate::privacy::Filter;
 use crate::report::output::{to_json, ReportModel, ReportOutput, Written};
 use crate::report::range::{self, Period, WebRepository};
@@ -30,7 +32,8 @@ pub(crate) fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Err
     let settings = &loaded.settings;
 
     let now = now(&context.environment)?;
-    let after_text = args.after.as_deref().unwrap_or(DEFAULT_AFTER);
+    let days = args.days.map(|days| format!("{days} days ago"));
+    let after_text = args.after.as_deref().or(days.as_deref()).unwrap_or(DEFAULT_AFTER);
     let before_text = args.before.as_deref().unwrap_or(DEFAULT_BEFORE);
     let after = parse_date(&now, after_text, "--after")?;
     let before = parse_date(&now, before_text, "--before")?;
@@ -42,7 +45,7 @@ pub(crate) fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Err
     }
     let branch = repository.branch_name().unwrap_or_else(|| "HEAD".to_string());
     let readable = |date: &Zoned| date.strftime("%Y-%m-%d %H:%M %Z").to_string();
-    let Some(window) =
+    let Some(mut window) =
         repository.window(after.timestamp().as_second(), before.timestamp().as_second())?
     else {
         context.printer.info(&format!(
@@ -57,22 +60,50 @@ pub(crate) fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Err
         filter: Filter::new(repository.work_tree(), &settings.exclude)?,
         limits: settings.limits,
     };
+    let only = only_globs(&args.only)?;
     let mut changes = repository.range(window.base.as_deref(), &window.tip, &options)?;
-    keep_only(&mut changes, &args.only)?;
-    if changes.is_empty() {
-        context.printer.info("changes: no changed file matches --only: nothing to report");
+    if let Some(only) = &only {
+        changes.files.retain(|file| {
+            only.is_match(&file.path)
+                || file.old_path.as_deref().is_some_and(|old| only.is_match(old))
+        });
+        // A commit counts when it touches a matching file.
+        let mut kept = Vec::with_capacity(window.commits.len());
+        for commit in std::mem::take(&mut window.commits) {
+            if repository.touched_paths(&commit.id)?.iter().any(|path| only.is_match(path)) {
+                kept.push(commit);
+            }
+        }
+        window.commits = kept;
+    }
+    if changes.is_empty() || window.commits.is_empty() {
+        let what = if only.is_some() { "a file matching --only" } else { "any file" };
+        context
+            .printer
+            .info(&format!("changes: no commit of the period changed {what}: nothing to report"));
         return Ok(());
     }
 
-    let commits: String = window
+    let zone = now.time_zone().clone();
+    let lines: String = window
         .commits
         .iter()
-        .map(|commit| format!("- {} {}\n", short_id(&commit.id), commit.summary))
+        .map(|commit| {
+            let date = commit_date(commit.time, &zone);
+            format!("- {} {date} {}\n", short_id(&commit.id), commit.summary)
+        })
         .collect();
+    let ids: Vec<&str> = window.commits.iter().map(|commit| commit.id.as_str()).collect();
+    let intents = intent_commits(context, &repository, &ids, &options);
+    let conventions =
+        learn_conventions(context, &repository, settings, &options, &Base::Staged, true);
     let drafts = engine::summarize_range(
         &changes,
-        commits,
-        engine_options(context, &repository, settings, settings.report.timeout),
+        engine::Commits { lines, intents },
+        engine::Options {
+            conventions,
+            ..engine_options(context, &repository, settings, settings.report.timeout)
+        },
     )?;
     warn_about_run(context, &drafts, Some(|kind| format!("a {kind} was replaced before sending")));
 
@@ -93,6 +124,7 @@ pub(crate) fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Err
         changes: &changes,
         web: repository.origin_url().and_then(|url| WebRepository::from_remote(&url)),
         generated: &generated,
+        dates: window.commits.iter().map(|commit| commit_date(commit.time, &zone)).collect(),
     };
 
     let folder = match &args.out {
@@ -209,10 +241,10 @@ fn parse_date(now: &Zoned, text: &str, what: &str) -> Result<Zoned, Error> {
     }
 }
 
-/// Keeps only the files matching any `--only` glob (by new or old path).
-fn keep_only(changes: &mut ChangeSet, globs: &[String]) -> Result<(), Error> {
+/// The `--only` globs as one set, `None` when there are none.
+fn only_globs(globs: &[String]) -> Result<Option<GlobSet>, Error> {
     if globs.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
@@ -223,8 +255,13 @@ fn keep_only(changes: &mut ChangeSet, globs: &[String]) -> Result<(), Error> {
     }
     let set =
         builder.build().map_err(|error| Error::new(Kind::Usage, format!("--only: {error}")))?;
-    changes.files.retain(|file| {
-        set.is_match(&file.path) || file.old_path.as_deref().is_some_and(|old| set.is_match(old))
-    });
-    Ok(())
+    Ok(Some(set))
+}
+
+/// A commit date as the report shows it: to the minute, in the zone of the period's bounds.
+fn commit_date(seconds: i64, zone: &jiff::tz::TimeZone) -> String {
+    jiff::Timestamp::from_second(seconds).map_or_else(
+        |_| "????-??-?? ??:??".to_string(),
+        |timestamp| timestamp.to_zoned(zone.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
+    )
 }

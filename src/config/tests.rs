@@ -78,6 +78,12 @@ fn variables_are_parsed_as_yaml_values_and_errors_name_the_variable() {
         load_with(None, None, &[("CHANGES_PUSH_BLOCK", "on-findings"), ("CHANGES_SKIP", "true")])
             .expect("loads");
     assert_eq!(loaded.settings.push.block, BlockPolicy::OnFindings);
+    assert_eq!(loaded.settings.push.block.threshold(), Some(crate::answer::Priority::P1));
+    let strict = load_with(None, None, &[("CHANGES_PUSH_BLOCK", "p2")]).expect("loads");
+    assert_eq!(strict.settings.push.block, BlockPolicy::P2);
+    assert_eq!(strict.settings.push.block.threshold(), Some(crate::answer::Priority::P2));
+    let error = load_with(None, None, &[("CHANGES_PUSH_BLOCK", "p4")]).expect_err("invalid");
+    assert!(error.to_string().contains("push.block"), "{error}");
     assert!(loaded.settings.skip);
     let error =
         load_with(None, None, &[("CHANGES_COMMIT_MAX_SUBJECT", "seven")]).expect_err("invalid");

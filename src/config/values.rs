@@ -77,14 +77,49 @@ pub enum CommitSource {
     Commit,
 }
 
-/// When the pre-push review may stop a push.
+/// When the pre-push review may stop a push: never, or when a finding inside the pushed
+/// change is at least as severe as a priority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BlockPolicy {
     /// The push always proceeds.
     Never,
-    /// A high-severity finding stops the push.
+    /// The older name of `p1`: a P0 or P1 finding stops the push.
     OnFindings,
+    /// Only a P0 finding stops the push.
+    P0,
+    /// A P0 or P1 finding stops the push.
+    P1,
+    /// A finding of P2 or worse stops the push.
+    P2,
+    /// Any finding stops the push.
+    P3,
+}
+
+impl BlockPolicy {
+    /// The least severe priority that stops a push, `None` when nothing does.
+    pub(crate) fn threshold(self) -> Option<crate::answer::Priority> {
+        use crate::answer::Priority;
+        match self {
+            BlockPolicy::Never => None,
+            BlockPolicy::P0 => Some(Priority::P0),
+            BlockPolicy::OnFindings | BlockPolicy::P1 => Some(Priority::P1),
+            BlockPolicy::P2 => Some(Priority::P2),
+            BlockPolicy::P3 => Some(Priority::P3),
+        }
+    }
+
+    /// The value as written in a configuration file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlockPolicy::Never => "never",
+            BlockPolicy::OnFindings => "on-findings",
+            BlockPolicy::P0 => "p0",
+            BlockPolicy::P1 => "p1",
+            BlockPolicy::P2 => "p2",
+            BlockPolicy::P3 => "p3",
+        }
+    }
 }
 
 /// A model name: letters, digits, `.`, `_` and `-`, so it is safe in flags, files and output.

@@ -261,6 +261,39 @@ impl Index {
         Ok(history)
     }
 
+    /// The records of the commits `ids`, in their order, whatever branch they are on: those
+    /// indexed already from the log, the others read from git now (in parallel) and appended.
+    /// A commit that cannot be read is left out.
+    pub(crate) fn records(
+        &mut self,
+        repository: &Repository,
+        ids: &[&str],
+        options: &CollectOptions,
+    ) -> Vec<Arc<Record>> {
+        let missing: Vec<LoggedCommit> = ids
+            .iter()
+            .filter(|id| !self.records.contains_key(**id))
+            .filter_map(|id| repository.logged(id).ok())
+            .collect();
+        if !missing.is_empty() {
+            let missing: Vec<&LoggedCommit> = missing.iter().collect();
+            let built =
+                build_records(repository.git_dir(), &missing, &index_options(options), &|_, _| ());
+            if !self.read_only {
+                if let Err(error) = self.append(built.iter()) {
+                    self.warning = Some(format!(
+                        "cannot write the conventions index {}: {error}",
+                        self.path.display()
+                    ));
+                }
+            }
+            for record in built {
+                self.records.insert(record.id.clone(), Arc::new(record));
+            }
+        }
+        ids.iter().filter_map(|id| self.records.get(*id).map(Arc::clone)).collect()
+    }
+
     /// Appends records with one write; compacts the log first when it has grown too large.
     fn append<'a>(&self, records: impl Iterator<Item = &'a Record>) -> std::io::Result<()> {
         let mut text = String::new();

@@ -39,6 +39,8 @@ use rules::Rules;
 use shape::Shape;
 pub(crate) use subject::Style;
 
+/// Commits of a merge looked at to tell whether the merge's work is listed already.
+const MAX_MERGED: usize = 200;
 /// Commits the profile needs before its style is preferred to the configured one.
 const MIN_COMMITS_FOR_STYLE: usize = 5;
 
@@ -97,6 +99,36 @@ pub(crate) fn learn(
     let mut conventions = Conventions::from_history(history, rules, warnings);
     conventions.author = repository.author_email().map(|email| email.to_lowercase());
     Ok(conventions)
+}
+
+/// The commits `ids` (on any branch) as the intent grouping reads them, in their order, from
+/// the history index: commits not indexed yet are read from git now and added to it. Trouble
+/// writing the index comes back as a warning; a commit that cannot be read is left out.
+pub(crate) fn intent_commits(
+    repository: &Repository,
+    ids: &[&str],
+    options: &CollectOptions,
+) -> (Vec<offline::intent::Commit>, Option<String>) {
+    let mut index = Index::open(&repository.common_dir());
+    let records = index.records(repository, ids, options);
+    let commits = records
+        .iter()
+        .map(|record| {
+            let message = repository.logged(&record.id).map(|commit| commit.message);
+            let body = message
+                .ok()
+                .and_then(|message| {
+                    message.split_once('\n').map(|(_, body)| body.trim().to_string())
+                })
+                .unwrap_or_default();
+            let mut commit = offline::intent::Commit::of(record, body);
+            if record.merge {
+                commit.merged = repository.merged_by(&record.id, MAX_MERGED).unwrap_or_default();
+            }
+            commit
+        })
+        .collect();
+    (commits, index.warning.take())
 }
 
 impl Conventions {

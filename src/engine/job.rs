@@ -22,7 +22,7 @@ const REPORT_PROMPT: &str = include_str!("prompts/report.txt");
 /// Tokens a commit message may take.
 pub(crate) const MESSAGE_TOKENS: u32 = 600;
 /// Tokens a review may take.
-const REVIEW_TOKENS: u32 = 1200;
+const REVIEW_TOKENS: u32 = 2000;
 /// Tokens the overview of a period may take.
 const OVERVIEW_TOKENS: u32 = 1500;
 
@@ -115,12 +115,14 @@ impl Job for CommitJob {
     }
 }
 
-/// A review of commits being pushed: summary of intent and risks.
+/// A review of commits being pushed: summary of intent and findings.
 pub(crate) struct ReviewJob {
     /// The commits, one line each, shown before the change.
     pub(crate) commits: String,
-    /// Longest line of the built-in engine's summary.
-    pub(crate) max_subject: usize,
+    /// The commits as the built-in engine groups them by intent, newest first.
+    pub(crate) intents: Vec<offline::intent::Commit>,
+    /// The repository's conventions, when learned: how the built-in engine reads subjects.
+    pub(crate) conventions: Option<Arc<Conventions>>,
 }
 
 impl Job for ReviewJob {
@@ -139,15 +141,16 @@ impl Job for ReviewJob {
     }
 
     fn expected_answer_tokens(&self) -> u32 {
-        350
+        500
     }
 
     fn parse(&self, answer: &str, _: &[Option<String>]) -> Option<Review> {
         review::parse(&strip_thinking(answer))
     }
 
-    fn offline(&self, changes: &ChangeSet, secrets: &[SecretFound]) -> Review {
-        offline::review(changes, secrets, self.max_subject)
+    fn offline(&self, changes: &ChangeSet, _secrets: &[SecretFound]) -> Review {
+        // Secrets are the deterministic checks' to report, with their lines.
+        offline::review(changes, &self.intents, self.conventions.as_deref())
     }
 }
 
@@ -156,6 +159,10 @@ impl Job for ReviewJob {
 pub(crate) struct RangeJob {
     /// The commits of the period, one line each.
     pub(crate) commits: String,
+    /// The commits as the built-in engine groups them by intent, newest first.
+    pub(crate) intents: Vec<offline::intent::Commit>,
+    /// The repository's conventions, when learned: how the built-in engine reads subjects.
+    pub(crate) conventions: Option<Arc<Conventions>>,
 }
 
 impl Job for RangeJob {
@@ -187,7 +194,7 @@ impl Job for RangeJob {
     }
 
     fn offline(&self, changes: &ChangeSet, _secrets: &[SecretFound]) -> RangeSummary {
-        offline::summarize_period(changes)
+        offline::summarize_period(changes, &self.intents, self.conventions.as_deref())
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub(crate) mod cache;
 pub(crate) mod clean;
+pub(crate) mod findings;
 mod job;
 pub(crate) mod merge;
 mod plan;
@@ -56,8 +57,9 @@ pub(crate) struct Options<'a> {
     pub(crate) progress: Option<Progress>,
     /// Where measured model speeds are kept, if anywhere.
     pub(crate) speeds: Option<speed::Speeds>,
-    /// The repository's conventions, for commit drafts: the built-in model writes in them,
-    /// network prompts carry them, and every draft is checked against them.
+    /// The repository's conventions: for commit drafts the built-in model writes in them,
+    /// network prompts carry them, and every draft is checked against them; for reviews and
+    /// reports the built-in model reads the commits' subjects with them.
     pub(crate) conventions: Option<Arc<crate::conventions::Conventions>>,
 }
 
@@ -100,35 +102,85 @@ impl Drafts {
     }
 }
 
-/// A change as it may be sent: every patch with its secrets replaced, and where they were.
+/// A change as it may be sent: every patch, file name and commit subject with its secrets
+/// replaced, the texts the job puts around it redacted the same way, and what was found.
 #[derive(Debug, Clone)]
 pub(crate) struct Sendable {
-    /// The change with secrets replaced: the only text that goes out.
+    /// The change with secrets replaced: the only change text that goes out.
     pub(crate) changes: ChangeSet,
-    /// What redaction found.
+    /// The job's instructions as sent (the conventions block with its example subjects
+    /// included).
+    pub(crate) instructions: String,
+    /// The text before the change as sent (the commits, with their subjects and bodies, and
+    /// whatever else the job names: branches, remotes).
+    pub(crate) preface: String,
+    /// What redaction found in file content.
     pub(crate) secrets: Vec<SecretFound>,
+    /// What redaction found elsewhere (file names, commit messages, example subjects), one
+    /// line each, for a warning.
+    pub(crate) replaced: Vec<String>,
+    /// Whether redaction ran (`redact: true`), so that text added later is redacted too.
+    pub(crate) redacted: bool,
 }
 
-/// The change as it would be sent with these settings: every patch redacted once, unless
-/// `redact: false`.
-pub(crate) fn sendable(changes: &ChangeSet, settings: &Settings) -> Sendable {
+/// The change and the job's texts as they would be sent with these settings: every patch,
+/// file name, commit subject, instruction and preface redacted once, unless `redact: false`.
+/// This is the one place where what leaves the machine is redacted: every request is built
+/// from its output.
+pub(crate) fn sendable<J: Job>(changes: &ChangeSet, settings: &Settings, job: &J) -> Sendable {
     let mut sendable = changes.clone();
     let mut secrets = Vec::new();
+    let mut replaced = Vec::new();
     for file in &mut sendable.files {
         // Lock-file hunks are for the built-in model only.
         file.private_patch = None;
     }
+    let mut instructions = job.instructions();
+    let mut preface = job.preface();
     if settings.redact {
         for file in &mut sendable.files {
-            let Some(patch) = &file.patch else { continue };
-            let (text, found) = privacy::redact_patch(&file.path, patch);
-            if !found.is_empty() {
-                file.patch = Some(text);
-                secrets.extend(found);
+            if let Some(patch) = &file.patch {
+                let (text, found) = privacy::redact_patch(&file.path, patch);
+                if !found.is_empty() {
+                    file.patch = Some(text);
+                    secrets.extend(found);
+                }
+            }
+            redact_in_place(&mut file.path, "a file name", &mut replaced);
+            if let Some(old_path) = &mut file.old_path {
+                redact_in_place(old_path, "a file name", &mut replaced);
             }
         }
+        if let crate::git::Source::Commit { summary, .. } = &mut sendable.source {
+            redact_in_place(summary, "the commit subject", &mut replaced);
+        }
+        redact_in_place(&mut instructions, "the instructions (example subjects)", &mut replaced);
+        redact_in_place(&mut preface, "the commit messages", &mut replaced);
     }
-    Sendable { changes: sendable, secrets }
+    Sendable {
+        changes: sendable,
+        instructions,
+        preface,
+        secrets,
+        replaced,
+        redacted: settings.redact,
+    }
+}
+
+/// Redacts `text` where it stands, saying what was replaced and where (`place`).
+fn redact_in_place(text: &mut String, place: &str, replaced: &mut Vec<String>) {
+    let (redacted, kinds) = privacy::redact_text(text);
+    if kinds.is_empty() {
+        return;
+    }
+    *text = redacted;
+    for kind in kinds {
+        let line =
+            format!("{} {kind} in {place} was replaced before sending", privacy::article(kind));
+        if !replaced.contains(&line) {
+            replaced.push(line);
+        }
+    }
 }
 
 /// Asks every selected model for a commit message for `changes`, then merges the drafts as
@@ -137,20 +189,8 @@ pub(crate) fn sendable(changes: &ChangeSet, settings: &Settings) -> Sendable {
 pub(crate) fn draft_commit(changes: &ChangeSet, mut options: Options<'_>) -> Result<Drafts, Error> {
     let settings = options.settings;
     let conventions = options.conventions.clone();
-    let advice = conventions.as_ref().map(|conventions| conventions.advise(changes));
-    let job = CommitJob {
-        style: settings.commit.style,
-        max_subject: settings.commit.max_subject,
-        conventions: conventions.clone(),
-        style_rule: conventions.as_deref().and_then(crate::conventions::prompt::style_rule),
-        conventions_block: match (&conventions, &advice) {
-            (Some(conventions), Some(advice)) => {
-                crate::conventions::prompt::block(conventions, changes, advice)
-            }
-            _ => String::new(),
-        },
-        advice: advice.clone(),
-    };
+    let job = commit_job(changes, &options);
+    let advice = job.advice.clone();
     let session = Session::new()?;
     let prepared = prepare(changes, &mut options, job)?;
     let mode = settings.commit.merge;
@@ -185,26 +225,192 @@ pub(crate) fn draft_commit(changes: &ChangeSet, mut options: Options<'_>) -> Res
     Ok(Drafts { run, merged, checks, disagreement })
 }
 
-/// Asks every selected model to review the push whose combined change is `changes`.
+/// The commit-message job for `changes` with these options: the style, and the repository's
+/// conventions with the prompt block they call for.
+fn commit_job(changes: &ChangeSet, options: &Options<'_>) -> CommitJob {
+    let settings = options.settings;
+    let conventions = options.conventions.clone();
+    let advice = conventions.as_ref().map(|conventions| conventions.advise(changes));
+    CommitJob {
+        style: settings.commit.style,
+        max_subject: settings.commit.max_subject,
+        conventions: conventions.clone(),
+        style_rule: conventions.as_deref().and_then(crate::conventions::prompt::style_rule),
+        conventions_block: match (&conventions, &advice) {
+            (Some(conventions), Some(advice)) => {
+                crate::conventions::prompt::block(conventions, changes, advice)
+            }
+            _ => String::new(),
+        },
+        advice,
+    }
+}
+
+/// One request a run would send, exactly as it would be posted (its headers aside: they
+/// hold the key).
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct PlannedRequest {
+    /// Where it is posted.
+    pub(crate) url: String,
+    /// The instructions it carries.
+    pub(crate) system: String,
+    /// The input it carries: the change description.
+    pub(crate) user: String,
+    /// The JSON body, as the provider's adapter builds it.
+    pub(crate) body: serde_json::Value,
+}
+
+/// What a run would send to one model.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct ModelRequests {
+    /// The model's name.
+    pub(crate) model: String,
+    /// Its provider.
+    pub(crate) provider: String,
+    /// The provider's model id.
+    pub(crate) model_id: String,
+    /// The requests known before any answer, in the order they would be sent.
+    pub(crate) requests: Vec<PlannedRequest>,
+    /// What would follow that cannot be shown before answers come (the final request over
+    /// per-file summaries), or why nothing is sent.
+    pub(crate) note: Option<String>,
+}
+
+/// What a run would send, model by model, and what redaction replaced on the way.
+#[derive(Debug)]
+pub(crate) struct Preview {
+    /// Which models would be asked and which are skipped.
+    pub(crate) selection: Selection,
+    /// One entry per selected model, in selection order.
+    pub(crate) models: Vec<ModelRequests>,
+    /// Secrets replaced in file content.
+    pub(crate) secrets: Vec<SecretFound>,
+    /// Secrets replaced elsewhere, one line each.
+    pub(crate) replaced: Vec<String>,
+    /// The preface and change description a network model would be sent in one request.
+    pub(crate) description: String,
+}
+
+/// The requests a commit draft would send for `changes`, built by the same functions as the
+/// real run (redaction, planning, the provider adapters), sending nothing.
+pub(crate) fn preview_commit(
+    changes: &ChangeSet,
+    mut options: Options<'_>,
+) -> Result<Preview, Error> {
+    let job = commit_job(changes, &options);
+    let synthesize = options.settings.commit.merge == MergeMode::Synthesize;
+    let timeout = options.timeout;
+    let prepared = prepare(changes, &mut options, job)?;
+    let shared = &prepared.shared;
+    let changes = &shared.sendable.changes;
+    let mut models = Vec::new();
+    for (settings, model) in prepared.selection.models.iter().zip(&prepared.network) {
+        let mut entry = ModelRequests {
+            model: settings.name.to_string(),
+            provider: settings.provider.to_string(),
+            model_id: settings.model.clone(),
+            requests: Vec::new(),
+            note: None,
+        };
+        let Some(model) = model else {
+            entry.note = Some("the built-in model answers on this machine: nothing is sent".into());
+            models.push(entry);
+            continue;
+        };
+        let capacity = run::capacity_of(&model.settings, shared.speeds.as_ref());
+        let known = run::cached_summaries(model, changes, shared.cache.as_ref());
+        let shape = plan::Shape {
+            preface: &shared.sendable.preface,
+            answer_tokens: shared.job.expected_answer_tokens(),
+            every_file: shared.job.summarize_every_file(),
+        };
+        let prompts = match plan::plan(changes, known, &capacity, &shape, timeout, false) {
+            plan::Plan::Single { input, .. } => vec![run::final_prompt(shared, input)],
+            plan::Plan::Map(map) => {
+                entry.note = Some(
+                    "then one final request over the per-file summaries these requests return; \
+                     it is built from their answers, so it cannot be shown before them"
+                        .to_string(),
+                );
+                map.batches.into_iter().map(|batch| batch.prompt).collect()
+            }
+        };
+        for prompt in prompts {
+            match model.preview(&prompt) {
+                Some((url, body)) => entry.requests.push(PlannedRequest {
+                    url,
+                    system: prompt.system,
+                    user: prompt.user,
+                    body,
+                }),
+                None => entry.note = Some("no endpoint is configured: nothing is sent".into()),
+            }
+        }
+        if synthesize && entry.note.is_none() {
+            entry.note = Some(
+                "with `commit.merge: synthesize`, one more request merges the drafts".to_string(),
+            );
+        }
+        models.push(entry);
+    }
+    Ok(Preview {
+        selection: prepared.selection.clone(),
+        models,
+        secrets: shared.sendable.secrets.clone(),
+        replaced: shared.sendable.replaced.clone(),
+        description: format!("{}{}", shared.sendable.preface, prompt::render_changes(changes)),
+    })
+}
+
+/// The commits a review or a report is about: one line each for network models, and as the
+/// built-in engine groups them by intent.
+pub(crate) struct Commits {
+    /// One line per commit, newest first.
+    pub(crate) lines: String,
+    /// The same commits for the intent grouping, newest first.
+    pub(crate) intents: Vec<crate::offline::intent::Commit>,
+}
+
+/// Asks every selected model to review the push whose combined change is `changes`; every
+/// finding is anchored to the change (`findings::validate`).
 pub(crate) fn review_push(
     changes: &ChangeSet,
-    commits: String,
+    commits: Commits,
     mut options: Options<'_>,
 ) -> Result<Run<Review>, Error> {
-    let job = ReviewJob { commits, max_subject: options.settings.commit.max_subject };
+    let job = ReviewJob {
+        commits: commits.lines,
+        intents: commits.intents,
+        conventions: options.conventions.clone(),
+    };
     let session = Session::new()?;
     let prepared = prepare(changes, &mut options, job)?;
-    execute(&session, &prepared, &options)
+    let mut run = execute(&session, &prepared, &options)?;
+    // Each finding names its model and is checked against the change it claims to be about.
+    for answer in &mut run.answers {
+        if let Ok(review) = &mut answer.outcome {
+            for finding in &mut review.findings {
+                finding.raised_by = vec![answer.model.to_string()];
+            }
+            findings::validate(review, changes);
+        }
+    }
+    Ok(run)
 }
 
 /// Asks every selected model to summarize a period: each file, then an overview.
 pub(crate) fn summarize_range(
     changes: &ChangeSet,
-    commits: String,
+    commits: Commits,
     mut options: Options<'_>,
 ) -> Result<Run<RangeSummary>, Error> {
     let session = Session::new()?;
-    let prepared = prepare(changes, &mut options, RangeJob { commits })?;
+    let job = RangeJob {
+        commits: commits.lines,
+        intents: commits.intents,
+        conventions: options.conventions.clone(),
+    };
+    let prepared = prepare(changes, &mut options, job)?;
     execute(&session, &prepared, &options)
 }
 
@@ -248,13 +454,14 @@ fn prepare<J: Job>(
             (!is_offline(model)).then(|| Arc::new(Model::new(model.clone(), options.environment)))
         })
         .collect();
+    let sendable = sendable(changes, settings, &job);
     let shared = Arc::new(Shared {
         original: changes.clone(),
-        sendable: sendable(changes, settings),
+        warnings: std::sync::Mutex::new(sendable.replaced.clone()),
+        sendable,
         job,
         cache: options.cache.take(),
         speeds: options.speeds.clone(),
-        warnings: std::sync::Mutex::new(Vec::new()),
         share: settings.share_summaries,
         precomputed: std::sync::OnceLock::new(),
     });
@@ -335,12 +542,17 @@ fn synthesize(
     let job = &prepared.shared.job;
     let named: Vec<(String, Message)> =
         drafts.iter().map(|(_, name, message)| (name.clone(), message.clone())).collect();
-    let prompt = merge::synthesize_prompt(
+    let mut prompt = merge::synthesize_prompt(
         &prepared.shared.sendable.changes,
         &named,
         job.style,
         job.max_subject,
     );
+    if prepared.shared.sendable.redacted {
+        // The built-in model drafts from the change as collected: its draft may name what
+        // the sendable change has redacted.
+        prompt.user = privacy::redact_text(&prompt.user).0;
+    }
     let begun = Instant::now();
     let result = match session.client() {
         Ok(client) => session.block_on(model.complete(&client, &prompt, prepared.deadline))?,
@@ -366,6 +578,90 @@ fn synthesize(
                 model.explain(&failure)
             ));
             Ok(false)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{CommitStyle, FlagOverrides};
+    use crate::git::{FileChange, Source};
+
+    /// A made-up GitHub token, assembled so this file holds none.
+    const TOKEN: &str = concat!("gh", "p_", "OJdRnGQnaWsEPcjiUJgE2cEUY1wDGXLJkCOh");
+
+    fn settings() -> Settings {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let pairs = vec![
+            (
+                crate::env::CHANGES_CONFIG.to_string(),
+                folder.path().join("none.yaml").display().to_string(),
+            ),
+            ("HOME".to_string(), folder.path().display().to_string()),
+        ];
+        crate::config::load(&Environment::from_pairs(pairs), None, &FlagOverrides::default())
+            .expect("defaults load")
+            .settings
+    }
+
+    #[test]
+    fn file_names_subjects_commits_and_instructions_are_redacted_before_sending() {
+        let mut changes = ChangeSet {
+            source: Source::Commit { id: "0".repeat(40), summary: format!("rotate token {TOKEN}") },
+            files: vec![FileChange::modified(&format!("keys/{TOKEN}.txt"), "@@ -0,0 +1 @@\n+x\n")],
+        };
+        changes.files[0].old_path = Some(format!("old/{TOKEN}"));
+        let job = ReviewJob {
+            commits: format!("- 1a2b3c4 rotate token {TOKEN}\n"),
+            intents: Vec::new(),
+            conventions: None,
+        };
+        let sendable = sendable(&changes, &settings(), &job);
+        let sent = format!(
+            "{}{}{}",
+            sendable.instructions,
+            sendable.preface,
+            prompt::render_changes(&sendable.changes)
+        );
+        assert!(!sent.contains(TOKEN), "{sent}");
+        assert!(sent.contains("keys/[REDACTED GitHub token].txt"), "{sent}");
+        assert!(sent.contains("rotate token [REDACTED GitHub token]"), "{sent}");
+        assert_eq!(sendable.replaced.len(), 3, "{:?}", sendable.replaced);
+
+        let commit = CommitJob {
+            style: CommitStyle::Conventional,
+            max_subject: 72,
+            conventions: None,
+            style_rule: None,
+            conventions_block: format!("Examples of subjects:\n- chore: rotate {TOKEN}\n"),
+            advice: None,
+        };
+        let sendable = super::sendable(&changes, &settings(), &commit);
+        assert!(!sendable.instructions.contains(TOKEN));
+        assert!(sendable.instructions.contains("chore: rotate [REDACTED GitHub token]"));
+    }
+
+    #[test]
+    fn the_prompts_themselves_hold_nothing_the_redactor_replaces() {
+        let commit = CommitJob {
+            style: CommitStyle::Conventional,
+            max_subject: 72,
+            conventions: None,
+            style_rule: None,
+            conventions_block: String::new(),
+            advice: None,
+        };
+        let review = ReviewJob { commits: String::new(), intents: Vec::new(), conventions: None };
+        let range = RangeJob { commits: String::new(), intents: Vec::new(), conventions: None };
+        for text in [
+            commit.instructions(),
+            review.instructions(),
+            review.preface(),
+            range.instructions(),
+            range.preface(),
+        ] {
+            assert!(privacy::redact_text(&text).1.is_empty(), "{text}");
         }
     }
 }

@@ -260,9 +260,9 @@ async fn ask_network<J: Job>(
     let changes = &shared.sendable.changes;
     let job = &shared.job;
     let mut capacity = capacity_of(&model.settings, shared.speeds.as_ref());
-    let preface = job.preface();
+    let preface = &shared.sendable.preface;
     let shape = Shape {
-        preface: &preface,
+        preface,
         answer_tokens: job.expected_answer_tokens(),
         every_file: job.summarize_every_file(),
     };
@@ -272,7 +272,7 @@ async fn ask_network<J: Job>(
     trace.details.push(format!("plan: {}", first.describe()));
     let map = match first {
         Plan::Single { input, .. } => {
-            let prompt = final_prompt(job, input);
+            let prompt = final_prompt(shared, input);
             match timed(model, client, &prompt, deadline, &capacity.latency, trace).await {
                 Err(Failure::TooLong { .. }) => {
                     capacity.context_tokens /= 2;
@@ -300,7 +300,7 @@ async fn ask_network<J: Job>(
             .details
             .push(format!("per-file summaries written together by {} models", precomputed.writers));
         let input = plan::final_input(changes, &precomputed.files, &shape, &capacity);
-        let prompt = final_prompt(job, input);
+        let prompt = final_prompt(shared, input);
         return match timed(model, client, &prompt, deadline, &capacity.latency, trace).await {
             Ok(text) => job.parse(&text, &precomputed.files).ok_or_else(ModelError::unusable),
             Err(failure) => Err(error_of(model, &failure)),
@@ -315,7 +315,7 @@ async fn ask_network<J: Job>(
     let summaries =
         summarize_files(model, client, shared, &map, &capacity, &shape, deadline, trace).await?;
     let input = plan::final_input(changes, &summaries, &shape, &capacity);
-    let prompt = final_prompt(job, input);
+    let prompt = final_prompt(shared, input);
     match timed(model, client, &prompt, deadline, &capacity.latency, trace).await {
         Ok(text) => job.parse(&text, &summaries).ok_or_else(ModelError::unusable),
         Err(failure) => Err(error_of(model, &failure)),
@@ -333,10 +333,11 @@ struct Trace {
     ratios: Vec<f64>,
 }
 
-/// The final request of a job.
-fn final_prompt<J: Job>(job: &J, user: String) -> Prompt {
+/// The final request of a job, with its instructions as redacted once for the run.
+pub(crate) fn final_prompt<J: Job>(shared: &Shared<J>, user: String) -> Prompt {
+    let job = &shared.job;
     Prompt {
-        system: job.instructions(),
+        system: shared.sendable.instructions.clone(),
         user,
         max_output_tokens: job.answer_tokens(),
         temperature: 0.2,

@@ -43,9 +43,8 @@ pub(crate) async fn summarize_together<J: Job>(
     deadline: Instant,
 ) -> Option<Precomputed> {
     let changes = &shared.sendable.changes;
-    let preface = shared.job.preface();
     let shape = Shape {
-        preface: &preface,
+        preface: &shared.sendable.preface,
         answer_tokens: shared.job.expected_answer_tokens(),
         every_file: shared.job.summarize_every_file(),
     };

@@ -93,6 +93,26 @@ impl Repository {
         Ok(object.as_blob().map(|blob| blob.content().to_vec()))
     }
 
+    /// True when some file path in the tree of commit `id` satisfies `wanted`; false when
+    /// none does or the tree cannot be read. Stops at the first match.
+    pub fn any_path(&self, id: &str, wanted: impl Fn(&str) -> bool) -> bool {
+        let Ok(commit) = self.resolve_commit(id) else { return false };
+        let Ok(tree) = commit.tree() else { return false };
+        let mut found = false;
+        let _ = tree.walk(git2::TreeWalkMode::PreOrder, |folder, entry| {
+            if entry.kind() != Some(git2::ObjectType::Blob) {
+                return git2::TreeWalkResult::Ok;
+            }
+            let path = format!("{folder}{}", String::from_utf8_lossy(entry.name_bytes()));
+            if wanted(&path) {
+                found = true;
+                return git2::TreeWalkResult::Abort;
+            }
+            git2::TreeWalkResult::Ok
+        });
+        found
+    }
+
     /// The e-mail address git would record as the author of a new commit: `GIT_AUTHOR_EMAIL`,
     /// else `user.email`.
     pub fn author_email(&self) -> Option<String> {

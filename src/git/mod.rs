@@ -6,6 +6,7 @@ mod cut;
 mod diff;
 pub mod history;
 pub mod hooks;
+pub(crate) mod hunks;
 pub mod log;
 pub mod push;
 

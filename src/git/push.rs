@@ -1,6 +1,7 @@
-//! What a push sends: git's pre-push lines parsed, and for each ref the commits the remote
-//! does not have yet, computed the way git's own sample hook does it (`remote..local`, or
-//! for a new branch everything not reachable from the remote's refs).
+//! What a push sends: git's pre-push lines parsed, and for each ref the exact change the
+//! remote's ref goes through — from the remote's tip to ours for an update (forced or not),
+//! from the merge base with the closest remote branch for a new ref — with the commits no
+//! ref of that remote has yet, and for a forced update the ones it loses.
 
 use std::fmt;
 
@@ -101,75 +102,201 @@ pub struct PushedCommit {
     pub author: String,
 }
 
-/// What one ref update sends.
+/// What one ref update sends, and for a forced update what the remote's ref no longer holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {
     /// The update as git described it.
     pub update: RefUpdate,
     /// New, fast-forward, forced.
     pub kind: UpdateKind,
-    /// The reviewed commits, newest first, at most `max_commits`.
+    /// The commits the remote gains that no ref of it has yet, newest first, at most
+    /// `max_commits`.
     pub commits: Vec<PushedCommit>,
-    /// Outgoing commits beyond the cap, counted but not reviewed.
+    /// Gained commits beyond the cap, counted but not listed.
     pub left_out: usize,
-    /// For a forced update: commits on the remote that the push drops.
-    pub rewritten: usize,
-    /// The commit the reviewed diff starts from (`None`: the empty tree).
+    /// For a forced update: the commits the remote's ref held that the push drops, newest
+    /// first, at most `max_commits`.
+    pub lost: Vec<PushedCommit>,
+    /// Lost commits beyond the cap.
+    pub lost_left_out: usize,
+    /// Commits the reviewed diff carries that the remote already has under another ref (a
+    /// branch merged in, or rebased onto): not listed, since they were pushed before.
+    pub already_on_remote: usize,
+    /// The commit the reviewed diff starts from (`None`: the empty tree): the remote's tip for
+    /// an update, forced or not; for a new ref, the merge base with the remote's branch
+    /// closest to the tip.
     pub base: Option<String>,
+    /// For a new ref, the remote-tracking ref the base was taken from (`origin/main`).
+    pub base_ref: Option<String>,
     /// The commit the reviewed diff ends at.
     pub tip: String,
 }
 
+/// At most this many remote-tracking refs are weighed as the base of a new branch: a remote
+/// with thousands of branches must not hold the push while merge bases are computed.
+const MAX_BASE_CANDIDATES: usize = 256;
+
 impl Repository {
-    /// The commits `update` sends to `remote`, newest first, capped at `max_commits`; `None`
-    /// for a deletion or a ref that adds no commit. Tags are peeled to their commit.
+    /// What `update` sends to `remote`: the commits no ref of that remote has (newest first,
+    /// capped at `max_commits`), the ones a forced update drops, and the two ends of the diff
+    /// the remote's ref goes through. `remote` is `None` for a range given by hand, where no
+    /// remote-tracking ref is hidden. `None` for a deletion or a ref that moves to commits the
+    /// remote already has. Tags are peeled to their commit.
     pub fn outgoing(
         &self,
         update: &RefUpdate,
-        remote: &str,
+        remote: Option<&str>,
         max_commits: usize,
     ) -> Result<Option<Outgoing>, GitError> {
         if is_zero_id(&update.local_oid) {
             return Ok(None);
         }
         let tip = self.peel_to_commit_id(&update.local_oid)?;
-        let mut walk = self.inner.revwalk().context("walking history")?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME).context("sorting history")?;
-        walk.push(tip).context("walking history")?;
-
+        let remote_refs = match remote {
+            Some(remote) => self.remote_tracking(remote),
+            None => Vec::new(),
+        };
         let remote_commit = if is_zero_id(&update.remote_oid) {
             None
         } else {
             Some(self.peel_to_commit_id(&update.remote_oid).ok())
         };
-        let (kind, rewritten) = match remote_commit {
-            None => (UpdateKind::New, 0),
-            Some(None) => (UpdateKind::Unknown, 0),
+        let (kind, base, base_ref) = match remote_commit {
             Some(Some(remote_tip)) => {
-                let base = self.inner.merge_base(tip, remote_tip).ok();
-                if base == Some(remote_tip) {
-                    walk.hide(remote_tip).context("walking history")?;
-                    (UpdateKind::FastForward, 0)
-                } else {
-                    if let Some(base) = base {
-                        walk.hide(base).context("walking history")?;
-                    }
-                    (UpdateKind::Forced, self.count_between(base, remote_tip)?)
+                if remote_tip == tip {
+                    return Ok(None);
+                }
+                let fast_forward = self.inner.graph_descendant_of(tip, remote_tip).unwrap_or(false);
+                let kind = if fast_forward { UpdateKind::FastForward } else { UpdateKind::Forced };
+                // What the remote's ref goes through, merges included: its tip to ours.
+                (kind, Some(remote_tip), None)
+            }
+            None | Some(None) => {
+                let kind =
+                    if remote_commit.is_none() { UpdateKind::New } else { UpdateKind::Unknown };
+                match self.closest_base(tip, &remote_refs) {
+                    Some((base, name)) => (kind, Some(base), Some(name)),
+                    None => (kind, None, None),
                 }
             }
         };
-        if matches!(kind, UpdateKind::New | UpdateKind::Unknown) {
-            // Everything not already on that remote, as far as we know it.
-            let pattern = format!("refs/remotes/{remote}/*");
-            if let Ok(references) = self.inner.references_glob(&pattern) {
-                for reference in references.flatten() {
-                    if let Ok(commit) = reference.peel_to_commit() {
-                        walk.hide(commit.id()).context("walking history")?;
-                    }
-                }
+
+        // Gained: reachable from our tip and from nothing the remote is known to have.
+        let mut walk = self.walk_from(tip)?;
+        if let Some(Some(remote_tip)) = remote_commit {
+            walk.hide(remote_tip).context("walking history")?;
+        }
+        for (_, id) in &remote_refs {
+            walk.hide(*id).context("walking history")?;
+        }
+        let (commits, gained) = self.listed(walk, max_commits)?;
+
+        let (lost, lost_total) = match (kind, remote_commit) {
+            (UpdateKind::Forced, Some(Some(remote_tip))) => {
+                let mut walk = self.walk_from(remote_tip)?;
+                walk.hide(tip).context("walking history")?;
+                self.listed(walk, max_commits)?
+            }
+            _ => (Vec::new(), 0),
+        };
+        if gained == 0 && lost_total == 0 {
+            return Ok(None);
+        }
+        let base = match base {
+            Some(base) => Some(base),
+            // No remote ref at all (a first push, a push to a URL): everything listed is new,
+            // and the diff starts where the listed commits do.
+            None => commits
+                .last()
+                .and_then(|oldest| Oid::from_str(&oldest.id).ok())
+                .and_then(|oldest| self.inner.find_commit(oldest).ok())
+                .and_then(|oldest| oldest.parent_id(0).ok()),
+        };
+        let already_on_remote = match base {
+            Some(base) => {
+                let (ahead, _) = self.inner.graph_ahead_behind(tip, base).unwrap_or((gained, 0));
+                ahead.saturating_sub(gained)
+            }
+            None => 0,
+        };
+        Ok(Some(Outgoing {
+            update: update.clone(),
+            kind,
+            left_out: gained - commits.len(),
+            commits,
+            lost_left_out: lost_total - lost.len(),
+            lost,
+            already_on_remote,
+            base: base.map(|id| id.to_string()),
+            base_ref,
+            tip: tip.to_string(),
+        }))
+    }
+
+    /// The remote's tracking refs as `(origin/main, commit)`, its default branch first
+    /// (`refs/remotes/<remote>/HEAD`, else `main`, else `master`), the others in name order.
+    fn remote_tracking(&self, remote: &str) -> Vec<(String, Oid)> {
+        let prefix = format!("refs/remotes/{remote}/");
+        let default = self
+            .inner
+            .find_reference(&format!("{prefix}HEAD"))
+            .ok()
+            .and_then(|head| head.symbolic_target().ok().flatten().map(str::to_string));
+        let mut found: Vec<(u8, String, Oid)> = Vec::new();
+        let Ok(references) = self.inner.references_glob(&format!("{prefix}*")) else {
+            return Vec::new();
+        };
+        for reference in references.flatten() {
+            let Ok(name) = reference.name().map(str::to_string) else { continue };
+            if reference.kind() == Some(git2::ReferenceType::Symbolic) {
+                continue;
+            }
+            let Ok(commit) = reference.peel_to_commit() else { continue };
+            let rank = if default.as_deref() == Some(name.as_str()) {
+                0
+            } else if name == format!("{prefix}main") {
+                1
+            } else if name == format!("{prefix}master") {
+                2
+            } else {
+                3
+            };
+            let short = name.strip_prefix("refs/remotes/").unwrap_or(&name).to_string();
+            found.push((rank, short, commit.id()));
+        }
+        found.sort();
+        found.into_iter().map(|(_, name, id)| (name, id)).collect()
+    }
+
+    /// Where a new ref's diff starts: the merge base with the remote branch it is closest to
+    /// (fewest commits between that merge base and `tip`), the default branch winning ties.
+    /// A branch started from a feature branch the remote already has is reviewed from that
+    /// branch, so what the review shows is exactly what the remote does not have.
+    fn closest_base(&self, tip: Oid, remote_refs: &[(String, Oid)]) -> Option<(Oid, String)> {
+        let mut best: Option<(usize, Oid, &str)> = None;
+        for (name, id) in remote_refs.iter().take(MAX_BASE_CANDIDATES) {
+            let Ok(base) = self.inner.merge_base(tip, *id) else { continue };
+            let Ok((distance, _)) = self.inner.graph_ahead_behind(tip, base) else { continue };
+            if best.is_none_or(|(shortest, _, _)| distance < shortest) {
+                best = Some((distance, base, name));
             }
         }
+        best.map(|(_, base, name)| (base, name.to_string()))
+    }
 
+    fn walk_from(&self, tip: Oid) -> Result<git2::Revwalk<'_>, GitError> {
+        let mut walk = self.inner.revwalk().context("walking history")?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME).context("sorting history")?;
+        walk.push(tip).context("walking history")?;
+        Ok(walk)
+    }
+
+    /// The first `max_commits` commits of a walk, and how many it has in all.
+    fn listed(
+        &self,
+        walk: git2::Revwalk<'_>,
+        max_commits: usize,
+    ) -> Result<(Vec<PushedCommit>, usize), GitError> {
         let mut commits = Vec::new();
         let mut total = 0usize;
         for id in walk {
@@ -185,27 +312,7 @@ impl Repository {
                 });
             }
         }
-        if commits.is_empty() {
-            return Ok(None);
-        }
-        // The reviewed diff starts at the parent of the oldest reviewed commit.
-        let oldest = commits.last().map(|commit| commit.id.clone()).unwrap_or_default();
-        let base = self
-            .inner
-            .revparse_single(&oldest)
-            .and_then(|object| object.peel_to_commit())
-            .ok()
-            .and_then(|commit| commit.parent_id(0).ok())
-            .map(|id| id.to_string());
-        Ok(Some(Outgoing {
-            update: update.clone(),
-            kind,
-            left_out: total - commits.len(),
-            commits,
-            rewritten,
-            base,
-            tip: tip.to_string(),
-        }))
+        Ok((commits, total))
     }
 
     /// What `git push` would send for the current branch: its upstream's commit and ours.
@@ -251,15 +358,6 @@ impl Repository {
                 revision: id.to_string(),
                 message: error.message().to_string(),
             })
-    }
-
-    fn count_between(&self, base: Option<Oid>, tip: Oid) -> Result<usize, GitError> {
-        let mut walk = self.inner.revwalk().context("walking history")?;
-        walk.push(tip).context("walking history")?;
-        if let Some(base) = base {
-            walk.hide(base).context("walking history")?;
-        }
-        Ok(walk.count())
     }
 }
 

@@ -220,20 +220,40 @@ impl Model {
         if !variables.is_empty() && self.key.is_none() {
             return Err(Failure::MissingKey(variables.join(" or ")));
         }
-        let adapter = provider::adapter(provider.wire).ok_or_else(|| {
-            Failure::BadEndpoint("the built-in model takes no requests".to_string())
-        })?;
-        let model = self.settings.model.as_str();
+        let (url, body) = self.request(base, prompt, &dropped)?;
+        let Some(adapter) = provider::adapter(provider.wire) else {
+            return Err(Failure::BadEndpoint("the built-in model takes no requests".to_string()));
+        };
         let mut headers = adapter.fixed_headers();
         headers.extend(self.key.as_ref().map(|key| adapter.key_header(key.expose())));
-        let url = adapter.url(base, model);
-        let body = adapter.body(model, prompt, &dropped);
         let response = http::post_json(client, &url, &headers, &body, deadline).await?;
         let (input, output) = usage_of(&response.body);
         self.requests.fetch_add(1, Ordering::Relaxed);
         self.input_tokens.fetch_add(input, Ordering::Relaxed);
         self.output_tokens.fetch_add(output, Ordering::Relaxed);
         adapter.parse(&response)
+    }
+
+    /// The address and JSON body of the request for `prompt`: what `attempt` sends, and what
+    /// a dry run shows. Headers are left out: they hold the key.
+    fn request(
+        &self,
+        base: &str,
+        prompt: &Prompt,
+        dropped: &BTreeSet<String>,
+    ) -> Result<(String, serde_json::Value), Failure> {
+        let adapter = provider::adapter(self.settings.provider.wire).ok_or_else(|| {
+            Failure::BadEndpoint("the built-in model takes no requests".to_string())
+        })?;
+        let model = self.settings.model.as_str();
+        Ok((adapter.url(base, model), adapter.body(model, prompt, dropped)))
+    }
+
+    /// The address and JSON body of the first attempt at `prompt`, byte for byte what would
+    /// be posted; `None` for a model that sends nothing (no endpoint, the built-in model).
+    pub(crate) fn preview(&self, prompt: &Prompt) -> Option<(String, serde_json::Value)> {
+        let base = self.base_url.as_deref()?;
+        self.request(base, prompt, &BTreeSet::new()).ok()
     }
 }
 

@@ -11,13 +11,15 @@
 //! Layout: `paths` (file roles and scopes), `definitions` (per-language patterns),
 //! `patch` (one pass over a file's hunks), `dependencies` (manifests), `analysis` (per-file
 //! facts and cross-file moves), `decide` (type, scope, summary), `text` (English and the
-//! subject budget), `body` (bullets); `review` and `range` answer the other two jobs.
+//! subject budget), `body` (bullets); `review` and `range` answer the other two jobs, both
+//! summarizing their commits by intent (`intent`).
 
 mod analysis;
 mod body;
 mod decide;
 mod definitions;
 mod dependencies;
+pub(crate) mod intent;
 mod patch;
 mod paths;
 mod range;

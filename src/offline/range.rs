@@ -1,21 +1,25 @@
-//! The built-in engine's summary of a period: its own draft of the whole change as the
+//! The built-in engine's summary of a period: the period's commits grouped by intent as the
 //! overview, and one draft per file as that file's summary.
 
 use crate::answer::RangeSummary;
 use crate::config::CommitStyle;
+use crate::conventions::Conventions;
 use crate::git::{ChangeSet, Source};
+
+use super::intent;
 
 /// Longest line the summaries may have.
 const MAX_LINE: usize = 100;
 
-/// The overview and one summary per file of `changes`, in file order.
-pub(crate) fn summarize_period(changes: &ChangeSet) -> RangeSummary {
+/// The overview of `commits` (newest first) and one summary per file of `changes`, in file
+/// order.
+pub(crate) fn summarize_period(
+    changes: &ChangeSet,
+    commits: &[intent::Commit],
+    conventions: Option<&Conventions>,
+) -> RangeSummary {
     let style = CommitStyle::Plain;
-    let whole = super::draft(changes, style, MAX_LINE);
-    let mut overview = format!("- {}", whole.subject);
-    for line in whole.body.lines().filter(|line| !line.trim().is_empty()) {
-        overview.push_str(&format!("\n  {}", line.trim()));
-    }
+    let overview = intent::summarize(commits, conventions);
     let files = changes
         .files
         .iter()

@@ -74,6 +74,29 @@ pub(crate) fn redact_patch(path: &str, patch: &str) -> (String, Vec<SecretFound>
     (redacted.text, found)
 }
 
+/// Replaces known secret formats in text that is not a file's content (a file name, commit
+/// messages, instructions); returns the text and the kind of each secret replaced.
+pub(crate) fn redact_text(text: &str) -> (String, Vec<&'static str>) {
+    let redacted = redact::redact_plain(text);
+    (redacted.text, redacted.findings.iter().map(|finding| finding.kind.label()).collect())
+}
+
+/// `a` or `an` before the name of a kind of secret (`an encoded secret`, `a JWT`).
+pub(crate) fn article(kind: &str) -> &'static str {
+    let mut letters = kind.chars();
+    let first = letters.next().unwrap_or('x');
+    let initialism = first.is_ascii_uppercase()
+        && letters.next().is_some_and(|second| second.is_ascii_uppercase());
+    // Initialisms are read letter by letter: "an AWS key", "an SSH key", "a URL password".
+    let vowel_sound =
+        if initialism { "AEFHILMNORSX".contains(first) } else { "aeiouAEIOU".contains(first) };
+    if vowel_sound {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// The line number in the new file of the patch's `patch_line`-th line (1-based), from the
 /// hunk headers; `None` for a removed line or a header.
 fn new_file_line(patch: &str, patch_line: usize) -> Option<usize> {
@@ -110,6 +133,20 @@ fn new_file_line(patch: &str, patch_line: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_take_the_article_they_are_read_with() {
+        for (kind, expected) in [
+            ("encoded secret", "an"),
+            ("AWS access key", "an"),
+            ("URL password", "a"),
+            ("JWT", "a"),
+            ("SendGrid key", "a"),
+            ("credential", "a"),
+        ] {
+            assert_eq!(article(kind), expected, "{kind}");
+        }
+    }
 
     #[test]
     fn patch_lines_map_to_new_file_lines() {

@@ -28,6 +28,7 @@
 //! `AKIAIOSFODNN7EXAMPLE` (anything containing `example`), `your-api-key-here`, `xxxx`,
 //! `<token>`, `${VAR}` and the like.
 
+mod encoded;
 mod heuristics;
 mod patterns;
 #[cfg(test)]
@@ -118,12 +119,24 @@ pub(crate) enum SecretKind {
     AuthorizationHeader,
     /// A random-looking value assigned to a secret-sounding name.
     HighEntropyAssignment,
+    /// The password of a JDBC, ODBC or `key=value` connection string (`Password=…;`,
+    /// `pwd=…`, `?password=…`).
+    ConnectionStringPassword,
+    /// A password given to a command: `mysql -pPASS`, `--password=…`, `curl -u user:PASS`,
+    /// `sshpass -p`, `PGPASSWORD=`.
+    CommandLinePassword,
+    /// A password or token in a build or package-manager credential file (Maven
+    /// `settings.xml`, `.npmrc`, Docker `config.json` `auth`, Cargo `credentials.toml`…).
+    CredentialFileSecret,
+    /// A base64 or JSON-escaped blob that decodes to text holding a secret; the whole blob
+    /// is replaced.
+    EncodedSecret,
 }
 
 impl SecretKind {
     /// Every kind, in declaration order, so tests can enumerate them.
     #[cfg(test)]
-    pub(crate) const ALL: [SecretKind; 33] = [
+    pub(crate) const ALL: [SecretKind; 37] = [
         SecretKind::AwsAccessKey,
         SecretKind::AwsSecretKey,
         SecretKind::GoogleApiKey,
@@ -157,6 +170,10 @@ impl SecretKind {
         SecretKind::PasswordInUrl,
         SecretKind::AuthorizationHeader,
         SecretKind::HighEntropyAssignment,
+        SecretKind::ConnectionStringPassword,
+        SecretKind::CommandLinePassword,
+        SecretKind::CredentialFileSecret,
+        SecretKind::EncodedSecret,
     ];
 
     /// The short human name that appears inside the `[REDACTED <label>]` marker.
@@ -195,6 +212,10 @@ impl SecretKind {
             SecretKind::PasswordInUrl => "URL password",
             SecretKind::AuthorizationHeader => "authorization credential",
             SecretKind::HighEntropyAssignment => "secret value",
+            SecretKind::ConnectionStringPassword => "connection string password",
+            SecretKind::CommandLinePassword => "command-line password",
+            SecretKind::CredentialFileSecret => "credential",
+            SecretKind::EncodedSecret => "encoded secret",
         }
     }
 }
@@ -223,6 +244,12 @@ pub(crate) fn redact(text: &str) -> Redacted {
     redact_with_context(text, FileContext::default(), true)
 }
 
+/// Replaces every recognised secret in plain text that belongs to no file (a file name, a
+/// commit message, a prompt): diff headers inside it are not followed.
+pub(crate) fn redact_plain(text: &str) -> Redacted {
+    redact_with_context(text, FileContext::default(), false)
+}
+
 /// Like [`redact`], for the patch of one file whose path is known from elsewhere, as when a
 /// patch is printed without its real file name; headers inside `patch` are then ignored.
 pub(crate) fn redact_file(path: &str, patch: &str) -> Redacted {
@@ -244,7 +271,18 @@ fn redact_with_context(text: &str, context: FileContext, follow_headers: bool) -
         counted_until: 0,
         counted_lines: 1,
     };
-    let mut hits = candidates.hits.iter().peekable();
+    let mut all_hits;
+    let mut hits = candidates.hits.as_slice();
+    let credential_lines =
+        credential_file_lines(text, &candidates.file_starts, context, follow_headers);
+    if !credential_lines.is_empty() {
+        all_hits = candidates.hits.clone();
+        all_hits
+            .extend(credential_lines.into_iter().map(|start| (start, patterns::Family::Keywords)));
+        all_hits.sort_unstable_by_key(|&(offset, _)| offset);
+        hits = all_hits.as_slice();
+    }
+    let mut hits = hits.iter().peekable();
     while let Some(&(offset, family)) = hits.next() {
         if offset < redactor.copied_until {
             // Inside a line already written, or a private key block already swallowed.
@@ -259,6 +297,42 @@ fn redact_with_context(text: &str, context: FileContext, follow_headers: bool) -
         redactor.process_line(line, families);
     }
     redactor.finish()
+}
+
+/// The starts of every line of a credential file in `text`: there a token may sit under a
+/// host name with no keyword on its line, so each line is looked at. Credential files are
+/// small, so this costs nothing on ordinary diffs.
+fn credential_file_lines(
+    text: &str,
+    file_starts: &[usize],
+    context: FileContext,
+    follow_headers: bool,
+) -> Vec<usize> {
+    let mut sections: Vec<Range<usize>> = Vec::new();
+    if context.credential_file {
+        sections
+            .push(0..file_starts.first().copied().filter(|_| follow_headers).unwrap_or(text.len()));
+    }
+    if follow_headers {
+        for (index, &start) in file_starts.iter().enumerate() {
+            let end = file_starts.get(index + 1).copied().unwrap_or(text.len());
+            let header = text[start..end].lines().next().unwrap_or_default();
+            let mut file = FileContext::default();
+            file.observe_header(header);
+            if file.credential_file {
+                sections.push(start..end);
+            }
+        }
+    }
+    let mut starts = Vec::new();
+    for section in sections {
+        let mut offset = section.start;
+        for line in text[section.clone()].split_inclusive('\n') {
+            starts.push(offset);
+            offset += line.len();
+        }
+    }
+    starts
 }
 
 /// Where one line sits in the input.
@@ -319,7 +393,7 @@ impl<'a> Redactor<'a> {
         if families.tokens && self.private_key_line(content, ending, line, families) {
             return;
         }
-        if !(families.tokens || families.keywords) {
+        if !(families.tokens || families.keywords || families.encoded) {
             return;
         }
         let Some(lowercased) = self.lowercased.get(line.start..line.start + content.len()) else {

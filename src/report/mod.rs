@@ -1,10 +1,11 @@
 //! Pure renderers of what `changes` shows and writes: the commit message file, the push
-//! review, the date-range report, and the structured outputs they and `--format json` share.
+//! review (text, markdown, SARIF), the date-range report, and the structured outputs they and `--format json` share.
 
 pub(crate) mod commit;
 pub(crate) mod output;
 pub(crate) mod push;
 pub(crate) mod range;
+pub(crate) mod sarif;
 
 /// A moment as `(compact, readable)`: `20261128T134005Z` for file names and
 /// `2026-11-28 13:40:05 UTC` for people. No time-zone database needed: it is always UTC.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::answer::{Answer, Message, Review, Skipped};
+use crate::answer::{Answer, Finding, Message, Review, Skipped, Verdict};
 use crate::engine::Drafts;
 use crate::git::{ChangeSet, FileChange};
 
@@ -272,10 +272,12 @@ impl ReportModel {
 /// report are made from.
 #[derive(Debug, Serialize)]
 pub(crate) struct PushOutput<'a> {
-    /// The remote's name (or URL when pushing to a URL).
-    pub(crate) remote: String,
-    /// Its URL, credentials removed.
-    pub(crate) url: String,
+    /// Who asked: git running the hook, or a review by hand of the upstream or of a range.
+    pub(crate) source: ReviewSource,
+    /// The remote pushed to (`null` for `--range`, which names no remote).
+    pub(crate) remote: Option<PushRemote>,
+    /// The range given with `--range` (`null` otherwise).
+    pub(crate) range: Option<ManualRange>,
     /// When the review ran.
     pub(crate) generated: String,
     /// The markdown report, once written.
@@ -284,27 +286,75 @@ pub(crate) struct PushOutput<'a> {
     pub(crate) ranges: Vec<PushRange<'a>>,
 }
 
+/// What started a push review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ReviewSource {
+    /// git ran the pre-push hook.
+    Push,
+    /// By hand: what `git push` would send for the current branch to its upstream.
+    Upstream,
+    /// By hand: `--range A..B`.
+    Range,
+}
+
+/// The remote a push goes to.
+#[derive(Debug, Serialize)]
+pub(crate) struct PushRemote {
+    /// Its name (or URL when pushing to a URL).
+    pub(crate) name: String,
+    /// Its URL, credentials removed.
+    pub(crate) url: String,
+}
+
+/// `--range A..B` as given and as resolved.
+#[derive(Debug, Serialize)]
+pub(crate) struct ManualRange {
+    /// `A`, as written.
+    pub(crate) from: String,
+    /// `B`, as written (`HEAD` when left out).
+    pub(crate) to: String,
+    /// The commit `A` names.
+    pub(crate) from_id: String,
+    /// The commit `B` names.
+    pub(crate) to_id: String,
+}
+
 /// One reviewed range.
 #[derive(Debug, Serialize)]
 pub(crate) struct PushRange<'a> {
-    /// The local ref pushed.
-    pub(crate) local_ref: String,
-    /// The ref on the remote.
-    pub(crate) remote_ref: String,
+    /// The local ref pushed (`null` for `--range`).
+    pub(crate) local_ref: Option<String>,
+    /// The ref on the remote (`null` for `--range`).
+    pub(crate) remote_ref: Option<String>,
     /// New ref, update, forced update.
     pub(crate) kind: String,
-    /// Where the reviewed diff starts (`null`: the empty tree).
+    /// Where the reviewed diff starts (`null`: the empty tree): the remote's tip for an
+    /// update, the merge base with `base_ref` for a new ref.
     pub(crate) base: Option<String>,
+    /// For a new ref, the remote branch the base was taken from (`origin/main`).
+    pub(crate) base_ref: Option<String>,
     /// Where it ends.
     pub(crate) tip: String,
-    /// The reviewed commits, newest first.
+    /// The commits the remote gains that no ref of it has yet, newest first.
     pub(crate) commits: Vec<PushCommit>,
-    /// Outgoing commits beyond `push.max_commits`.
+    /// Gained commits beyond `push.max_commits`.
     pub(crate) commits_left_out: usize,
-    /// Commits on the remote that a forced update drops.
-    pub(crate) commits_rewritten: usize,
+    /// For a forced update, the commits the remote's ref loses, newest first.
+    pub(crate) commits_lost: Vec<PushCommit>,
+    /// Lost commits beyond `push.max_commits`.
+    pub(crate) commits_lost_left_out: usize,
+    /// Commits the diff carries that the remote already has under another ref.
+    pub(crate) commits_already_on_remote: usize,
+    /// Every file the diff changes, in path order.
+    pub(crate) files: Vec<PushFile>,
     /// Files whose content was not sent.
     pub(crate) files_not_sent: Vec<String>,
+    /// The verdict of all reviews together.
+    pub(crate) verdict: Verdict,
+    /// Every reviewer's findings, the same one raised by several merged into one naming them
+    /// all; most severe first.
+    pub(crate) findings: Vec<Finding>,
     /// Each model's review.
     pub(crate) models: Vec<PushModel<'a>>,
     /// The combined change, for the report's list of what was left out.
@@ -313,6 +363,34 @@ pub(crate) struct PushRange<'a> {
     /// Models not asked, with the reason.
     #[serde(skip)]
     pub(crate) skipped: &'a [Skipped],
+}
+
+/// One file a push changes.
+#[derive(Debug, Serialize)]
+pub(crate) struct PushFile {
+    /// Its path after the change.
+    pub(crate) path: String,
+    /// Its path before, for renames and copies.
+    pub(crate) old_path: Option<String>,
+    /// `added`, `modified`, `deleted`, `renamed`…
+    pub(crate) status: String,
+    /// Lines added.
+    pub(crate) added: usize,
+    /// Lines removed.
+    pub(crate) removed: usize,
+}
+
+impl PushFile {
+    /// A changed file as the outputs list it.
+    pub(crate) fn of(file: &FileChange) -> Self {
+        Self {
+            path: file.path.clone(),
+            old_path: file.old_path.clone(),
+            status: file.status.to_string(),
+            added: file.added_lines,
+            removed: file.removed_lines,
+        }
+    }
 }
 
 /// One commit of a push.
@@ -357,10 +435,10 @@ impl<'a> PushModel<'a> {
         }
     }
 
-    /// Its verdict, or why it failed.
+    /// How many findings it raised, or why it failed.
     pub(crate) fn verdict(&self) -> String {
         match (self.review, &self.error) {
-            (Some(review), _) => review.verdict(),
+            (Some(review), _) => review.tally(),
             (None, Some(error)) => format!("failed: {error}"),
             (None, None) => "failed".to_string(),
         }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use crate::answer::RangeSummary;
-use crate::git::push::PushedCommit;
+use crate::git::history::PeriodCommit;
 use crate::git::{ChangeSet, FileChange};
 use crate::text::{count, human_bytes, one_line, short_duration, short_id};
 
@@ -122,7 +122,7 @@ pub(crate) struct Period<'a> {
     /// `--before` as given, and as resolved.
     pub before: (&'a str, &'a str),
     /// The commits of the period, newest first.
-    pub commits: &'a [PushedCommit],
+    pub commits: &'a [PeriodCommit],
     /// The start of the diff (`None`: the empty tree).
     pub base: Option<&'a str>,
     /// The newest commit.
@@ -133,6 +133,8 @@ pub(crate) struct Period<'a> {
     pub web: Option<WebRepository>,
     /// When the report was made.
     pub generated: &'a str,
+    /// Each commit's committer date as shown, in the order of `commits`.
+    pub dates: Vec<String>,
 }
 
 impl Period<'_> {
@@ -231,10 +233,10 @@ pub(crate) fn render_model(
         let _ = writeln!(text, "{body}\n");
     }
     let _ = writeln!(text, "## Commits\n");
-    for commit in period.commits {
+    for (commit, date) in period.commits.iter().zip(&period.dates) {
         let _ = writeln!(
             text,
-            "- `{}` {} ({})",
+            "- {date} `{}` {} ({})",
             short_id(&commit.id),
             one_line(&commit.summary),
             one_line(&commit.author)

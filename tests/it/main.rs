@@ -1,11 +1,13 @@
 //! The one integration-test binary: temporary repositories driven by real git and by the real
 //! `changes` binary, in a sealed environment (see `harness`).
 
+mod checks;
 mod collect;
 mod commands;
 mod config;
 mod conventions;
 mod faults;
+mod findings;
 mod harness;
 mod hooks;
 mod hostile;

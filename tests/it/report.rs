@@ -33,15 +33,7 @@ pub(crate) fn dated_repo() -> TestRepo {
             "write the guide",
         ),
     ] {
-        repo.stage(file, content);
-        let output = repo
-            .command("git")
-            .args(["commit", "-q", "--no-verify", "-m", message])
-            .env("GIT_AUTHOR_DATE", date)
-            .env("GIT_COMMITTER_DATE", date)
-            .output()
-            .expect("git commit");
-        assert!(output.status.success());
+        commit_dated(&repo, &[(file, content)], message, (date, date));
     }
     repo.set_env("CHANGES_NOW", "2026-11-22T12:00:00Z");
     repo
@@ -64,7 +56,7 @@ fn commit_subjects(text: &str) -> Vec<String> {
     let section = text.split("## Commits").nth(1).unwrap_or_default();
     section
         .lines()
-        .filter_map(|line| line.strip_prefix("- `"))
+        .filter_map(|line| line.strip_prefix("- "))
         .filter_map(|rest| rest.split("` ").nth(1))
         .map(|rest| rest.rsplit_once(" (").map_or(rest, |(subject, _)| subject).to_string())
         .collect()
@@ -370,4 +362,341 @@ fn gist_without_a_token_says_how_to_get_one() {
     assert!(run.stderr.contains("no GitHub token for --gist"), "{}", run.stderr);
     assert!(run.stderr.contains("GITHUB_TOKEN"), "{}", run.stderr);
     assert!(out.join("overview.md").exists());
+}
+
+/// Commits `files` with the given subject, author date and committer date.
+fn commit_dated(repo: &TestRepo, files: &[(&str, &str)], message: &str, dates: (&str, &str)) {
+    for (path, content) in files {
+        repo.stage(path, content);
+    }
+    let output = repo
+        .command("git")
+        .args(["commit", "-q", "--no-verify", "-m", message])
+        .env("GIT_AUTHOR_DATE", dates.0)
+        .env("GIT_COMMITTER_DATE", dates.1)
+        .output()
+        .expect("git commit");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// The `## Summary` section of a model file.
+fn summary_of(text: &str) -> String {
+    let section = text.split("## Summary\n").nth(1).unwrap_or_default();
+    section.split("\n## Files").next().unwrap_or_default().trim().to_string()
+}
+
+#[test]
+fn only_counts_and_lists_the_commits_that_touch_matching_files() {
+    let repo = dated_repo();
+    let out = repo.home.join("only-commits");
+    let run =
+        report(&repo, &out, &["--after", "3 weeks ago", "--only", "src/**", "--models", "local"]);
+    let overview = run.success();
+    assert!(overview.contains("2 commits on `main`, 2 files changed"), "{overview}");
+    let local = read(&out, "local.md");
+    assert_eq!(commit_subjects(&local), ["add the lexer", "add the parser"]);
+    assert!(summary_of(&local).starts_with("2 commits: 2 features."), "{local}");
+
+    let none = report(
+        &repo,
+        &repo.home.join("none"),
+        &["--after", "3 weeks ago", "--only", "*.py", "--models", "local"],
+    );
+    assert_eq!(none.code, 0, "{}", none.stderr);
+    assert!(
+        none.stderr.contains("no commit of the period changed a file matching --only"),
+        "{}",
+        none.stderr
+    );
+}
+
+#[test]
+fn commits_are_chosen_and_shown_by_committer_date_with_an_exclusive_midnight_end() {
+    let mut repo = TestRepo::new();
+    repo.set_env("CHANGES_NOW", "2026-11-22T12:00:00Z");
+    repo.set_env("TZ", "UTC");
+    commit_dated(
+        &repo,
+        &[("old.txt", "old\n")],
+        "written before, committed before",
+        ("2026-11-01T09:00:00Z", "2026-11-01T09:00:00Z"),
+    );
+    // Written before the period, rebased into it: in.
+    commit_dated(
+        &repo,
+        &[("rebased.txt", "r\n")],
+        "written before, committed inside",
+        ("2026-11-05T09:00:00Z", "2026-11-12T08:30:00Z"),
+    );
+    // Written inside the period, but its committer date is before it: out.
+    commit_dated(
+        &repo,
+        &[("skewed.txt", "s\n")],
+        "written inside, committed before",
+        ("2026-11-12T09:00:00Z", "2026-11-09T23:59:59Z"),
+    );
+    // Committed at the very moment --before names: out, the end is exclusive.
+    commit_dated(
+        &repo,
+        &[("late.txt", "l\n")],
+        "committed at the end",
+        ("2026-11-14T10:00:00Z", "2026-11-15T00:00:00Z"),
+    );
+    commit_dated(
+        &repo,
+        &[("last.txt", "x\n")],
+        "committed on the last day",
+        ("2026-11-14T23:00:00Z", "2026-11-14T23:59:00Z"),
+    );
+    let out = repo.home.join("dates");
+    report(&repo, &out, &["--after", "2026-11-10", "--before", "2026-11-15", "--models", "local"])
+        .success();
+    let local = read(&out, "local.md");
+    assert_eq!(
+        commit_subjects(&local),
+        ["committed on the last day", "written before, committed inside"],
+        "{local}"
+    );
+    assert!(local.contains("- 2026-11-12 08:30 `"), "the committer date is shown: {local}");
+    assert!(!local.contains("2026-11-05"), "the author date is not: {local}");
+    assert!(local.contains("from 2026-11-10 00:00 UTC to 2026-11-15 00:00 UTC"), "{local}");
+
+    let both = report(&repo, &repo.home.join("both"), &["--days", "3", "--after", "2026-11-01"]);
+    assert_eq!(both.code, 2, "--days and --after are one setting: {}", both.stderr);
+    // --days counts back from CHANGES_NOW, to the minute.
+    let out = repo.home.join("days");
+    report(&repo, &out, &["--days", "10", "--models", "local"]).success();
+    let local = read(&out, "local.md");
+    assert!(local.contains("from 2026-11-12 12:00 UTC to 2026-11-23 12:00 UTC"), "{local}");
+    assert!(commit_subjects(&local).contains(&"committed at the end".to_string()), "{local}");
+    assert!(
+        !commit_subjects(&local).contains(&"written before, committed inside".to_string()),
+        "{local}"
+    );
+}
+
+/// A repository whose history has `subjects`, oldest first, each changing the files given.
+fn repo_with(subjects: &[(&str, &[(&str, &str)])]) -> TestRepo {
+    let mut repo = TestRepo::new();
+    repo.set_env("CHANGES_NOW", "2026-11-22T12:00:00Z");
+    for (day, (subject, files)) in subjects.iter().enumerate() {
+        let date = format!("2026-11-{:02}T10:00:00Z", day + 1);
+        commit_dated(&repo, files, subject, (&date, &date));
+    }
+    repo
+}
+
+const CARGO: &str = "[package]\nname = \"tool\"\nversion = \"0.1.0\"\n\n[dependencies]\n";
+
+#[test]
+fn the_local_summary_groups_conventional_commits_by_type_and_scope() {
+    let repo = repo_with(&[
+        (
+            "chore: start",
+            &[
+                ("Cargo.toml", &format!("{CARGO}serde = \"1.0.1\"\ntokio = \"1.40\"\n")),
+                ("src/lib.rs", "pub fn start() {}\n"),
+            ],
+        ),
+        ("feat(config): load layered settings (#12)", &[("src/config.rs", "pub fn load() {}\n")]),
+        ("fix(walk): stop at the file system boundary", &[("src/walk.rs", "pub fn walk() {}\n")]),
+        (
+            "chore(deps): bump serde from 1.0.1 to 1.0.2",
+            &[("Cargo.toml", &format!("{CARGO}serde = \"1.0.2\"\ntokio = \"1.40\"\n"))],
+        ),
+        ("docs: explain the layers", &[("README.md", "# Tool\n\nLayers.\n")]),
+        (
+            "fix(deps): update rust crate tokio to v1.41.0",
+            &[("Cargo.toml", &format!("{CARGO}serde = \"1.0.2\"\ntokio = \"1.41\"\n"))],
+        ),
+        (
+            "feat(config): read the environment too",
+            &[("src/config.rs", "pub fn load() {}\npub fn env() {}\n")],
+        ),
+    ]);
+    let out = repo.home.join("conventional");
+    report(&repo, &out, &["--after", "2026-11-02", "--models", "local"]).success();
+    let summary = summary_of(&read(&out, "local.md"));
+    assert_eq!(
+        summary,
+        "6 commits: 2 features, 1 fix, 1 documentation change and 2 dependency updates.\n\n\
+         **Features**\n\n- **config**: load layered settings (#12)\n- **config**: read the environment too\n\n\
+         **Fixes**\n\n- **walk**: stop at the file system boundary\n\n\
+         **Documentation**\n\n- Explain the layers\n\n\
+         **Dependencies**\n\n- Bump 2 dependencies (serde, tokio)"
+    );
+}
+
+#[test]
+fn the_local_summary_groups_plain_sentences_by_what_they_do() {
+    let repo = repo_with(&[
+        (
+            "Start the project",
+            &[
+                ("src/lib.rs", "pub fn start() {}\n"),
+                ("Cargo.toml", &format!("{CARGO}regex = \"1.0\"\n")),
+            ],
+        ),
+        ("Add a --hyperlink option", &[("src/cli.rs", "pub fn hyperlink() {}\n")]),
+        ("Fix a crash on broken symlinks.", &[("src/lib.rs", "pub fn start() { let _ = 1; }\n")]),
+        ("Fix typo in the README", &[("README.md", "# Tool\n\nIt works.\n")]),
+        ("Update regex to 1.1", &[("Cargo.toml", &format!("{CARGO}regex = \"1.1\"\n"))]),
+        ("Add a test for broken symlinks", &[("tests/symlinks.rs", "#[test]\nfn broken() {}\n")]),
+        ("Run the tests on Windows too", &[(".github/workflows/ci.yml", "on: push\n")]),
+    ]);
+    let out = repo.home.join("plain");
+    report(&repo, &out, &["--after", "2026-11-02", "--models", "local"]).success();
+    let summary = summary_of(&read(&out, "local.md"));
+    assert_eq!(
+        summary,
+        "6 commits: 1 feature, 1 fix, 1 documentation change, 1 test change, 1 build or CI change and 1 dependency update.\n\n\
+         **Features**\n\n- Add a --hyperlink option\n\n\
+         **Fixes**\n\n- Fix a crash on broken symlinks\n\n\
+         **Documentation**\n\n- Fix typo in the README\n\n\
+         **Tests**\n\n- Add a test for broken symlinks\n\n\
+         **Build and CI**\n\n- Run the tests on Windows too\n\n\
+         **Dependencies**\n\n- Update regex to 1.1"
+    );
+    assert!(!summary.contains("**walk**") && !summary.contains("more files"), "{summary}");
+}
+
+#[test]
+fn a_local_push_review_of_nineteen_commits_reads_as_what_they_do() {
+    let mut commits: Vec<(String, Vec<(String, String)>)> = vec![(
+        "Start".to_string(),
+        vec![("src/lib.rs".to_string(), "pub fn start() {}\n".to_string())],
+    )];
+    for index in 0..8 {
+        commits.push((
+            format!("feat(parser): accept form {index}"),
+            vec![(format!("src/parser/form{index}.rs"), format!("pub fn form{index}() {{}}\n"))],
+        ));
+    }
+    for index in 0..6 {
+        commits.push((
+            format!("fix(lexer): keep token {index}"),
+            vec![(format!("src/lexer/token{index}.rs"), format!("pub fn token{index}() {{}}\n"))],
+        ));
+    }
+    for name in ["serde", "tokio", "clap", "regex", "serde"] {
+        commits.push((
+            format!("chore(deps): bump {name} from 1.0.0 to 1.0.{}", name.len()),
+            vec![("deps.txt".to_string(), format!("{name}\n"))],
+        ));
+    }
+    let subjects: Vec<(&str, Vec<(&str, &str)>)> = commits
+        .iter()
+        .map(|(subject, files)| {
+            (
+                subject.as_str(),
+                files.iter().map(|(path, text)| (path.as_str(), text.as_str())).collect(),
+            )
+        })
+        .collect();
+    let borrowed: Vec<(&str, &[(&str, &str)])> =
+        subjects.iter().map(|(subject, files)| (*subject, files.as_slice())).collect();
+    let repo = repo_with(&borrowed);
+    let run = repo.changes(&[
+        "hook",
+        "run",
+        "pre-push",
+        "--range",
+        "HEAD~19..HEAD",
+        "--models",
+        "local",
+        "--format",
+        "json",
+    ]);
+    let value: Value = serde_json::from_str(run.success()).expect("json");
+    assert_eq!(value["ranges"][0]["commits"].as_array().map(Vec::len), Some(19));
+    let summary = value["ranges"][0]["models"][0]["review"]["summary"].as_str().unwrap_or_default();
+    assert!(
+        summary.starts_with("19 commits: 8 features, 6 fixes and 5 dependency updates."),
+        "{summary}"
+    );
+    assert!(summary.contains("**Features**\n\n- **parser**: accept form 0\n"), "{summary}");
+    assert!(summary.contains("**Fixes**\n\n- **lexer**: keep token 0\n"), "{summary}");
+    assert!(
+        summary.contains("- Bump 4 dependencies in 5 commits (serde, tokio, clap, regex)"),
+        "{summary}"
+    );
+    assert!(!summary.contains("Add 8 modules") && !summary.contains("more files"), "{summary}");
+}
+
+#[test]
+fn a_merged_pull_request_is_summarized_by_its_title() {
+    let repo = repo_with(&[("Start", &[("src/lib.rs", "pub fn start() {}\n")])]);
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let dates = ("2026-11-10T10:00:00Z", "2026-11-10T10:00:00Z");
+    commit_dated(&repo, &[("src/walk.rs", "pub fn walk() {}\n")], "Walk the tree", dates);
+    commit_dated(
+        &repo,
+        &[("src/walk.rs", "pub fn walk() { }\n")],
+        "Address review comments",
+        dates,
+    );
+    repo.git(&["checkout", "-q", "main"]);
+    commit_dated(&repo, &[("README.md", "# Tool\n")], "Write a readme", dates);
+    let output = repo
+        .command("git")
+        .args([
+            "merge",
+            "-q",
+            "--no-ff",
+            "topic",
+            "-m",
+            "Merge pull request #7 from someone/topic",
+            "-m",
+            "Add a tree walker",
+        ])
+        .env("GIT_COMMITTER_DATE", "2026-11-11T10:00:00Z")
+        .output()
+        .expect("git merge");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let out = repo.home.join("merged");
+    report(&repo, &out, &["--after", "2026-11-05", "--models", "local"]).success();
+    let local = read(&out, "local.md");
+    let summary = summary_of(&local);
+    assert!(summary.starts_with("3 commits in 2 changes:"), "{summary}");
+    assert!(summary.contains("- Add a tree walker (#7)"), "{summary}");
+    assert!(
+        !summary.contains("review comments") && !summary.contains("Walk the tree"),
+        "{summary}"
+    );
+    assert!(summary.contains("- Write a readme"), "{summary}");
+    assert!(
+        commit_subjects(&local).contains(&"Address review comments".to_string()),
+        "the list keeps every commit"
+    );
+}
+
+#[test]
+fn a_side_branch_merged_in_the_period_brings_only_its_own_changes() {
+    // The side branch starts from a commit older than the main line's last commit before the
+    // period: the period's change is what the branch held when it opened to its tip, not a
+    // diff from the side branch's base that would bring in the main line's older work.
+    let repo = repo_with(&[("Start", &[("src/lib.rs", "pub fn start() {}\n")])]);
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let inside = ("2026-11-10T10:00:00Z", "2026-11-10T10:00:00Z");
+    commit_dated(&repo, &[("src/walk.rs", "pub fn walk() {}\n")], "Walk the tree", inside);
+    repo.git(&["checkout", "-q", "main"]);
+    let before = ("2026-11-03T10:00:00Z", "2026-11-03T10:00:00Z");
+    commit_dated(&repo, &[("src/old.rs", "pub fn old() {}\n")], "Add the old helper", before);
+    let inside = ("2026-11-12T10:00:00Z", "2026-11-12T10:00:00Z");
+    commit_dated(&repo, &[("README.md", "# Tool\n")], "Write a readme", inside);
+    let output = repo
+        .command("git")
+        .args(["merge", "-q", "--no-ff", "topic", "-m", "Merge the tree walker"])
+        .env("GIT_COMMITTER_DATE", "2026-11-13T10:00:00Z")
+        .output()
+        .expect("git merge");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let out = repo.home.join("side");
+    report(&repo, &out, &["--after", "2026-11-05", "--models", "local"]).success();
+    let local = read(&out, "local.md");
+    let files = file_sections(&local);
+    assert!(files.iter().any(|file| file.contains("src/walk.rs")), "{files:?}");
+    assert!(files.iter().any(|file| file.contains("README.md")), "{files:?}");
+    assert!(!files.iter().any(|file| file.contains("src/old.rs")), "{files:?}\n{local}");
+    assert!(!commit_subjects(&local).contains(&"Add the old helper".to_string()));
 }

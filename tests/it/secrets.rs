@@ -71,21 +71,9 @@ fn secret_lines() -> Vec<(&'static str, String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_of_any_kind_reaches_the_server() {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::path("/v1/chat/completions"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
-            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "feat: add configuration"}}]
-        })))
-        .mount(&server)
-        .await;
+    let server = answering("feat: add configuration").await;
     let repo = TestRepo::new();
-    let yaml = format!(
-        "models:\n  - name: remote\n    provider: openai-compatible\n    model: m\n    base_url: {}/v1\ndefaults: [remote]\n",
-        server.uri()
-    );
-    let path = repo.home.join(".config/changes/config.yaml");
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
-    std::fs::write(path, yaml).expect("configuration");
+    one_remote_model(&repo, &server);
     let lines = secret_lines();
     let source: String = lines.iter().map(|(_, line, _)| format!("{line}\n")).collect();
     repo.stage("src/settings.rs", &source);
@@ -111,4 +99,292 @@ async fn no_secret_of_any_kind_reaches_the_server() {
         "{}",
         run.stderr
     );
+}
+
+/// A made-up token in a commit message and a file name: assembled so this file holds none.
+fn message_token() -> String {
+    GITHUB_OAUTH.to_string()
+}
+
+/// Files holding each kind added for issue 15, as (path, content, the secret values in it).
+fn new_kind_files() -> Vec<(String, String, Vec<String>)> {
+    vec![
+        (
+            "docker-compose.yml".to_string(),
+            "services:\n  app:\n    environment:\n      DATABASE_URL: postgres://app:Xk9#mQ2v!7Lp@db:5432/app\n      MONGO_URL: mongodb+srv://admin:M0ng0/Pa55w0rd@cluster0.x1y2z.mongodb.net/\n".to_string(),
+            vec!["Xk9#mQ2v!7Lp".to_string(), "M0ng0/Pa55w0rd".to_string()],
+        ),
+        (
+            "src/main/resources/application.properties".to_string(),
+            "spring.datasource.url=jdbc:mysql://db:3306/shop?user=app&password=S3cur3Sh0p&useSSL=true\nreports=Server=tcp:sql.acme.io;Database=crm;User ID=app;Password=Cr^m2024x;\n".to_string(),
+            vec!["S3cur3Sh0p".to_string(), "Cr^m2024x".to_string()],
+        ),
+        (
+            "scripts/restore.sh".to_string(),
+            "#!/bin/sh\nmysql -u root -pRk9vQ2mXx shop < dump.sql\ncurl -fsS -u admin:Adm1n!Pass https://grafana.acme.io/api/health\nsshpass -p 'Ssh!Pa55w0rd' scp build.tgz deploy@web1:/srv\nPGPASSWORD=hunter2x psql -h db -U app\n".to_string(),
+            vec![
+                "Rk9vQ2mXx".to_string(),
+                "Adm1n!Pass".to_string(),
+                "Ssh!Pa55w0rd".to_string(),
+                "hunter2x".to_string(),
+            ],
+        ),
+        (
+            "settings.xml".to_string(),
+            "<settings>\n  <servers>\n    <server>\n      <id>ossrh</id>\n      <password>Mvn!Deploy42</password>\n    </server>\n  </servers>\n</settings>\n".to_string(),
+            vec!["Mvn!Deploy42".to_string()],
+        ),
+        (
+            "gradle.properties".to_string(),
+            "ossrhPassword=Gr4dle!x\n".to_string(),
+            vec!["Gr4dle!x".to_string()],
+        ),
+        (
+            ".docker/config.json".to_string(),
+            format!("{{\n  \"auths\": {{\n    \"registry.acme.io\": {{\n      \"auth\": \"{DOCKER_AUTH}\"\n    }}\n  }}\n}}\n"),
+            vec![DOCKER_AUTH.to_string()],
+        ),
+        (
+            "env.prod".to_string(),
+            "DB_HOST=db.internal\nDB_PASSWORD=hunter2x\n".to_string(),
+            vec!["hunter2x".to_string()],
+        ),
+        (
+            "deploy/ci.sh".to_string(),
+            format!("export KUBECONFIG_B64={KUBECONFIG_B64}\n"),
+            vec![KUBECONFIG_B64.to_string(), "kT7mQ2xV9pL4wR8zN3bH6cJ1fD5sG0aY".to_string()],
+        ),
+        (
+            "config/app.json".to_string(),
+            "{\n  \"settings\": \"{\\\"db\\\": {\\\"password\\\": \\\"Xk9mQ2v7Lp\\\"}}\"\n}\n".to_string(),
+            vec!["Xk9mQ2v7Lp".to_string()],
+        ),
+        (
+            format!("keys/{}.txt", message_token()),
+            "rotated\n".to_string(),
+            vec![message_token()],
+        ),
+    ]
+}
+
+/// A user configuration with one OpenAI-compatible model on `server`.
+fn one_remote_model(repo: &TestRepo, server: &MockServer) {
+    let yaml = format!(
+        "models:\n  - name: remote\n    provider: openai-compatible\n    model: m\n    base_url: {}/v1\ndefaults: [remote]\n",
+        server.uri()
+    );
+    let path = repo.home.join(".config/changes/config.yaml");
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+    std::fs::write(path, yaml).expect("configuration");
+}
+
+/// A server whose one model always answers `text`.
+async fn answering(text: &str) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}]
+        })))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Commits what is staged on 20 November 2026, two days before the fixed "now" it sets.
+fn commit_two_days_ago(repo: &mut TestRepo, message: &str) {
+    let output = repo
+        .command("git")
+        .args(["commit", "-q", "--no-verify", "-m", message])
+        .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
+        .output()
+        .expect("git commit");
+    assert!(output.status.success());
+    repo.set_env("CHANGES_NOW", "2026-11-22T12:00:00Z");
+}
+
+/// Runs a program in the repository off the async runtime, so the server can answer.
+async fn run_off_runtime(repo: &TestRepo, program: &str, arguments: &[&str]) -> Run {
+    let mut command = repo.command(program);
+    command.args(arguments);
+    tokio::task::spawn_blocking(move || Run::from(command.output().expect("runs")))
+        .await
+        .expect("joined")
+}
+
+/// Every request body the server received, as text.
+async fn received(server: &MockServer) -> Vec<String> {
+    let requests = server.received_requests().await.expect("recorded");
+    requests.iter().map(|request| String::from_utf8_lossy(&request.body).into_owned()).collect()
+}
+
+/// Asserts that none of the secrets of `files` is in any of `bodies`.
+fn assert_nothing_leaked(bodies: &[String], files: &[(String, String, Vec<String>)], what: &str) {
+    assert!(!bodies.is_empty(), "{what}: no request was sent");
+    for body in bodies {
+        for (path, _, secrets) in files {
+            for secret in secrets {
+                assert!(
+                    !body.contains(secret.as_str()),
+                    "{what}: {secret} of {path} reached the server"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_of_the_new_kinds_reaches_the_server_in_a_commit_draft() {
+    let server = answering("feat: add deployment settings").await;
+    let repo = TestRepo::new();
+    one_remote_model(&repo, &server);
+    let files = new_kind_files();
+    for (path, content, _) in &files {
+        repo.stage(path, content);
+    }
+    let run = run_off_runtime(&repo, crate::harness::CHANGES, &["hook", "run"]).await;
+    assert_eq!(run.success(), "feat: add deployment settings\n");
+    let bodies = received(&server).await;
+    assert_nothing_leaked(&bodies, &files, "commit draft");
+    let sent = &bodies[0];
+    for label in [
+        "URL password",
+        "connection string password",
+        "command-line password",
+        "credential",
+        "encoded secret",
+        "secret value",
+        "GitHub token",
+    ] {
+        assert!(sent.contains(&format!("[REDACTED {label}]")), "no {label} marker in {sent}");
+    }
+    assert!(sent.contains("keys/[REDACTED GitHub token].txt"), "{sent}");
+    assert!(run.stderr.contains("in a file name was replaced before sending"), "{}", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_push_review_sends_no_secret_from_files_names_or_commit_messages() {
+    let server = answering("Summary:\n- Rotates credentials\n\nRisks:\n- none\n").await;
+    let repo = crate::push::pushed_repo();
+    one_remote_model(&repo, &server);
+    let files = new_kind_files();
+    for (path, content, _) in &files {
+        repo.stage(path, content);
+    }
+    let token = message_token();
+    let body_secret = concat!("gl", "pat-", "BXYtuN30ItjcV9ShzkBZ");
+    let message = format!("rotate token {token}\n\nThe old one was {body_secret}.");
+    repo.git(&["commit", "-q", "--no-verify", "-m", &message]);
+    let push = run_off_runtime(&repo, "git", &["push", "origin", "main"]).await;
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    let bodies = received(&server).await;
+    assert_nothing_leaked(&bodies, &files, "push review");
+    for body in &bodies {
+        assert!(!body.contains(token.as_str()), "the commit subject's token was sent: {body}");
+        assert!(!body.contains(body_secret), "the commit body's token was sent: {body}");
+    }
+    assert!(
+        bodies.iter().any(|body| body.contains("rotate token [REDACTED GitHub token]")),
+        "the subject is sent, redacted: {bodies:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_sends_no_secret_from_files_or_commit_subjects() {
+    let server = answering("The settings were rotated.").await;
+    let mut repo = TestRepo::new();
+    one_remote_model(&repo, &server);
+    let files = new_kind_files();
+    for (path, content, _) in &files {
+        repo.stage(path, content);
+    }
+    let token = message_token();
+    commit_two_days_ago(&mut repo, &format!("rotate token {token}"));
+    let out = repo.home.join("report");
+    let arguments = ["report", "--after", "2026-11-01", "--out", out.to_str().unwrap_or_default()];
+    let run = run_off_runtime(&repo, crate::harness::CHANGES, &arguments).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let bodies = received(&server).await;
+    assert_nothing_leaked(&bodies, &files, "report");
+    for body in &bodies {
+        assert!(!body.contains(token.as_str()), "the commit subject's token was sent: {body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dry_run_prints_byte_for_byte_what_the_server_then_receives() {
+    let server = answering("feat: add deployment settings").await;
+    let repo = TestRepo::new();
+    one_remote_model(&repo, &server);
+    for (path, content, _) in new_kind_files() {
+        repo.stage(&path, content);
+    }
+    let json = run_off_runtime(
+        &repo,
+        crate::harness::CHANGES,
+        &["hook", "run", "--dry-run", "--format", "json"],
+    )
+    .await;
+    let text = run_off_runtime(&repo, crate::harness::CHANGES, &["hook", "run", "--dry-run"]).await;
+    assert!(received(&server).await.is_empty(), "a dry run sends nothing");
+    assert!(text.stderr.contains("in a file name was replaced before sending"), "{}", text.stderr);
+    assert!(
+        text.stderr.contains("settings.xml:5: this looks like a credential"),
+        "{}",
+        text.stderr
+    );
+
+    let real = run_off_runtime(&repo, crate::harness::CHANGES, &["hook", "run"]).await;
+    assert_eq!(real.success(), "feat: add deployment settings\n");
+    let requests = server.received_requests().await.expect("recorded");
+    assert_eq!(requests.len(), 1);
+    let sent = &requests[0].body;
+
+    let preview: serde_json::Value = serde_json::from_str(json.success()).expect("JSON");
+    let planned = &preview["models"][0]["requests"];
+    assert_eq!(planned.as_array().map(Vec::len), Some(1), "{preview}");
+    let body = serde_json::to_vec(&planned[0]["body"]).expect("serializes");
+    assert_eq!(String::from_utf8_lossy(&body), String::from_utf8_lossy(sent), "JSON body differs");
+    assert_eq!(&body, sent);
+
+    let received: serde_json::Value = serde_json::from_slice(sent).expect("JSON body");
+    let system = received["messages"][0]["content"].as_str().expect("instructions");
+    let user = received["messages"][1]["content"].as_str().expect("input");
+    let printed = text.success();
+    let (head, input) = printed.split_once("--- input ---\n").expect("an input section");
+    let instructions = head.split_once("--- instructions ---\n").expect("instructions").1;
+    assert_eq!(input, user, "the printed input is what the server received");
+    assert_eq!(
+        instructions.strip_suffix('\n').unwrap_or(instructions),
+        system.trim_end_matches('\n')
+    );
+    assert!(head.starts_with("=== request 1 of 1 to remote: POST http://127.0.0.1:"), "{head}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_published_gist_holds_no_secret_from_file_names_or_commit_subjects() {
+    let github = MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/gists"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(
+            serde_json::json!({"id": "abc", "html_url": "https://gist.example/abc"}),
+        ))
+        .mount(&github)
+        .await;
+    let mut repo = TestRepo::new();
+    let token = message_token();
+    repo.stage(&format!("keys/{token}.txt"), "rotated\n");
+    repo.stage("src/lib.rs", "pub fn rotate() {}\n");
+    commit_two_days_ago(&mut repo, &format!("rotate token {token}"));
+    repo.set_env("GITHUB_API_URL", &github.uri());
+    repo.set_env("GITHUB_TOKEN", "gist-token");
+    let out = repo.home.join("report");
+    let out_text = out.to_str().unwrap_or_default().to_string();
+    let arguments =
+        ["report", "--after", "2026-11-01", "--models", "local", "--gist", "--out", &out_text];
+    let run = run_off_runtime(&repo, crate::harness::CHANGES, &arguments).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let bodies = received(&github).await;
+    assert_eq!(bodies.len(), 1);
+    assert!(!bodies[0].contains(token.as_str()), "the token reached the gist: {}", bodies[0]);
+    assert!(bodies[0].contains("[REDACTED GitHub token]"), "{}", bodies[0]);
 }

@@ -11,6 +11,7 @@ use serde_json::json;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::findings::{agreeing_answers, store_repo, three_providers};
 use crate::harness::{TestRepo, CHANGES};
 use crate::push::{commit_file, pushed_repo, reports, review_answer};
 use crate::report::{dated_repo, read, run_async};
@@ -131,6 +132,30 @@ async fn a_push_review_with_one_model_answering_and_one_refused() {
     insta::assert_snapshot!("push_models_terminal", text.stderr);
     insta::assert_snapshot!("push_models_markdown", markdown);
     insta::assert_snapshot!("push_models_json", json.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_review_where_two_models_agree_and_one_points_outside_the_diff() {
+    let mut repo = store_repo();
+    let (gpt, claude, gemini) = agreeing_answers();
+    let _server = three_providers(&mut repo, &gpt, &claude, &gemini).await;
+    let arguments = [
+        "hook",
+        "run",
+        "pre-push",
+        "--range",
+        "HEAD~1..HEAD",
+        "--models",
+        "gpt,claude,gemini-flash",
+    ];
+    let text = run_async(&repo, &arguments).await;
+    assert_eq!(text.success(), "");
+    let markdown = only_report(&repo);
+    let sarif = run_async(&repo, &[&arguments[..], &["--format", "sarif"]].concat()).await;
+    let _filters = filters(&repo).bind_to_scope();
+    insta::assert_snapshot!("push_findings_terminal", text.stderr);
+    insta::assert_snapshot!("push_findings_markdown", markdown);
+    insta::assert_snapshot!("push_findings_sarif", sarif.success());
 }
 
 /// A repository with one commit and two staged files, one of them a lock file.

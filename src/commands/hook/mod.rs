@@ -8,7 +8,7 @@ mod push;
 use crate::cli::{HookArgs, HookCommand, RunArgs};
 use crate::commands::{Base, Context};
 use crate::config::Settings;
-use crate::engine::{self, prompt, Drafts};
+use crate::engine::{self, Drafts};
 use crate::error::{Error, Kind};
 use crate::git::{ChangeSet, CollectOptions, Exclusion, Repository};
 use crate::privacy::Filter;
@@ -72,6 +72,122 @@ pub(crate) fn collect_options(
     })
 }
 
+/// What a secret found in staged content is told as.
+fn about_staged_secret(kind: &str) -> String {
+    let article = crate::privacy::article(kind);
+    format!(
+        "this looks like {article} {kind}; it is never sent to a model. Is it meant to be committed?"
+    )
+}
+
+/// The engine's options for a commit draft from `base`, with the repository's conventions
+/// (learned, and written to their cache when `write`).
+fn draft_options<'a>(
+    context: &'a Context,
+    repository: &Repository,
+    settings: &'a Settings,
+    changes: &ChangeSet,
+    base: &Base,
+    write: bool,
+) -> Result<engine::Options<'a>, Error> {
+    let mut options =
+        crate::commands::engine_options(context, repository, settings, settings.commit.timeout);
+    let collect = collect_options(repository, settings)?;
+    options.conventions =
+        crate::commands::learn_conventions(context, repository, settings, &collect, base, write);
+    if let Some(conventions) = options.conventions.as_ref().filter(|_| context.printer.is_verbose())
+    {
+        for line in crate::conventions::describe_for(conventions, changes) {
+            context.printer.detail(&line);
+        }
+    }
+    Ok(options)
+}
+
+/// `--dry-run`: prints the requests a draft would send, byte for byte as they would be sent
+/// (after redaction, from the same functions as the real run), with what redaction replaced
+/// on stderr; `--format json` gives them per model with their bodies. Nothing is sent.
+fn dry_run(
+    context: &Context,
+    repository: &Repository,
+    settings: &Settings,
+    changes: &ChangeSet,
+    base: &Base,
+) -> Result<(), Error> {
+    let mut options = draft_options(context, repository, settings, changes, base, false)?;
+    options.progress = None;
+    let preview = engine::preview_commit(changes, options)?;
+    for secret in &preview.secrets {
+        let line = secret.line.map(|line| format!(":{line}")).unwrap_or_default();
+        context.printer.warn(&format!(
+            "{}{line}: {}",
+            secret.path,
+            about_staged_secret(secret.kind)
+        ));
+    }
+    for replaced in &preview.replaced {
+        context.printer.warn(replaced);
+    }
+    for skipped in &preview.selection.skipped {
+        context.printer.detail(&format!("{}: skipped: {}", skipped.model, skipped.reason));
+    }
+    if context.format == crate::cli::Format::Json {
+        let output = serde_json::json!({ "dry_run": true, "models": preview.models });
+        context.printer.data(&to_json(&output))?;
+        return Ok(());
+    }
+    let sending: Vec<&engine::ModelRequests> =
+        preview.models.iter().filter(|model| !model.requests.is_empty()).collect();
+    if sending.is_empty() {
+        context.printer.info(
+            "changes: no selected model sends anything (the built-in `local` answers on this \
+             machine); below is what a network model would be sent",
+        );
+        context.printer.data(&preview.description)?;
+        return Ok(());
+    }
+    // Models sent the same requests are shown once, together.
+    let mut groups: Vec<(Vec<&str>, &engine::ModelRequests)> = Vec::new();
+    for model in sending {
+        let same = |other: &engine::ModelRequests| {
+            other.requests.len() == model.requests.len()
+                && other.requests.iter().zip(&model.requests).all(|(left, right)| {
+                    left.url == right.url && left.system == right.system && left.user == right.user
+                })
+        };
+        match groups.iter_mut().find(|(_, first)| same(first)) {
+            Some((names, _)) => names.push(&model.model),
+            None => groups.push((vec![&model.model], model)),
+        }
+    }
+    let mut text = String::new();
+    for (names, model) in groups {
+        let count = model.requests.len();
+        for (index, request) in model.requests.iter().enumerate() {
+            text.push_str(&format!(
+                "=== request {} of {count} to {}: POST {} ===\n--- instructions ---\n{}",
+                index + 1,
+                names.join(", "),
+                crate::text::without_credentials(&request.url),
+                request.system
+            ));
+            if !request.system.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str("--- input ---\n");
+            text.push_str(&request.user);
+            if !request.user.ends_with('\n') {
+                text.push('\n');
+            }
+        }
+        if let Some(note) = &model.note {
+            context.printer.info(&format!("changes: {}: {note}", names.join(", ")));
+        }
+    }
+    context.printer.data(&text)?;
+    Ok(())
+}
+
 /// Selects the models and asks each for a commit message, warning about replaced secrets
 /// and cache trouble on the way.
 fn draft(
@@ -81,27 +197,9 @@ fn draft(
     changes: &ChangeSet,
     base: &Base,
 ) -> Result<Drafts, Error> {
-    let mut options =
-        crate::commands::engine_options(context, repository, settings, settings.commit.timeout);
-    let collect = collect_options(repository, settings)?;
-    options.conventions =
-        crate::commands::learn_conventions(context, repository, settings, &collect, base, true);
-    if let Some(conventions) = options.conventions.as_ref().filter(|_| context.printer.is_verbose())
-    {
-        for line in crate::conventions::describe_for(conventions, changes) {
-            context.printer.detail(&line);
-        }
-    }
+    let options = draft_options(context, repository, settings, changes, base, true)?;
     let drafts = engine::draft_commit(changes, options)?;
-    crate::commands::warn_about_run(
-        context,
-        &drafts.run,
-        Some(|kind| {
-            format!(
-                "this looks like a {kind}; it is never sent to a model. Is it meant to be committed?"
-            )
-        }),
-    );
+    crate::commands::warn_about_run(context, &drafts.run, Some(about_staged_secret));
     Ok(drafts)
 }
 
@@ -130,12 +228,6 @@ fn draft_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error> {
         return Err(error);
     }
     describe_unsent(context, &changes);
-    if args.dry_run {
-        crate::commands::text_only(context, "changes hook run --dry-run")?;
-        context.printer.data(&prompt::render_changes(&changes))?;
-        return Ok(());
-    }
-
     let base = match &args.rev {
         Some(revision) => {
             let parent = format!("{revision}^");
@@ -148,6 +240,9 @@ fn draft_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error> {
         }
         None => Base::Staged,
     };
+    if args.dry_run {
+        return dry_run(context, &repository, settings, &changes, &base);
+    }
     let drafting = draft(context, &repository, settings, &changes, &base)?;
     for skipped in &drafting.run.selection.skipped {
         let line = format!("{}: skipped: {}", skipped.model, skipped.reason);

@@ -9,18 +9,25 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::collect_options;
-use crate::answer::{Review, Severity};
+use crate::answer::{Finding, Review};
+use crate::checks::{self, GitSides};
 use crate::cli::{Format, RunArgs};
-use crate::commands::{engine_options, warn_about_run, Context};
-use crate::config::{BlockPolicy, Settings};
-use crate::engine::{self, Run};
+use crate::commands::{
+    engine_options, intent_commits, learn_conventions, warn_about_run, Base, Context,
+};
+use crate::config::Settings;
+use crate::engine::{self, findings, Run};
 use crate::env;
 use crate::error::{Error, Kind};
 use crate::files::write_atomically;
 use crate::git::push::{self, Outgoing, RefUpdate};
 use crate::git::{ChangeSet, Repository};
-use crate::report::output::{to_json, PushCommit, PushModel, PushOutput, PushRange};
+use crate::report::output::{
+    to_json, ManualRange, PushCommit, PushFile, PushModel, PushOutput, PushRange, PushRemote,
+    ReviewSource,
+};
 use crate::report::push as render;
+use crate::report::sarif::{render_rdjson, render_sarif};
 use crate::report::utc_timestamp;
 use crate::text::short_id;
 
@@ -117,11 +124,20 @@ fn review(
     if settings.skip && by_hand.is_none() {
         return Ok(());
     }
-    let (remote, url, updates) = match source {
-        Source::Git { remote, url } => (remote.to_string(), url.to_string(), updates),
+    let (remote, range, updates) = match source {
+        Source::Git { remote, url } => (
+            Some(PushRemote {
+                name: remote.to_string(),
+                url: crate::text::without_credentials(url),
+            }),
+            None,
+            updates,
+        ),
         Source::Upstream => {
             let (remote, update) = repository.upstream_update()?;
-            (remote.clone(), remote, vec![update])
+            let url = repository.remote_url(&remote).unwrap_or_else(|| remote.clone());
+            let url = crate::text::without_credentials(&url);
+            (Some(PushRemote { name: remote, url }), None, vec![update])
         }
         Source::Range(range) => {
             let (from, to) = range.split_once("..").ok_or_else(|| {
@@ -135,13 +151,25 @@ fn review(
                 remote_ref: from.to_string(),
                 remote_oid: repository.commit_id(from)?,
             };
-            ("(range)".to_string(), range.to_string(), vec![update])
+            let manual = ManualRange {
+                from: from.to_string(),
+                to: to.to_string(),
+                from_id: update.remote_oid.clone(),
+                to_id: update.local_oid.clone(),
+            };
+            (None, Some(manual), vec![update])
         }
+    };
+    let source = match (&remote, &range, by_hand) {
+        (_, Some(_), _) => ReviewSource::Range,
+        (_, None, Some(_)) => ReviewSource::Upstream,
+        _ => ReviewSource::Push,
     };
 
     let mut outgoing: Vec<Outgoing> = Vec::new();
+    let remote_name = remote.as_ref().map(|remote| remote.name.as_str());
     for update in &updates {
-        if let Some(found) = repository.outgoing(update, &remote, settings.push.max_commits)? {
+        if let Some(found) = repository.outgoing(update, remote_name, settings.push.max_commits)? {
             // A tag and a branch pushed together often carry the same commits: review once.
             if !outgoing.iter().any(|known| known.base == found.base && known.tip == found.tip) {
                 outgoing.push(found);
@@ -156,39 +184,54 @@ fn review(
     }
 
     let options = collect_options(&repository, settings)?;
-    let mut reviewed: Vec<(Outgoing, ChangeSet, Run<Review>)> = Vec::new();
+    let conventions =
+        learn_conventions(context, &repository, settings, &options, &Base::Staged, true);
+    let mut reviewed: Vec<(Outgoing, ChangeSet, Run<Review>, Vec<Finding>)> = Vec::new();
     for range in outgoing {
         let changes = repository.range(range.base.as_deref(), &range.tip, &options)?;
-        let commits: String = range
+        let lines: String = range
             .commits
             .iter()
             .map(|commit| format!("- {} {}\n", short_id(&commit.id), commit.summary))
             .collect();
+        let ids: Vec<&str> = range.commits.iter().map(|commit| commit.id.as_str()).collect();
+        let intents = intent_commits(context, &repository, &ids, &options);
+        let commits = engine::Commits { lines, intents };
         // One deadline for the whole hook: git keeps the remote's connection open meanwhile.
         let remaining = settings.push.timeout.saturating_sub(started.elapsed());
+        // The deterministic checks first: what they find needs no model and no deadline.
+        let found =
+            checks::run(&changes, &GitSides::new(&repository, range.base.as_deref(), &range.tip));
         let run = engine::review_push(
             &changes,
             commits,
-            engine_options(context, &repository, settings, remaining),
+            engine::Options {
+                conventions: conventions.clone(),
+                ..engine_options(context, &repository, settings, remaining)
+            },
         )?;
-        reviewed.push((range, changes, run));
+        reviewed.push((range, changes, run, found));
     }
 
     let (compact, readable) = utc_timestamp(std::time::SystemTime::now());
+    let by_range = source == ReviewSource::Range;
     let mut report = PushOutput {
-        remote: remote.clone(),
-        url: crate::text::without_credentials(&url),
+        source,
+        remote,
+        range,
         generated: readable,
         report: None,
         ranges: reviewed
             .iter()
-            .map(|(outgoing, changes, run)| push_range(outgoing, changes, run))
+            .map(|(outgoing, changes, run, found)| {
+                push_range(outgoing, changes, run, found, by_range)
+            })
             .collect(),
     };
-    let tip = reviewed.first().map(|(outgoing, _, _)| outgoing.tip.clone()).unwrap_or_default();
+    let tip = reviewed.first().map(|(outgoing, _, _, _)| outgoing.tip.clone()).unwrap_or_default();
     let folder = report_folder(&repository, settings);
     let path = unique_report(&folder, &format!("push-{compact}-{}", short_id(&tip)));
-    for (_, _, run) in &reviewed {
+    for (_, _, run, _) in &reviewed {
         warn_about_run(context, run, None);
     }
     match write_atomically(&path, render::render_markdown(&report).as_bytes()) {
@@ -201,57 +244,105 @@ fn review(
     }
     if by_hand.is_some() && context.format == Format::Json {
         context.printer.data(&to_json(&report))?;
+    } else if by_hand.is_some() && context.format == Format::Sarif {
+        context.printer.data(&render_sarif(&report))?;
+    } else if by_hand.is_some() && context.format == Format::Rdjson {
+        context.printer.data(&render_rdjson(&report))?;
     } else {
         context.printer.info(render::render_terminal(&report).trim_end());
     }
 
-    let blocking = reviewed.iter().flat_map(|(_, _, run)| &run.answers).find_map(|answer| {
-        let review = answer.output()?;
-        let risk = review.risks.iter().find(|risk| risk.severity == Severity::High)?;
-        Some(format!("{} found a high-severity risk: {}", answer.model, risk.text))
-    });
-    if let (Some(finding), BlockPolicy::OnFindings, None) = (blocking, settings.push.block, by_hand)
-    {
-        let report = report.report.unwrap_or_else(|| "the report could not be written".to_string());
-        return Err(Error::new(
-            Kind::Blocked,
-            format!("push stopped by push.block: on-findings: {finding}"),
-        )
-        .with_hint(format!("read the review in {report}"))
-        .with_hint("to push anyway: git push --no-verify"));
+    let Some(threshold) = settings.push.block.threshold() else { return Ok(()) };
+    if by_hand.is_some() {
+        return Ok(());
     }
-    Ok(())
+    // The merged findings: the same one from several models is one, naming them all.
+    let blocking: Vec<&Finding> = report
+        .ranges
+        .iter()
+        .flat_map(|range| &range.findings)
+        .filter(|finding| !finding.outside_diff && finding.priority <= threshold)
+        .collect();
+    if blocking.is_empty() {
+        return Ok(());
+    }
+    for finding in blocking.iter().take(BLOCKING_SHOWN) {
+        context.printer.info(&format!(
+            "changes: blocking: {} — {}",
+            finding.one_line(),
+            finding.raised_by.join(", ")
+        ));
+    }
+    if blocking.len() > BLOCKING_SHOWN {
+        context.printer.info(&format!(
+            "changes: blocking: …and {} more in the report",
+            blocking.len() - BLOCKING_SHOWN
+        ));
+    }
+    let policy = settings.push.block.as_str();
+    let path = report.report.unwrap_or_else(|| "the report could not be written".to_string());
+    let first = blocking[0].one_line();
+    Err(Error::new(
+        Kind::Blocked,
+        format!(
+            "push stopped by push.block: {policy}: {} at {threshold} or worse, first {first}",
+            crate::text::count(blocking.len(), "finding")
+        ),
+    )
+    .with_hint(format!("read the review in {path}"))
+    .with_hint("to push anyway: git push --no-verify"))
 }
 
-/// One reviewed range as the outputs show it.
+/// Blocking findings named on the terminal when a push is stopped; the rest are in the report.
+const BLOCKING_SHOWN: usize = 5;
+
+/// One reviewed range as the outputs show it; a range given by hand names no refs.
 fn push_range<'a>(
     outgoing: &Outgoing,
     changes: &'a ChangeSet,
     run: &'a Run<Review>,
+    checks: &[Finding],
+    by_range: bool,
 ) -> PushRange<'a> {
-    PushRange {
-        local_ref: outgoing.update.local_ref.clone(),
-        remote_ref: outgoing.update.remote_ref.clone(),
-        kind: outgoing.kind.to_string(),
-        base: outgoing.base.clone(),
-        tip: outgoing.tip.clone(),
-        commits: outgoing
-            .commits
+    // The checks' findings come first, and stay even when no model answered.
+    let reviews =
+        run.answers.iter().filter_map(|answer| answer.output()).map(|review| &review.findings[..]);
+    let merged = findings::merge(std::iter::once(checks).chain(reviews));
+    let listed = |commits: &[push::PushedCommit]| -> Vec<PushCommit> {
+        commits
             .iter()
             .map(|commit| PushCommit {
                 id: commit.id.clone(),
                 summary: commit.summary.clone(),
                 author: commit.author.clone(),
             })
-            .collect(),
+            .collect()
+    };
+    let named = |name: &str| (!by_range).then(|| name.to_string());
+    PushRange {
+        local_ref: named(&outgoing.update.local_ref),
+        remote_ref: named(&outgoing.update.remote_ref),
+        kind: outgoing.kind.to_string(),
+        base: outgoing.base.clone(),
+        base_ref: outgoing.base_ref.clone(),
+        tip: outgoing.tip.clone(),
+        commits: listed(&outgoing.commits),
         commits_left_out: outgoing.left_out,
-        commits_rewritten: outgoing.rewritten,
+        commits_lost: listed(&outgoing.lost),
+        commits_lost_left_out: outgoing.lost_left_out,
+        commits_already_on_remote: outgoing.already_on_remote,
+        files: changes.files.iter().map(PushFile::of).collect(),
         files_not_sent: changes
             .files
             .iter()
             .filter(|file| file.patch.is_none())
             .map(|file| file.path.clone())
             .collect(),
+        verdict: findings::overall(
+            &merged,
+            run.answers.iter().filter_map(|answer| answer.output()),
+        ),
+        findings: merged,
         models: run.answers.iter().map(PushModel::of).collect(),
         changes,
         skipped: &run.selection.skipped,

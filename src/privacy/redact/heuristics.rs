@@ -9,9 +9,10 @@ use std::ops::Range;
 
 use super::patterns::Check;
 use super::vocabulary::{
-    CODE_EXTENSIONS, HASH_PREFIXES, LITERAL_EXTENSIONS, NON_SECRET_KEY_QUALIFIERS,
-    NON_SECRET_LAST_WORDS, PLACEHOLDER_VALUES, PLACEHOLDER_WORDS, PUBLIC_WORDS, REFERENCE_PREFIXES,
-    SECRET_KEY_COMPOUNDS, SECRET_PASS_COMPOUNDS, SECRET_WHOLE_WORDS, SECRET_WORD_PARTS,
+    CODE_EXTENSIONS, CREDENTIAL_FILE_NAMES, DOCUMENT_EXTENSIONS, HASH_PREFIXES, LITERAL_EXTENSIONS,
+    NON_SECRET_KEY_QUALIFIERS, NON_SECRET_LAST_WORDS, PLACEHOLDER_VALUES, PLACEHOLDER_WORDS,
+    PUBLIC_WORDS, REFERENCE_PREFIXES, SECRET_KEY_COMPOUNDS, SECRET_PASS_COMPOUNDS,
+    SECRET_WHOLE_WORDS, SECRET_WORD_PARTS,
 };
 use super::SecretKind;
 
@@ -22,7 +23,20 @@ pub(super) struct FileContext {
     pub(super) lock_file: bool,
     /// What an unquoted value is in this file.
     pub(super) syntax: ValueSyntax,
+    /// An environment-style file whatever its name (`.env`, `env.prod`, `prod.env.example`):
+    /// a password assigned there is one even when it is short and plain.
+    pub(super) env_file: bool,
+    /// A build or package-manager credential file (Maven `settings.xml`, `.npmrc`, Cargo
+    /// `credentials.toml`…): any real-looking value of a secret name is a credential, and
+    /// every line is looked at, since some hold a token under a host name.
+    pub(super) credential_file: bool,
+    /// How many encodings (base64, JSON escapes) the text was found inside; decoding stops
+    /// after [`MAX_NESTING`] layers.
+    pub(super) nesting: u8,
 }
+
+/// How many layers of encoding are looked inside.
+pub(super) const MAX_NESTING: u8 = 2;
 
 /// What an unquoted value after `name =` or `name:` is, by the kind of file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -55,7 +69,11 @@ impl FileContext {
         let file_name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
         let extension = file_name.rsplit_once('.').map_or("", |(_, extension)| extension);
         let lock_file = crate::privacy::vocabulary::is_lock_file(&file_name) || extension == "lock";
+        let env_file = is_env_file_name(&file_name, extension);
+        let credential_file = CREDENTIAL_FILE_NAMES.contains(&file_name.as_str())
+            || (file_name == "config.json" && path.contains(".docker/"));
         let syntax = if LITERAL_EXTENSIONS.contains(&extension)
+            || env_file
             || file_name.starts_with(".env")
             || file_name.starts_with("dockerfile")
             || file_name == "makefile"
@@ -68,8 +86,32 @@ impl FileContext {
         } else {
             ValueSyntax::Unknown
         };
-        FileContext { lock_file, syntax }
+        FileContext { lock_file, syntax, env_file, credential_file, nesting: 0 }
     }
+
+    /// The context of text found inside an encoded blob: configuration, one layer deeper.
+    pub(super) fn decoded(self) -> Self {
+        FileContext {
+            syntax: ValueSyntax::Config,
+            nesting: self.nesting + 1,
+            ..FileContext::default()
+        }
+    }
+}
+
+/// Whether a file name is environment-style: `.env`, `.env.*`, `*.env`, `env.*`,
+/// `*.env.*`, `.envrc`, unless its last extension says it is code or documentation
+/// (`env.ts`, `env.md`).
+fn is_env_file_name(file_name: &str, extension: &str) -> bool {
+    let env_like = file_name == ".env"
+        || file_name == ".envrc"
+        || file_name.starts_with(".env.")
+        || file_name.starts_with("env.")
+        || file_name.ends_with(".env")
+        || file_name.contains(".env.");
+    env_like
+        && (extension == "env"
+            || !(CODE_EXTENSIONS.contains(&extension) || DOCUMENT_EXTENSIONS.contains(&extension)))
 }
 
 /// What a secret-sounding name says about the value assigned to it.
@@ -204,6 +246,9 @@ pub(super) fn judge_assignment(
         SecretKind::AwsSecretKey if !is_aws_secret_shape(trimmed) => {
             SecretKind::HighEntropyAssignment
         }
+        SecretKind::HighEntropyAssignment if context.credential_file => {
+            SecretKind::CredentialFileSecret
+        }
         kind => kind,
     };
     Some((leading..leading + trimmed.len(), kind))
@@ -230,7 +275,7 @@ pub(super) fn authorization_is_plausible(scheme: &str, credential: &str) -> bool
 }
 
 /// Decodes padded standard base64; `None` when the text is not that.
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
+pub(super) fn decode_base64(text: &str) -> Option<Vec<u8>> {
     if text.len() % 4 != 0 {
         return None;
     }
@@ -269,6 +314,11 @@ fn is_aws_secret_shape(value: &str) -> bool {
 
 /// Whether a value assigned to a secret name is itself a secret.
 fn value_is_secret(value: &str, name: SecretName, quoted: bool, context: FileContext) -> bool {
+    // In a credential file, and for a password in an environment file, a value is a
+    // credential unless it is plainly a placeholder: people choose short, plain ones there.
+    if context.credential_file || (context.env_file && name.password_like) {
+        return relaxed_value_is_secret(value, context);
+    }
     // The length test comes first: it is free and rejects most code (`key: &str`).
     let minimum_length = if name.password_like { 8 } else { 16 };
     if value.len() < minimum_length
@@ -323,6 +373,48 @@ fn value_is_secret(value: &str, name: SecretName, quoted: bool, context: FileCon
     !is_slug(value)
         && !is_mostly_sequential(value)
         && shannon_entropy(value) >= entropy_threshold(value)
+}
+
+/// The bar for values in credential files and for passwords in environment files: long
+/// enough to be chosen (six characters; four in a credential file), not a placeholder, a
+/// reference, a path or a number, and with two kinds of character or ten characters.
+pub(super) fn relaxed_value_is_secret(value: &str, context: FileContext) -> bool {
+    let minimum_length = if context.credential_file { 4 } else { 6 };
+    value.len() >= minimum_length
+        && (character_classes(value) >= 2 || value.len() >= 10)
+        && !value.chars().any(char::is_whitespace)
+        && !value.contains("://")
+        && !value.starts_with(['!', '&', '*', '@', ':', '='])
+        && !is_number(value)
+        && !is_placeholder(value)
+        && !is_integrity_hash(value)
+        && !is_path(value)
+        && !is_upper_snake(value)
+        && !has_string_escapes(value)
+        && !is_mostly_sequential(value)
+        && shannon_entropy(value) >= 2.0
+}
+
+/// Whether a password given to a command (`-pPASS`, `--password=PASS`, `curl -u user:PASS`)
+/// is real: a few characters that are not a placeholder, a variable or another flag.
+pub(super) fn command_password_is_plausible(value: &str) -> bool {
+    let port_like = value.len() <= 5 && value.bytes().all(|byte| byte.is_ascii_digit());
+    value.len() >= 3
+        && !port_like
+        && !value.starts_with(['$', '%', '-', '<', '{'])
+        && !is_placeholder(value)
+        && !has_mask_run(value)
+}
+
+/// Whether a password found in a connection string (`Password=…;`, `pwd=…`, `?password=…`)
+/// is real. ODBC may wrap it in braces; an identifier in braces is a template's field.
+pub(super) fn connection_password_is_plausible(value: &str) -> bool {
+    if let Some(inner) = value.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')) {
+        let template_field =
+            is_identifier(inner) && !inner.bytes().any(|byte| byte.is_ascii_digit());
+        return !template_field && command_password_is_plausible(inner);
+    }
+    command_password_is_plausible(value) && !value.ends_with([',', ')'])
 }
 
 /// Whether most neighbouring characters are consecutive (`ABCDEFGH…`, `hijklmnop…`): an
@@ -380,6 +472,7 @@ pub(super) fn token_is_plausible(token: &str, check: Check) -> bool {
     }
     match check {
         Check::Shape => true,
+        Check::Password => command_password_is_plausible(token),
         Check::Random => {
             // The body is what follows the format's prefix (`sk-`, `glpat-`, `hf_`).
             let body = token.split_once(['-', '_', '.']).map_or(token, |(_, body)| body);
@@ -416,8 +509,31 @@ fn is_slug(body: &str) -> bool {
 /// Whether the password part of a URL is real rather than a placeholder or a port number.
 /// One or two characters (`http://a:b@host` in URL-parser tests) are no password anyone uses.
 pub(super) fn url_password_is_plausible(password: &str) -> bool {
-    let port_like = password.len() <= 5 && password.bytes().all(|byte| byte.is_ascii_digit());
+    // `host:8080/path?mail=a@b.io`: a port followed by a path is no password.
+    let digits = password.bytes().take_while(u8::is_ascii_digit).count();
+    let port_like = (1..=5).contains(&digits)
+        && password[digits..].chars().next().is_none_or(|next| matches!(next, '/' | '?' | '#'));
     password.len() >= 3 && !port_like && !is_placeholder(password)
+}
+
+/// Where the password of a URL's userinfo ends, given everything up to the last `@` that is
+/// followed by a host: a password may hold `@`, `/`, `#` (git and database drivers accept
+/// them), but when an earlier `@` is followed by a host name and a path, that `@` ended the
+/// userinfo and the rest is the path (`https://u:pw@host.io/a?mail=x@y.io`).
+pub(super) fn url_password_length(candidate: &str) -> usize {
+    for (index, _) in candidate.match_indices('@') {
+        let after = &candidate[index + 1..];
+        let authority_end = after.find(['/', '?', '#']);
+        let Some(authority_end) = authority_end else { continue };
+        let authority = &after[..authority_end];
+        let host = authority.split(':').next().unwrap_or(authority);
+        let host_like = (host.contains('.') || host == "localhost")
+            && host.bytes().all(|byte| byte.is_ascii_alphanumeric() || b".-_".contains(&byte));
+        if host_like && !candidate[..index].contains(['/', '?', '#']) {
+            return index;
+        }
+    }
+    candidate.len()
 }
 
 /// Whether a value is a placeholder, a template, or a reference to a secret kept elsewhere.

@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex, RegexSet};
 
+use super::encoded;
 use super::heuristics::{self, FileContext};
 use super::SecretKind;
 
@@ -30,13 +31,16 @@ pub(super) struct Span {
     priority: u8,
 }
 
-/// Inline private keys beat everything: they contain base64 that other rules would nibble at.
+/// A blob that decodes to a secret is replaced whole, whatever was found inside it.
+const PRIORITY_ENCODED: u8 = 6;
+/// Inline private keys beat everything else: they contain base64 that other rules would
+/// nibble at.
 const PRIORITY_PRIVATE_KEY: u8 = 5;
 /// Formats with a distinctive prefix.
 const PRIORITY_TOKEN: u8 = 4;
 /// The bare `sk-` prefix, which the Anthropic and OpenRouter prefixes also start with.
 const PRIORITY_GENERIC_TOKEN: u8 = 3;
-/// Passwords inside URLs.
+/// Passwords inside URLs, connection strings, command lines and credential files.
 const PRIORITY_URL_PASSWORD: u8 = 2;
 /// Credentials after `Bearer`, `Token` or `Basic`.
 const PRIORITY_AUTHORIZATION: u8 = 1;
@@ -50,6 +54,9 @@ pub(super) enum Check {
     Shape,
     /// The prefix is short or common in ordinary words, so the body must also look random.
     Random,
+    /// A password a person chose, given to a command: anything but a placeholder, a variable
+    /// or another flag.
+    Password,
 }
 
 /// One token format.
@@ -71,6 +78,17 @@ const fn rule(
     pattern: &'static str,
 ) -> TokenRule {
     TokenRule { kind, priority: PRIORITY_TOKEN, check, triggers, pattern }
+}
+
+/// Builds one row for a password given to a command.
+const fn password_rule(triggers: &'static [&'static str], pattern: &'static str) -> TokenRule {
+    TokenRule {
+        kind: SecretKind::CommandLinePassword,
+        priority: PRIORITY_URL_PASSWORD,
+        check: Check::Password,
+        triggers,
+        pattern,
+    }
 }
 
 /// The token formats. `(?-u:\b)` is an ASCII word boundary: the Unicode one makes the lazy
@@ -246,6 +264,34 @@ const TOKEN_RULES: &[TokenRule] = &[
         &["AGE-SECRET-KEY-1"],
         r"AGE-SECRET-KEY-1[0-9A-Z]{58}(?-u:\b)",
     ),
+    password_rule(
+        &["mysql", "mariadb"],
+        r#"(?-u:\b)(?:mysql[a-z]*|mariadb[a-z\-]*)(?-u:\b)[^|;&\n]*?\s-p["']?(?P<secret>[^\s'"`|;&]+)"#,
+    ),
+    password_rule(
+        &["-pass", "-pwd"],
+        r#"(?:^|\s)--(?:[a-z0-9]+-)*(?:password|passwd|passphrase|pass|pwd)(?:=|\s+)["']?(?P<secret>[^\s'"`\-][^\s'"`]*)"#,
+    ),
+    password_rule(
+        &["sshpass"],
+        r#"(?-u:\b)sshpass\s+(?:-[A-Za-z]\S*\s+)*?-p\s*["']?(?P<secret>[^\s'"`]+)"#,
+    ),
+    password_rule(
+        &["curl"],
+        r#"(?-u:\b)curl(?-u:\b)[^|;&\n]*?\s(?:-u\s*|--user(?:=|\s+))["']?[^\s:'"`]*:(?P<secret>[^\s'"`]+)"#,
+    ),
+    password_rule(
+        &["PGPASSWORD", "MYSQL_PWD", "REDISCLI_AUTH", "SSHPASS"],
+        r#"(?-u:\b)(?:PGPASSWORD|MYSQL_PWD|REDISCLI_AUTH|SSHPASS)=["']?(?P<secret>[^\s'"`;]+)"#,
+    ),
+    password_rule(
+        &["docker login"],
+        r#"(?-u:\b)docker\s+login(?-u:\b)[^|;&\n]*?\s-p(?:=|\s+)["']?(?P<secret>[^\s'"`\-][^\s'"`]*)"#,
+    ),
+    password_rule(
+        &["redis-cli"],
+        r#"(?-u:\b)redis-cli(?-u:\b)[^|;&\n]*?\s-a\s+["']?(?P<secret>[^\s'"`\-][^\s'"`]*)"#,
+    ),
     rule(
         SecretKind::Jwt,
         Check::Shape,
@@ -327,6 +373,16 @@ pub(super) struct Compiled {
     spaced_assignment: Regex,
     /// `Bearer credential` and its relatives, over lowercased text.
     authorization: Regex,
+    /// `Password=…;`, `pwd=…`, `?password=…&` in a connection string, over lowercased text.
+    connection_string: Regex,
+    /// `<password>…</password>` and its relatives in XML, over lowercased text.
+    xml_element: Regex,
+    /// Docker's `"auth": "base64 of user:password"`, over lowercased text.
+    docker_auth: Regex,
+    /// `"host.name": "token"`, as Composer's `auth.json` keeps tokens, over lowercased text.
+    host_keyed: Regex,
+    /// A double-quoted string literal, for the JSON-escaped documents inside one.
+    string_literal: Regex,
 }
 
 /// Index of the private key trigger in the trigger set.
@@ -378,7 +434,7 @@ impl Compiled {
             private_key_begin: compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
             private_key_end: compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
             url_password: compile(
-                r#"[A-Za-z][A-Za-z0-9+.\-]*://[^\s:@/?#'"`<>]*:(?P<secret>[^\s/?#'"`<>]+)@[A-Za-z0-9\-._~%\[\]]"#,
+                r#"[A-Za-z][A-Za-z0-9+.\-]*://[^\s:@/?#'"`<>]*:(?P<secret>[^\s'"`<>]+)@[A-Za-z0-9\-._~%\[\]]"#,
             ),
             assignment: compile(&format!("{NAME}{OPERATOR}{VALUE}")),
             // Only as the first arguments of a call or tuple, `define('API_KEY', '…')`: in a
@@ -392,6 +448,17 @@ impl Compiled {
             authorization: compile(
                 r"(?-u:\b)(?P<scheme>bearer|token|basic)\s+(?P<secret>[a-z0-9._~+/=\-]{8,})",
             ),
+            connection_string: compile(
+                r#"(?P<separator>^|[;?&\s"'{(,])(?:password|pwd|passwd)\s*=\s*(?:(?P<braced>\{[^}\n]*\})|'(?P<single>[^'\n]*)'|"(?P<double>[^"\n]*)"|(?P<bare>[^;&\s"'`,)]+))"#,
+            ),
+            xml_element: compile(
+                r"<(?P<name>password|passphrase|privatekey|token|secret|apikey|api-key|authtoken|clientsecret|client-secret)>(?P<value>[^<\n]+)</",
+            ),
+            docker_auth: compile(r#""auth"\s*:\s*"(?P<secret>[a-z0-9+/]{8,}={0,2})""#),
+            host_keyed: compile(
+                r#""[a-z0-9\-]+(?:\.[a-z0-9\-]+)+"\s*:\s*"(?P<secret>[^"\s]{8,})""#,
+            ),
+            string_literal: compile(r#""(?P<body>(?:[^"\\\n]|\\.)*)""#),
         }
     }
 }
@@ -408,6 +475,8 @@ pub(super) enum Family {
     Keywords,
     /// The start of a diff header naming a file.
     Header,
+    /// A long run of base64, which may decode to a secret.
+    Encoded,
 }
 
 /// Which rule families a line needs, from the trigger literals found on it.
@@ -419,11 +488,14 @@ pub(super) struct Families {
     pub(super) keywords: bool,
     /// Read the line as a diff header.
     pub(super) header: bool,
+    /// Decode the line's long base64 runs.
+    pub(super) encoded: bool,
 }
 
 impl Families {
     /// Every family, for fragments whose own triggers were not tallied.
-    pub(super) const ALL: Families = Families { tokens: true, keywords: true, header: false };
+    pub(super) const ALL: Families =
+        Families { tokens: true, keywords: true, header: false, encoded: true };
 
     /// Adds the family of one trigger found on the line.
     pub(super) fn add(&mut self, family: Family) {
@@ -431,6 +503,7 @@ impl Families {
             Family::Tokens => self.tokens = true,
             Family::Keywords => self.keywords = true,
             Family::Header => self.header = true,
+            Family::Encoded => self.encoded = true,
         }
     }
 }
@@ -464,6 +537,7 @@ pub(super) fn find_candidates(text: &str) -> Candidates {
     for regex in &compiled.keyword_scans {
         hits.extend(regex.find_iter(&lowercased).map(|found| (found.start(), Family::Keywords)));
     }
+    hits.extend(encoded::base64_runs(text).map(|run| (run.start, Family::Encoded)));
     hits.sort_unstable_by_key(|&(offset, _)| offset);
     let file_starts = hits
         .iter()
@@ -509,9 +583,11 @@ pub(super) fn find_spans(
         if triggered.matched(URL_INDEX) {
             for captures in compiled.url_password.captures_iter(fragment) {
                 if let Some(password) = captures.name("secret") {
-                    if heuristics::url_password_is_plausible(password.as_str()) {
+                    let length = heuristics::url_password_length(password.as_str());
+                    let range = password.start()..password.start() + length;
+                    if heuristics::url_password_is_plausible(&fragment[range.clone()]) {
                         let kind = SecretKind::PasswordInUrl;
-                        push_span(&mut spans, password.range(), kind, PRIORITY_URL_PASSWORD);
+                        push_span(&mut spans, range, kind, PRIORITY_URL_PASSWORD);
                     }
                 }
             }
@@ -553,7 +629,179 @@ pub(super) fn find_spans(
         }
     }
 
+    if families.keywords && !context.lock_file {
+        credential_spans(compiled, fragment, lowercased, context, &mut spans);
+    }
+    if context.nesting < heuristics::MAX_NESTING {
+        if families.encoded {
+            for run in encoded::base64_runs(fragment) {
+                if encoded::base64_holds_secret(&fragment[run.clone()], context) {
+                    push_span(&mut spans, run, SecretKind::EncodedSecret, PRIORITY_ENCODED);
+                }
+            }
+        }
+        if (families.tokens || families.keywords) && fragment.contains("\\\"") {
+            for captures in compiled.string_literal.captures_iter(fragment) {
+                let Some(body) = captures.name("body") else { continue };
+                if body.as_str().contains("\\\"")
+                    && encoded::escaped_holds_secret(body.as_str(), context)
+                {
+                    let kind = SecretKind::EncodedSecret;
+                    push_span(&mut spans, body.range(), kind, PRIORITY_ENCODED);
+                }
+            }
+        }
+    }
+
     resolve_overlaps(spans)
+}
+
+/// Connection-string passwords, XML credential elements, Docker `auth` fields and the
+/// host-keyed tokens of credential files, on a line holding a keyword.
+fn credential_spans(
+    compiled: &Compiled,
+    fragment: &str,
+    lowercased: &str,
+    context: FileContext,
+    spans: &mut Vec<Span>,
+) {
+    if lowercased.contains("pw") || lowercased.contains("pass") {
+        for captures in compiled.connection_string.captures_iter(lowercased) {
+            connection_string_span(&captures, fragment, lowercased, context, spans);
+        }
+    }
+    if lowercased.contains("</") {
+        for captures in compiled.xml_element.captures_iter(lowercased) {
+            xml_element_span(&captures, fragment, context, spans);
+        }
+    }
+    if lowercased.contains("\"auth\"") {
+        for captures in compiled.docker_auth.captures_iter(lowercased) {
+            let Some(secret) = captures.name("secret") else { continue };
+            let holds_password = fragment
+                .get(secret.range())
+                .and_then(heuristics::decode_base64)
+                .is_some_and(|decoded| decoded.contains(&b':'));
+            if holds_password {
+                let kind = SecretKind::CredentialFileSecret;
+                push_span(spans, secret.range(), kind, PRIORITY_URL_PASSWORD);
+            }
+        }
+    }
+    if context.credential_file && lowercased.contains('"') {
+        for captures in compiled.host_keyed.captures_iter(lowercased) {
+            let Some(secret) = captures.name("secret") else { continue };
+            let plausible = fragment
+                .get(secret.range())
+                .is_some_and(|value| heuristics::relaxed_value_is_secret(value, context));
+            if plausible {
+                let kind = SecretKind::CredentialFileSecret;
+                push_span(spans, secret.range(), kind, PRIORITY_URL_PASSWORD);
+            }
+        }
+    }
+}
+
+/// Judges one `<password>…</password>` match, found in the lowercased fragment.
+fn xml_element_span(
+    captures: &Captures<'_>,
+    fragment: &str,
+    context: FileContext,
+    spans: &mut Vec<Span>,
+) {
+    let (Some(name), Some(value)) = (captures.name("name"), captures.name("value")) else {
+        return;
+    };
+    let (Some(name_text), Some(value_text)) =
+        (fragment.get(name.range()), fragment.get(value.range()))
+    else {
+        return;
+    };
+    let trimmed = value_text.trim();
+    let start = value.start() + (value_text.len() - value_text.trim_start().len());
+    // Maven keeps encrypted passwords in braces: `{COQLCE6DU6GtcS5P=}`.
+    let encrypted = trimmed.len() >= 18
+        && trimmed.starts_with('{')
+        && trimmed.ends_with('}')
+        && trimmed[1..trimmed.len() - 1]
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"+/=".contains(&byte));
+    if encrypted {
+        let range = start..start + trimmed.len();
+        push_span(spans, range, SecretKind::CredentialFileSecret, PRIORITY_URL_PASSWORD);
+    } else if let Some((inner, kind)) =
+        heuristics::judge_assignment(name_text, trimmed, true, context)
+    {
+        let kind = if context.credential_file { SecretKind::CredentialFileSecret } else { kind };
+        push_span(spans, start + inner.start..start + inner.end, kind, PRIORITY_URL_PASSWORD);
+    }
+}
+
+/// Words that show a `password=` belongs to a connection string rather than to code.
+const CONNECTION_WORDS: &[&str] = &[
+    "server=",
+    "host=",
+    "data source=",
+    "uid=",
+    "user id=",
+    "database=",
+    "dbname=",
+    "jdbc:",
+    "odbc",
+    "user=",
+    "username=",
+    "port=",
+    "driver=",
+];
+
+/// Judges one connection-string match, found in the lowercased fragment.
+fn connection_string_span(
+    captures: &Captures<'_>,
+    fragment: &str,
+    lowercased: &str,
+    context: FileContext,
+    spans: &mut Vec<Span>,
+) {
+    let Some(value) =
+        ["braced", "single", "double", "bare"].iter().find_map(|group| captures.name(group))
+    else {
+        return;
+    };
+    let separator = captures.name("separator").map_or("", |separator| separator.as_str());
+    let following = lowercased[value.end()..].trim_start_matches(['"', '\'', '}']);
+    let in_connection_string = matches!(separator, ";" | "?" | "&")
+        || following.starts_with([';', '&'])
+        || CONNECTION_WORDS.iter().any(|word| lowercased.contains(word));
+    if !in_connection_string {
+        return;
+    }
+    // In code, `connect(host=h, password=pw)` passes a variable; a connection string there is
+    // a string literal.
+    if captures.name("bare").is_some()
+        && context.syntax == heuristics::ValueSyntax::Code
+        && !inside_string(fragment, value.start())
+    {
+        return;
+    }
+    let Some(text) = fragment.get(value.range()) else { return };
+    if heuristics::connection_password_is_plausible(text) {
+        let kind = SecretKind::ConnectionStringPassword;
+        push_span(spans, value.range(), kind, PRIORITY_URL_PASSWORD);
+    }
+}
+
+/// Whether `offset` lies inside a string literal of the line: an odd number of unescaped
+/// double (or single) quotes stands before it.
+fn inside_string(line: &str, offset: usize) -> bool {
+    let before = &line.as_bytes()[..offset.min(line.len())];
+    let count = |quote: u8| {
+        before
+            .iter()
+            .enumerate()
+            .filter(|&(index, &byte)| byte == quote && (index == 0 || before[index - 1] != b'\\'))
+            .count()
+    };
+    count(b'"') % 2 == 1 || count(b'\'') % 2 == 1
 }
 
 /// Judges one `name = value` match, found in the lowercased fragment, and records the value

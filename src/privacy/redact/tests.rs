@@ -342,6 +342,14 @@ fn url_passwords_hide_only_the_password() {
         ),
         ("amqp://guest:p%40ss%3Aw0rd@rabbit/", "amqp://guest:[REDACTED URL password]@rabbit/"),
         ("https://user:p@ss@host.io/x", "https://user:[REDACTED URL password]@host.io/x"),
+        (
+            "postgres://app:Xk9#mQ/2v?7@db:5432/app",
+            "postgres://app:[REDACTED URL password]@db:5432/app",
+        ),
+        (
+            "https://deploy:s3cret99@git.acme.io/app.git?mail=jane@acme.io",
+            "https://deploy:[REDACTED URL password]@git.acme.io/app.git?mail=jane@acme.io",
+        ),
     ];
     for (input, expected) in cases {
         assert_eq!(redact(input).text, expected);
@@ -352,6 +360,7 @@ fn url_passwords_hide_only_the_password() {
         "postgres://user:${DB_PASSWORD}@db/app",
         "https://user:password@host.io",
         "mysql://root:<password>@localhost/db",
+        "https://api.acme.io:8443/search?mail=jane@acme.io",
     ] {
         assert_eq!(redact(untouched).text, untouched);
     }
@@ -819,5 +828,45 @@ fn random_tokens_of_loose_formats_are_almost_always_redacted() {
             .count();
         println!("{prefix}: {escaped}/{trials} escaped");
         assert!(escaped * 200 < trials, "{prefix}: {escaped}/{trials}");
+    }
+}
+
+/// The runs of 24 or more base64 characters, found one byte at a time.
+fn naive_base64_runs(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let body = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'+' || byte == b'/';
+    let mut runs = Vec::new();
+    let mut index = 0;
+    while index < bytes.len() {
+        if !body(bytes[index]) {
+            index += 1;
+            continue;
+        }
+        let start = index;
+        while index < bytes.len() && body(bytes[index]) {
+            index += 1;
+        }
+        let body_end = index;
+        while index < bytes.len() && bytes[index] == b'=' && index - body_end < 2 {
+            index += 1;
+        }
+        if body_end - start >= 24 {
+            runs.push(start..index);
+        }
+    }
+    runs
+}
+
+proptest! {
+    #[test]
+    fn the_striding_base64_scan_finds_the_runs_a_byte_by_byte_scan_finds(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(&["QUJD", "ZGVm", "x", "==", "=", " ", "\n", "_", "+/", "é", "a1b2c3d4e5f6g7h8i9"][..]),
+            0..60,
+        )
+    ) {
+        let text = pieces.concat();
+        let found: Vec<std::ops::Range<usize>> = super::encoded::base64_runs(&text).collect();
+        prop_assert_eq!(found, naive_base64_runs(&text));
     }
 }

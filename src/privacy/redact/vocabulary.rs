@@ -35,6 +35,33 @@ pub(super) const LITERAL_EXTENSIONS: &[&str] = &[
     "service",
 ];
 
+/// Extensions of documentation, where values are illustrations more often than not.
+pub(super) const DOCUMENT_EXTENSIONS: &[&str] = &["md", "markdown", "rst", "txt", "adoc", "html"];
+
+/// Names of build and package-manager credential files, in lower case.
+pub(super) const CREDENTIAL_FILE_NAMES: &[&str] = &[
+    "settings.xml",
+    "settings-security.xml",
+    "gradle.properties",
+    ".npmrc",
+    "npmrc",
+    ".yarnrc",
+    ".yarnrc.yml",
+    ".pypirc",
+    "pypirc",
+    "pip.conf",
+    "credentials.toml",
+    "credentials",
+    "auth.json",
+    ".netrc",
+    "_netrc",
+    ".git-credentials",
+    ".pgpass",
+    ".dockercfg",
+    ".gem-credentials",
+    "nuget.config",
+];
+
 /// Words that make a name secret wherever they appear inside one of its words.
 pub(super) const SECRET_WORD_PARTS: &[&str] = &[
     "secret",
@@ -389,6 +416,11 @@ pub(super) const PLACEHOLDER_VALUES: &[&str] = &[
     "string",
     "value",
     "n/a",
+    "mypassword",
+    "mypass",
+    "mysecret",
+    "mytoken",
+    "mykey",
 ];
 
 /// Words that, standing alone inside a value, mark it as an illustration: `your-api-key-here`.

@@ -352,7 +352,7 @@ pub(super) fn secret_cases() -> Vec<SecretCase> {
             "scripts/restore.sh",
             "mysql -u root --password 'Rk9!vQ2m#x' shop < dump.sql".to_string(),
             "Rk9!vQ2m#x",
-            HighEntropyAssignment,
+            CommandLinePassword,
         ),
         case(
             "Dockerfile",
@@ -373,7 +373,222 @@ pub(super) fn secret_cases() -> Vec<SecretCase> {
             AuthorizationHeader,
         ),
     ]
+    .into_iter()
+    .chain(new_kind_cases())
+    .collect()
 }
+
+/// The kinds and forms added for issue 15: passwords with reserved characters in URLs,
+/// connection strings, command lines, credential files, environment files whatever their
+/// name, and encoded blobs.
+fn new_kind_cases() -> Vec<SecretCase> {
+    use SecretKind::*;
+    vec![
+        case(
+            "docker-compose.yml",
+            "      DATABASE_URL: postgres://app:Xk9#mQ2v!7Lp@db:5432/app".to_string(),
+            "Xk9#mQ2v!7Lp",
+            PasswordInUrl,
+        ),
+        case(
+            "internal/store/mongo.go",
+            "\turi := \"mongodb+srv://admin:M0ng0/Pa55w0rd@cluster0.x1y2z.mongodb.net/?retryWrites=true\""
+                .to_string(),
+            "M0ng0/Pa55w0rd",
+            PasswordInUrl,
+        ),
+        case(
+            "scripts/push.sh",
+            "git remote add origin https://deploy:p@ss/w0rd#1@git.acme.io/acme/app.git".to_string(),
+            "p@ss/w0rd#1",
+            PasswordInUrl,
+        ),
+        case(
+            "config/queue.yml",
+            "url: amqp://svc:Q%23w3%40rty%2F9@rabbit.internal:5672/vhost".to_string(),
+            "Q%23w3%40rty%2F9",
+            PasswordInUrl,
+        ),
+        case(
+            "app/settings.py",
+            "CACHE_URL = \"redis://:R3d!s?Pw42@cache:6379/1\"".to_string(),
+            "R3d!s?Pw42",
+            PasswordInUrl,
+        ),
+        case(
+            "src/Api/appsettings.json",
+            "    \"Default\": \"Server=tcp:sql.acme.io,1433;Database=shop;User ID=app;Password=Xk9!mQ2#v7;Encrypt=True;\""
+                .to_string(),
+            "Xk9!mQ2#v7",
+            ConnectionStringPassword,
+        ),
+        case(
+            "reports/export.py",
+            "conn = pyodbc.connect(\"Driver={ODBC Driver 18 for SQL Server};Server=db;Uid=report;Pwd=Rp0rt!ng2024;\")"
+                .to_string(),
+            "Rp0rt!ng2024",
+            ConnectionStringPassword,
+        ),
+        case(
+            "src/main/resources/application.properties",
+            "spring.datasource.url=jdbc:mysql://db:3306/shop?user=app&password=S3cur3Sh0p&useSSL=true"
+                .to_string(),
+            "S3cur3Sh0p",
+            ConnectionStringPassword,
+        ),
+        case(
+            "db/connect.go",
+            "\tdsn := \"host=db.internal port=5432 user=app password=Pg4pp!2024 dbname=app sslmode=require\""
+                .to_string(),
+            "Pg4pp!2024",
+            ConnectionStringPassword,
+        ),
+        case(
+            "deploy/odbc.ini",
+            "ConnectionString = Driver={PostgreSQL};Server=db;Database=app;Uid=app;Pwd={Br4c3d;Pw!};"
+                .to_string(),
+            "{Br4c3d;Pw!}",
+            ConnectionStringPassword,
+        ),
+        case(
+            "app/Program.cs",
+            "var connection = \"Data Source=db;Initial Catalog=crm;User Id=crm;Password=Cr^m2024x;\";"
+                .to_string(),
+            "Cr^m2024x",
+            ConnectionStringPassword,
+        ),
+        case(
+            "scripts/backup.sh",
+            "mysqldump -u root -pXk9mQ2v7Lp shop > shop.sql".to_string(),
+            "Xk9mQ2v7Lp",
+            CommandLinePassword,
+        ),
+        case(
+            "scripts/health.sh",
+            "curl -fsS -u admin:Adm1n!Pass https://grafana.acme.io/api/health".to_string(),
+            "Adm1n!Pass",
+            CommandLinePassword,
+        ),
+        case(
+            "deploy/copy.sh",
+            "sshpass -p 'Ssh!Pa55w0rd' scp build.tgz deploy@web1:/srv".to_string(),
+            "Ssh!Pa55w0rd",
+            CommandLinePassword,
+        ),
+        case(
+            "scripts/migrate.sh",
+            "PGPASSWORD=hunter2x psql -h db -U app -d app -f schema.sql".to_string(),
+            "hunter2x",
+            CommandLinePassword,
+        ),
+        case(
+            "ci/publish.sh",
+            "docker login -u ci -p Dkr!T0ken99 registry.acme.io".to_string(),
+            "Dkr!T0ken99",
+            CommandLinePassword,
+        ),
+        case(
+            "Makefile",
+            "\tmysql --user=root --password=R00t!Pw shop < seed.sql".to_string(),
+            "R00t!Pw",
+            CommandLinePassword,
+        ),
+        case(
+            "scripts/cache.sh",
+            "redis-cli -h cache -a R3disAuth42 FLUSHALL".to_string(),
+            "R3disAuth42",
+            CommandLinePassword,
+        ),
+        case(
+            ".m2/settings.xml",
+            "      <password>Mvn!Deploy42</password>".to_string(),
+            "Mvn!Deploy42",
+            CredentialFileSecret,
+        ),
+        case(
+            "settings.xml",
+            "  <password>{COQLCE6DU6GtcS5P4Rq8vX2bLw=}</password>".to_string(),
+            "{COQLCE6DU6GtcS5P4Rq8vX2bLw=}",
+            CredentialFileSecret,
+        ),
+        case("gradle.properties", "ossrhPassword=Gr4dle!x".to_string(), "Gr4dle!x", CredentialFileSecret),
+        case(".npmrc", format!("_auth={NPM_AUTH}"), NPM_AUTH, CredentialFileSecret),
+        case(
+            ".npmrc",
+            "//nexus.acme.io/repository/npm/:_password=TnBtUGFzczQy".to_string(),
+            "TnBtUGFzczQy",
+            CredentialFileSecret,
+        ),
+        case(".pypirc", "password = Pyp1!Upload".to_string(), "Pyp1!Upload", CredentialFileSecret),
+        case(
+            ".docker/config.json",
+            format!("      \"auth\": \"{DOCKER_AUTH}\""),
+            DOCKER_AUTH,
+            CredentialFileSecret,
+        ),
+        case(
+            ".cargo/credentials.toml",
+            format!("token = \"{CARGO_TOKEN}\""),
+            CARGO_TOKEN,
+            CredentialFileSecret,
+        ),
+        case(
+            "auth.json",
+            "        \"repo.packagist.com\": \"Cmp0s3rB3arer9\"".to_string(),
+            "Cmp0s3rB3arer9",
+            CredentialFileSecret,
+        ),
+        case("auth.json", "            \"password\": \"C0mp!pw\"".to_string(), "C0mp!pw", CredentialFileSecret),
+        case("env.prod", "DB_PASSWORD=hunter2x".to_string(), "hunter2x", HighEntropyAssignment),
+        case(
+            "deploy/prod.env.example",
+            "SMTP_PASSWORD=Mail2024!".to_string(),
+            "Mail2024!",
+            HighEntropyAssignment,
+        ),
+        case("config/env.staging", "REDIS_PASS=r3dis-st4ge".to_string(), "r3dis-st4ge", HighEntropyAssignment),
+        case("app.env", "ADMIN_PASSWORD=Adm1nPw".to_string(), "Adm1nPw", HighEntropyAssignment),
+        case(
+            "deploy/ci.sh",
+            format!("export KUBECONFIG_B64={KUBECONFIG_B64}"),
+            KUBECONFIG_B64,
+            EncodedSecret,
+        ),
+        case(
+            "k8s/registry-secret.yaml",
+            format!("  .dockerconfigjson: {DOCKER_CONFIG_B64}"),
+            DOCKER_CONFIG_B64,
+            EncodedSecret,
+        ),
+        case(
+            "scripts/seed.sh",
+            format!("echo '{ENV_FILE_B64}' | base64 -d > .env"),
+            ENV_FILE_B64,
+            EncodedSecret,
+        ),
+        case(
+            "config/app.json",
+            r#"  "settings": "{\"db\": {\"password\": \"Xk9mQ2v7Lp\"}, \"region\": \"eu\"}","#.to_string(),
+            r#"{\"db\": {\"password\": \"Xk9mQ2v7Lp\"}, \"region\": \"eu\"}"#,
+            EncodedSecret,
+        ),
+        case(
+            "src/hooks.rs",
+            format!(r#"    let body = "{{\"event\": \"push\", \"token\": \"{GITHUB_SERVER}\"}}";"#),
+            ESCAPED_TOKEN_SPAN,
+            EncodedSecret,
+        ),
+    ]
+}
+
+/// What the JSON-escaped token case must replace: the whole string literal's body.
+const ESCAPED_TOKEN_SPAN: &str = concat!(
+    r#"{\"event\": \"push\", \"token\": \""#,
+    "gh",
+    "s_",
+    "VBD3UuNDnK1P9cXZczkbtE5WU70ka5hAnC3Q",
+    r#"\"}"#
+);
 
 /// What the service-account case must replace: the whole escaped key, BEGIN to END.
 const SERVICE_ACCOUNT_SPAN: &str = concat!(
@@ -489,5 +704,62 @@ pub(super) fn look_alikes() -> Vec<LookAlike> {
         look_alike("hooks/update-paranoid", "\tmy $rule_key = \"repository.$repository_name.allow\";"),
         look_alike("src/hpack.rs", "        let key = \"hello-world-hello-world-HELLO-zzz\";"),
         look_alike("tests/parse.rs", "    b\"HTTP/1.1 200 OK\\r\\nAccess-Control-Allow-Credentials: hell\\0o\\r\\n\";"),
+    ]
+    .into_iter()
+    .chain(new_look_alikes())
+    .collect()
+}
+
+/// Look-alikes of the kinds added for issue 15: placeholders in documentation, variables on
+/// command lines, harmless values in credential and environment files, blobs that decode to
+/// nothing secret, and test fixtures marked as fake.
+fn new_look_alikes() -> Vec<LookAlike> {
+    vec![
+        look_alike("docs/database.md", "    postgres://user:password@localhost:5432/db"),
+        look_alike("README.md", "Server=myServer;Database=myDb;User Id=myUser;Password=myPassword;"),
+        look_alike("docs/connect.md", "jdbc:postgresql://localhost:5432/app?user=app&password=changeme"),
+        look_alike("docs/odbc.md", "Driver={ODBC Driver 18};Server=db;Uid=app;Pwd=<password>;"),
+        look_alike("src/db.py", "conn = psycopg2.connect(host=host, password=db_password)"),
+        look_alike("src/db.py", "dsn = f\"host={host} user={user} password={password}\""),
+        look_alike("src/client.ts", "const search = \"https://api.acme.io:8443/search?mail=jane@acme.io\";"),
+        look_alike("scripts/remote.sh", "git remote add origin https://github.com/acme/app.git"),
+        look_alike("docs/cli.md", "mysql -u root -p mydb"),
+        look_alike("scripts/backup.sh", "mysqldump -u \"$DB_USER\" -p\"$DB_PASSWORD\" shop > shop.sql"),
+        look_alike("Dockerfile", "RUN mysql -uroot -p\"${MYSQL_ROOT_PASSWORD}\" < /init.sql"),
+        look_alike("scripts/health.sh", "curl -u \"$USER:$TOKEN\" https://api.acme.io/health"),
+        look_alike("scripts/ci.sh", "curl -u \"${API_USER}:${API_TOKEN}\" -X POST https://ci.acme.io"),
+        look_alike("ci/login.sh", "echo \"$TOKEN\" | docker login -u ci --password-stdin registry.acme.io"),
+        look_alike("scripts/deploy.sh", "sshpass -e ssh deploy@web1 uptime"),
+        look_alike("scripts/psql.sh", "PGPASSWORD=\"$DB_PASSWORD\" psql -h db -U app"),
+        look_alike("docs/redis.md", "redis-cli -a <password> PING"),
+        look_alike("Makefile", "\tmkdir -p build/out && cp -p README.md build/out/"),
+        look_alike("README.md", "docker run -p 8080:80 -e PASSWORD_FILE=/run/secrets/db nginx"),
+        look_alike("settings.xml", "      <password>${env.MAVEN_PASSWORD}</password>"),
+        look_alike("settings.xml", "      <username>deployer</username>"),
+        look_alike("settings.xml", "      <id>ossrh</id>"),
+        look_alike("docs/maven.md", "<password>your-password</password>"),
+        look_alike("gradle.properties", "signing.keyId=24875D73"),
+        look_alike("gradle.properties", "signing.secretKeyRingFile=/home/ci/.gnupg/secring.gpg"),
+        look_alike("gradle.properties", "org.gradle.jvmargs=-Xmx2g -Dfile.encoding=UTF-8"),
+        look_alike(".npmrc", "//registry.npmjs.org/:_authToken=${NPM_TOKEN}"),
+        look_alike(".npmrc", "always-auth=true"),
+        look_alike(".pypirc", "username = __token__"),
+        look_alike(".docker/config.json", "  \"credsStore\": \"desktop\","),
+        look_alike(".docker/config.json", "      \"auth\": \"\""),
+        look_alike("auth.json", "        \"repo.packagist.com\": {"),
+        look_alike(".cargo/credentials.toml", "[registries.acme]"),
+        look_alike("env.prod", "DB_PASSWORD=${DB_PASSWORD}"),
+        look_alike("deploy/prod.env.example", "DB_PASSWORD=changeme"),
+        look_alike("deploy/prod.env.example", "SMTP_PASSWORD=<your-password>"),
+        look_alike("deploy/prod.env.example", "API_KEY="),
+        look_alike("config/env.staging", "LOG_LEVEL=debug"),
+        look_alike("src/env.ts", "export const password = process.env.DB_PASSWORD;"),
+        look_alike("docs/encoded.md", "    SGVsbG8sIHdvcmxkISBUaGlzIGlzIGEgdGVzdCBzdHJpbmcu"),
+        look_alike("web/fonts.css", "  src: url(data:font/woff2;base64,d09GMgABAAAAAAxoAA4AAAAAGBAAAAwTAAEAAAAAAAAAAAAAAAAAAAAAAAAAP0ZGVE0cGh4GYACCShEICoJ);"),
+        look_alike("fixtures/event.json", "  \"payload\": \"{\\\"action\\\": \\\"opened\\\", \\\"number\\\": 42}\","),
+        look_alike("fixtures/config.json", "  \"config\": \"{\\\"password\\\": \\\"changeme\\\"}\","),
+        look_alike("tests/fixtures/fake_credentials.json", "  \"password\": \"fake-password-for-tests\","),
+        look_alike("fixtures/users.json", "  \"password_hash\": \"pbkdf2_sha256$260000$3F2bQ$k9mQ2v7Lp\","),
+        look_alike("k8s/secret.yaml", "  password: ${DB_PASSWORD}"),
     ]
 }

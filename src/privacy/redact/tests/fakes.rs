@@ -163,3 +163,33 @@ pub(super) const SECRET_HEX_64: &str =
 pub(super) const SECRET_HEX_40: &str = concat!("40be766eff36d35e0279", "6247ddf463418c6d6281");
 pub(super) const KUBERNETES_PASSWORD: &str = concat!("XC69HxJfLqpc", "REKlEGMVG0TX");
 pub(super) const BASIC_CREDENTIAL: &str = concat!("ZGVwbG95OlJr", "OSF2UTJt");
+
+// Encoded blobs, cut into pieces shorter than the shortest base64 run the redactor decodes.
+
+/// Base64 of a kubeconfig whose user holds a token.
+pub(super) const KUBECONFIG_B64: &str = concat!(
+    "YXBpVmVyc2lvbjogdjEK",
+    "a2luZDogQ29uZmlnCnVz",
+    "ZXJzOgotIG5hbWU6IGNp",
+    "CiAgdXNlcjoKICAgIHRv",
+    "a2VuOiBrVDdtUTJ4Vjlw",
+    "TDR3Ujh6TjNiSDZjSjFm",
+    "RDVzRzBhWQo="
+);
+/// Base64 of a Docker `config.json` whose `auth` holds `ci-bot:Rg7!Kx2mPq9v`.
+pub(super) const DOCKER_CONFIG_B64: &str = concat!(
+    "eyJhdXRocyI6eyJyZWdp",
+    "c3RyeS5hY21lLmlvIjp7",
+    "ImF1dGgiOiJZMmt0WW05",
+    "ME9sSm5OeUZMZURKdFVI",
+    "RTVkZz09In19fQ=="
+);
+/// Base64 of an environment file holding a database password.
+pub(super) const ENV_FILE_B64: &str =
+    concat!("REJfUEFTU1dPUkQ9WGs5", "bVEydjdMcApEQl9IT1NU", "PWRiLmludGVybmFsCg==");
+/// Base64 of `deploy:Dkr!Pass42`, as Docker keeps it under `auth`.
+pub(super) const DOCKER_AUTH: &str = concat!("ZGVwbG95OkRr", "ciFQYXNzNDI=");
+/// Base64 of `user:Npm!Pass42`, as `.npmrc` keeps it under `_auth`.
+pub(super) const NPM_AUTH: &str = concat!("dXNlcjpOcG0h", "UGFzczQy");
+/// A Cargo registry token.
+pub(super) const CARGO_TOKEN: &str = concat!("cio", "AbC123xYz789", "QwErTy456UiOp0");
