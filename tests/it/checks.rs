@@ -19,10 +19,8 @@ fn checked(repo: &TestRepo) -> Vec<(String, String)> {
         "json",
     ]);
     let value: serde_json::Value = serde_json::from_str(run.success()).expect("json");
-    let findings = value["ranges"][0]["models"][0]["review"]["findings"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    // The checks' findings are the range's own, beside the models' merged ones.
+    let findings = value["ranges"][0]["findings"].as_array().cloned().unwrap_or_default();
     findings
         .iter()
         .filter(|finding| {
@@ -203,4 +201,24 @@ async fn the_checks_findings_stay_when_no_model_answers() {
         "{value}"
     );
     assert_eq!(value["ranges"][0]["verdict"], "needs-changes", "{value}");
+}
+
+#[test]
+fn a_check_blocks_a_push_even_when_no_model_is_asked() {
+    // The checks need no model: a key in the push stops it under `push.block: p1` with only
+    // the offline reviewer available, and the finding is named once, as the checks' own.
+    let repo = pushed_repo();
+    let path = repo.home.join(".config/changes/config.yaml");
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+    std::fs::write(&path, "defaults: [local]\npush:\n  block: p1\n").expect("user configuration");
+    let key = format!("AKIA{}", "Q4NR7XZ2LM8KD3PW");
+    commit_file(&repo, "deploy/settings.py", &format!("KEY = '{key}'\n"), "settings");
+    let push = repo.git_output(&["push", "origin", "main"]);
+    assert_ne!(push.code, 0, "the key stops the push: {}", push.stderr);
+    assert!(push.stderr.contains("push stopped by push.block: p1"), "{}", push.stderr);
+    let blocking: Vec<&str> =
+        push.stderr.lines().filter(|line| line.starts_with("changes: blocking:")).collect();
+    assert_eq!(blocking.len(), 1, "{}", push.stderr);
+    assert!(blocking[0].contains("deploy/settings.py:1") && blocking[0].ends_with("checks"));
+    assert!(!push.stderr.contains(&key), "{}", push.stderr);
 }
