@@ -60,7 +60,7 @@ cd "$repo"
 echo "# machine: $(nproc) cores, $(uname -sr); $(date -u +%F); repository: ${1:-synthetic}"
 echo "# first-parent commits: $(git rev-list --first-parent --count HEAD)"
 # A staged change to draft.
-first=$(git ls-files '*.rs' | head -1)
+first=$(git ls-files '*.rs' | sed -n 1p)
 echo "// one more line" >> "$first"
 git add "$first"
 

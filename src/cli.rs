@@ -233,6 +233,11 @@ pub struct ReportArgs {
 it: the profile learns from earlier commits, rule files are read from the parent's tree.
 Commits written by bots (dependabot, renovate) are scored apart from people's.
 
+Network models cost money. Before the first request, eval says how many requests and about
+how many input tokens each network model will be sent, then goes ahead only with --yes or
+when you answer y at a terminal; without a terminal it stops there unless --yes is given.
+The report gives the requests and tokens each model's server reported.
+
 Examples:
   changes eval --models local                the built-in model on the last 100 commits
   changes eval --last 200 --models local --format json
@@ -242,7 +247,7 @@ pub struct EvalArgs {
     /// commits each merge brought in).
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub last: usize,
-    /// Go ahead with network models, which costs money.
+    /// Go ahead with network models, which costs money, without asking.
     #[arg(long)]
     pub yes: bool,
 }

@@ -3,7 +3,12 @@
 //! from its own parent with only the history before it (the profile is learned from that
 //! parent's own history, the rule files are read from its parent's tree), and scores every model's draft against what the author wrote: type, scope, style,
 //! subject similarity, time, requests and tokens. Bots' commits are scored apart.
+//!
+//! Network models cost money: before the first request, the run says how many requests and
+//! about how many input tokens the replay will send, and goes ahead only with `--yes`, or
+//! when someone at a terminal says yes.
 
+use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +23,7 @@ use crate::conventions::{rules, Conventions};
 use crate::engine::{self, cache::Cache, is_offline};
 use crate::error::{Error, Kind};
 use crate::git::{Repository, Source};
+use crate::llm::Spent;
 use crate::ui::ProgressLine;
 
 /// Runs `changes eval`.
@@ -34,25 +40,8 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
         if context.models.is_empty() { Vec::new() } else { context.models.clone() };
     let selection = engine::selection(settings, &requested, &context.environment)?;
     let names: Vec<String> = selection.models.iter().map(|model| model.name.to_string()).collect();
-    let network: Vec<&str> = selection
-        .models
-        .iter()
-        .filter(|model| !is_offline(model))
-        .map(|model| model.name.as_str())
-        .collect();
-    if !network.is_empty() && !args.yes {
-        return Err(Error::new(
-            Kind::Usage,
-            format!(
-                "replaying {} commits asks {} ({}) at least {} times in all, which costs money",
-                args.last,
-                if network.len() == 1 { "a network model" } else { "network models" },
-                network.join(", "),
-                args.last * network.len()
-            ),
-        )
-        .with_hint("add --yes to go ahead, or --models local for the built-in model alone"));
-    }
+    let network: Vec<&crate::config::ModelSettings> =
+        selection.models.iter().filter(|model| !is_offline(model)).collect();
 
     let line = ProgressLine::new();
     let history_limit = settings.conventions.history;
@@ -71,6 +60,10 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
         context.printer.warn(&warning);
     }
     let replayed = args.last.min(walk.commits.len());
+    if !network.is_empty() {
+        let estimate = Estimate::of(&repository, &walk.commits[..replayed], &options, &network);
+        consent(context, args, &estimate)?;
+    }
     let mut scores: Vec<ModelScores> = names
         .iter()
         .map(|name| ModelScores { model: name.clone(), ..ModelScores::default() })
@@ -115,6 +108,9 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
             conventions: settings.conventions.enabled.then(|| Arc::clone(&conventions)),
         };
         let drafts = engine::draft_commit(&changes, engine_options)?;
+        for (spent, score) in drafts.run.spent.iter().zip(scores.iter_mut()) {
+            score.spent = score.spent.plus(*spent);
+        }
         let human = subject::parse(&target.subject);
         let read_style = |parsed: &Subject| match conventions.profile.as_ref() {
             Some(profile) => profile.style_of(parsed),
@@ -165,6 +161,115 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
         context.printer.data(&render_table(&report))?;
     }
     Ok(())
+}
+
+/// What replaying the commits will send to network models, said before anything is sent.
+struct Estimate {
+    commits: usize,
+    /// Per network model: its name and about how many input tokens it will be sent.
+    models: Vec<(String, u64)>,
+}
+
+/// Bytes per token, roughly, for source and prose.
+const BYTES_PER_TOKEN: u64 = 4;
+/// Tokens of instructions and conventions that go with every draft request.
+const INSTRUCTION_TOKENS: u64 = 1_000;
+
+impl Estimate {
+    /// One request per commit and model at least; each sends the commit's patches (about
+    /// four bytes a token) and the instructions, up to the model's context.
+    fn of(
+        repository: &Repository,
+        commits: &[Arc<crate::conventions::index::Record>],
+        options: &crate::git::CollectOptions,
+        network: &[&crate::config::ModelSettings],
+    ) -> Estimate {
+        let sizes: Vec<u64> = commits
+            .iter()
+            .map(|commit| {
+                repository.commit(&commit.id, options).map_or(0, |changes| {
+                    changes
+                        .sent()
+                        .filter_map(|file| file.patch.as_ref())
+                        .map(|patch| patch.len() as u64)
+                        .sum::<u64>()
+                        / BYTES_PER_TOKEN
+                })
+            })
+            .collect();
+        let models = network
+            .iter()
+            .map(|model| {
+                let context = model.context_tokens as u64;
+                let tokens =
+                    sizes.iter().map(|size| (size + INSTRUCTION_TOKENS).min(context.max(1))).sum();
+                (model.name.to_string(), tokens)
+            })
+            .collect();
+        Estimate { commits: commits.len(), models }
+    }
+
+    fn describe(&self) -> String {
+        let models: Vec<String> = self
+            .models
+            .iter()
+            .map(|(name, tokens)| {
+                format!(
+                    "{name}: at least {} requests, about {} input tokens",
+                    self.commits,
+                    thousands(*tokens)
+                )
+            })
+            .collect();
+        format!(
+            "replaying {} commits asks network models, which costs money ({})",
+            self.commits,
+            models.join("; ")
+        )
+    }
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(number: u64) -> String {
+    let digits = number.to_string();
+    let mut text = String::new();
+    for (position, digit) in digits.chars().enumerate() {
+        if position > 0 && (digits.len() - position) % 3 == 0 {
+            text.push(',');
+        }
+        text.push(digit);
+    }
+    text
+}
+
+/// Goes ahead with network models only with `--yes`, or when someone at a terminal answers
+/// yes; without a terminal, says what the run would spend and stops.
+fn consent(context: &Context, args: &EvalArgs, estimate: &Estimate) -> Result<(), Error> {
+    let said = estimate.describe();
+    if args.yes {
+        context.printer.info(&format!("changes: {said}"));
+        return Ok(());
+    }
+    let refused = || {
+        Error::new(Kind::Usage, said.clone())
+            .with_hint("add --yes to go ahead, or --models local for the built-in model alone")
+    };
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(refused());
+    }
+    let mut stderr = std::io::stderr();
+    // A failed prompt is a refusal: nothing is sent without an answer.
+    if write!(stderr, "changes: {said}. Go ahead? [y/N] ").and_then(|()| stderr.flush()).is_err() {
+        return Err(refused());
+    }
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return Err(refused());
+    }
+    match answer.trim().to_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => Err(Error::new(Kind::Usage, "nothing was replayed and nothing was sent")),
+    }
 }
 
 /// How one draft compares with the author's subject.
@@ -300,6 +405,7 @@ struct ModelScores {
     model: String,
     humans: Tally,
     bots: Tally,
+    spent: Spent,
 }
 
 /// One group's figures as reported.
@@ -343,6 +449,11 @@ impl Figures {
 #[derive(Debug, Clone, Serialize)]
 struct ModelReport {
     model: String,
+    /// Requests that reached the model's server, retries included (0 for the built-in
+    /// model), and the tokens the server reported.
+    requests: u64,
+    input_tokens: u64,
+    output_tokens: u64,
     all: Figures,
     humans: Figures,
     bots: Figures,
@@ -352,6 +463,9 @@ impl ModelReport {
     fn of(scores: &ModelScores) -> ModelReport {
         ModelReport {
             model: scores.model.clone(),
+            requests: scores.spent.requests,
+            input_tokens: scores.spent.input_tokens,
+            output_tokens: scores.spent.output_tokens,
             all: Figures::of(&scores.humans.merged(&scores.bots)),
             humans: Figures::of(&scores.humans),
             bots: Figures::of(&scores.bots),
@@ -418,6 +532,23 @@ fn render_table(report: &Report) -> String {
                 figures.milliseconds.map_or("-".to_string(), |value| format!("{value:.1}")),
             ));
         }
+    }
+    let spent: Vec<String> = report
+        .models
+        .iter()
+        .filter(|model| model.requests > 0)
+        .map(|model| {
+            format!(
+                "{}: {} requests, {} input and {} output tokens",
+                model.model,
+                thousands(model.requests),
+                thousands(model.input_tokens),
+                thousands(model.output_tokens)
+            )
+        })
+        .collect();
+    if !spent.is_empty() {
+        text.push_str(&format!("\nSpent: {}.\n", spent.join("; ")));
     }
     text
 }

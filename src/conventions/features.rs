@@ -4,36 +4,67 @@
 //! scope today's rules give. Both the history and the change being described go through
 //! `features`, so a feature means the same on both sides.
 
-use std::collections::BTreeSet;
-
 use super::shape::Shape;
 
 /// Files of a change that contribute per-file features.
 const FEATURE_FILES: usize = 40;
 
-/// FNV-1a: stable across builds and platforms, and fast on short strings.
-fn hash(text: &str) -> u64 {
-    let mut state: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        state ^= u64::from(byte);
-        state = state.wrapping_mul(0x0100_0000_01b3);
+/// FNV-1a, fed piece by piece so that no string is built per feature: stable across builds
+/// and platforms, and fast on short strings. A feature's hash is that of its text.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
     }
-    state
+
+    fn text(mut self, text: &str) -> Fnv {
+        for byte in text.bytes() {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        self
+    }
+
+    /// The decimal digits of `number`.
+    fn number(self, number: usize) -> Fnv {
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        let mut rest = number;
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        self.text(std::str::from_utf8(&digits[start..]).unwrap_or_default())
+    }
+
+    fn character(self, character: char) -> Fnv {
+        self.text(character.encode_utf8(&mut [0u8; 4]))
+    }
+}
+
+#[cfg(test)]
+fn hash(text: &str) -> u64 {
+    Fnv::new().text(text).0
 }
 
 /// `⌊log₂(n + 1)⌋`, so 0, 1, 2–3, 4–7... fall in buckets of their own.
-fn bucket(number: usize) -> u32 {
-    usize::BITS - (number + 1).leading_zeros() - 1
+fn bucket(number: usize) -> usize {
+    (usize::BITS - (number + 1).leading_zeros() - 1) as usize
 }
 
 /// The hashed features of a change, sorted and without repeats.
 pub(crate) fn features(shape: &Shape) -> Vec<u64> {
-    let mut out: BTreeSet<u64> = BTreeSet::new();
-    let mut add = |text: String| {
-        out.insert(hash(&text));
-    };
-    let mut kinds: BTreeSet<&str> = BTreeSet::new();
-    let mut statuses: BTreeSet<char> = BTreeSet::new();
+    let mut out: Vec<u64> = Vec::with_capacity(64);
+    let mut add = |hash: Fnv| out.push(hash.0);
+    let fnv = Fnv::new;
+    let mut kinds: Vec<&str> = Vec::new();
+    let mut statuses: Vec<char> = Vec::new();
     for file in shape.files.iter().take(FEATURE_FILES) {
         let path = file.path.as_str();
         let name = path.rsplit('/').next().unwrap_or(path);
@@ -41,71 +72,85 @@ pub(crate) fn features(shape: &Shape) -> Vec<u64> {
             Some(position) if position > 0 => &name[position + 1..],
             _ => "",
         };
-        add(format!("p:{path}"));
-        add(format!("b:{name}"));
-        add(format!("e:{extension}"));
-        let folders: Vec<&str> = path.split('/').collect();
-        let folders = &folders[..folders.len().saturating_sub(1)];
-        for depth in 1..=folders.len().min(4) {
-            add(format!("d{depth}:{}", folders[..depth].join("/")));
+        add(fnv().text("p:").text(path));
+        add(fnv().text("b:").text(name));
+        add(fnv().text("e:").text(extension));
+        // Each folder prefix up to four deep: `d2:src/config` for `src/config/mod.rs`.
+        let mut depth = 0;
+        for (end, _) in path.match_indices('/').take(4) {
+            depth += 1;
+            add(fnv().text("d").number(depth).text(":").text(&path[..end]));
         }
-        if folders.is_empty() {
-            add("d0".to_string());
+        if depth == 0 {
+            add(fnv().text("d0"));
         }
-        add(format!("k:{}", file.kind));
+        add(fnv().text("k:").text(&file.kind));
         if file.status != 'M' {
-            add(format!("s:{extension}:{}", file.status));
-            add(format!("ks:{}:{}", file.kind, file.status));
+            add(fnv().text("s:").text(extension).text(":").character(file.status));
+            add(fnv().text("ks:").text(&file.kind).text(":").character(file.status));
         }
-        kinds.insert(file.kind.as_str());
-        statuses.insert(file.status);
+        if !kinds.contains(&file.kind.as_str()) {
+            kinds.push(file.kind.as_str());
+        }
+        if !statuses.contains(&file.status) {
+            statuses.push(file.status);
+        }
     }
-    let kinds: Vec<&str> = kinds.into_iter().collect();
-    add(format!("K:{}", kinds.join("+")));
+    kinds.sort_unstable();
+    let mut all_kinds = fnv().text("K:");
+    for (position, kind) in kinds.iter().enumerate() {
+        if position > 0 {
+            all_kinds = all_kinds.text("+");
+        }
+        all_kinds = all_kinds.text(kind);
+    }
+    add(all_kinds);
     if let [only] = kinds.as_slice() {
-        add(format!("only:{only}"));
+        add(fnv().text("only:").text(only));
     }
-    if let Some(status) = statuses.iter().next().filter(|_| statuses.len() == 1) {
-        add(format!("allstatus:{status}"));
+    if let [status] = statuses.as_slice() {
+        add(fnv().text("allstatus:").character(*status));
     }
-    add(format!("nf:{}", bucket(shape.file_count)));
-    add(format!("na:{}", bucket(shape.added)));
-    add(format!("nr:{}", bucket(shape.removed)));
+    add(fnv().text("nf:").number(bucket(shape.file_count)));
+    add(fnv().text("na:").number(bucket(shape.added)));
+    add(fnv().text("nr:").number(bucket(shape.removed)));
     if let Some(ratio) = (shape.added * 4).checked_div(shape.changed_lines()) {
-        add(format!("ratio:{ratio}"));
+        add(fnv().text("ratio:").number(ratio));
     }
     if shape.whitespace_only {
-        add("ws".to_string());
+        add(fnv().text("ws"));
     }
     if shape.comment_only {
-        add("co".to_string());
+        add(fnv().text("co"));
     }
     if shape.bump_lines > 0 {
-        add("bump".to_string());
+        add(fnv().text("bump"));
         if shape.pure_bump() {
-            add("purebump".to_string());
+            add(fnv().text("purebump"));
         }
     }
     if shape.version.is_some() {
-        add("version".to_string());
+        add(fnv().text("version"));
     }
     if shape.bump_count > 0 {
-        add(format!("deps:{}", bucket(shape.bump_count)));
+        add(fnv().text("deps:").number(bucket(shape.bump_count)));
     }
     if shape.changelog_entry.is_some() {
-        add("changelog-entry".to_string());
+        add(fnv().text("changelog-entry"));
     }
     if shape.changelog_release {
-        add("changelog-release".to_string());
+        add(fnv().text("changelog-release"));
     }
     if let Some(author) = &shape.author {
-        add(format!("author:{author}"));
+        add(fnv().text("author:").text(author));
     }
     let scope = shape.rule_scope.as_deref().unwrap_or("-");
-    add(format!("rt:{}", shape.rule_type));
-    add(format!("rs:{scope}"));
-    add(format!("rts:{}:{scope}", shape.rule_type));
-    out.into_iter().collect()
+    add(fnv().text("rt:").text(&shape.rule_type));
+    add(fnv().text("rs:").text(scope));
+    add(fnv().text("rts:").text(&shape.rule_type).text(":").text(scope));
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 #[cfg(test)]
@@ -134,6 +179,9 @@ mod tests {
         let features = features(&shape);
         assert_eq!(features, super::features(&shape.clone()));
         assert!(features.contains(&hash("d2:src/config")));
+        assert!(features.contains(&hash("d1:src")));
+        assert!(features.contains(&hash("nf:1")));
+        assert!(features.contains(&hash("ratio:2")));
         assert!(features.contains(&hash("K:lock+source")));
         assert!(!features.contains(&hash("only:source")));
         assert_eq!((bucket(0), bucket(1), bucket(2), bucket(3), bucket(4)), (0, 1, 1, 2, 2));

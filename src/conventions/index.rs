@@ -125,6 +125,12 @@ impl Index {
         self.records.len()
     }
 
+    /// The subject of a known record (tests).
+    #[cfg(test)]
+    pub(crate) fn subject_of(&self, id: &str) -> Option<String> {
+        self.records.get(id).map(|record| record.subject.clone())
+    }
+
     /// The newest `limit` non-merge commits of the first-parent line that ends at `base`
     /// (`base` itself included), each merge on it followed by the commits it brought in,
     /// reading from git and appending to the log only the commits not indexed yet.
@@ -323,18 +329,58 @@ fn line_of(record: &Record) -> std::io::Result<String> {
     Ok(format!("{INDEX_VERSION} {json}\n"))
 }
 
+/// A log smaller than this is read on one thread.
+const PARALLEL_LOG_BYTES: usize = 256 * 1024;
+
 /// Every readable record of the log; torn, foreign and other versions' lines are skipped,
-/// and bytes that are not UTF-8 only cost their own line.
+/// and bytes that are not UTF-8 only cost their own line. A large log is parsed in one
+/// slice of whole lines per core; a commit's later line still wins over an earlier one.
 fn read_log(path: &Path) -> HashMap<String, Arc<Record>> {
     let Ok(bytes) = std::fs::read(path) else { return HashMap::new() };
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let parts = if bytes.len() < PARALLEL_LOG_BYTES { 1 } else { cores.min(4) };
+    let mut slices: Vec<&[u8]> = Vec::with_capacity(parts);
+    let mut rest: &[u8] = &bytes;
+    for part in (1..=parts).rev() {
+        let target = rest.len() / part;
+        let end = if part == 1 {
+            rest.len()
+        } else {
+            rest[target..]
+                .iter()
+                .position(|byte| *byte == b'\n')
+                .map_or(rest.len(), |at| target + at + 1)
+        };
+        let (slice, after) = rest.split_at(end);
+        slices.push(slice);
+        rest = after;
+    }
+    let parsed: Vec<Vec<Record>> = if slices.len() == 1 {
+        slices.iter().map(|slice| parse_lines(slice)).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> =
+                slices.iter().map(|slice| scope.spawn(move || parse_lines(slice))).collect();
+            handles.into_iter().map(|handle| handle.join().unwrap_or_default()).collect()
+        })
+    };
+    let mut records = HashMap::with_capacity(parsed.iter().map(Vec::len).sum());
+    for record in parsed.into_iter().flatten() {
+        records.insert(record.id.clone(), Arc::new(record));
+    }
+    records
+}
+
+/// The records of whole log lines, in order.
+fn parse_lines(bytes: &[u8]) -> Vec<Record> {
     let prefix = format!("{INDEX_VERSION} ");
-    let mut records = HashMap::new();
+    let mut records = Vec::new();
     for line in bytes.split(|byte| *byte == b'\n') {
         let Ok(line) = std::str::from_utf8(line) else { continue };
         let Some(json) = line.strip_prefix(&prefix) else { continue };
         if let Ok(record) = serde_json::from_str::<Record>(json) {
             if valid_id(&record.id) {
-                records.insert(record.id.clone(), Arc::new(record));
+                records.push(record);
             }
         }
     }

@@ -68,8 +68,10 @@ pub(crate) struct Softmax {
     bias: Vec<f32>,
 }
 
-/// Passes over the training set.
-const EPOCHS: usize = 12;
+/// Passes over the training set. Training is most of what a warm run spends on the profile;
+/// on the five tuned repositories 7 passes matched the type as often as 12 to one commit in
+/// 977 (81.4% against 81.5%), and 5 lost five.
+const EPOCHS: usize = 7;
 /// The first step size.
 const LEARNING_RATE: f32 = 0.8;
 /// L2 penalty, applied to the weights a sample touches (lazy regularisation).

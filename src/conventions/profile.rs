@@ -275,50 +275,71 @@ impl Profile {
         self.median_length = lengths.get(lengths.len() / 2).copied().unwrap_or(0);
     }
 
+    /// Trains the path rules and the type model on this thread and, in a mixed history, the
+    /// style model on another: they read the same commits and are independent.
     fn train(&mut self) {
-        for style in [Style::Conventional, Style::Component] {
-            if self.style_shares.iter().any(|(known, share)| *known == style && *share > 0.05) {
-                let rules = self.learn_path_rules(style);
-                self.path_rules.push((style, rules));
-            }
-        }
         let features = self.vocabulary.len();
-        if self.labelled >= MIN_LABELLED {
-            let classes: Vec<String> = self.types.iter().map(|(name, _, _)| name.clone()).collect();
-            let samples: Vec<Sample<'_>> = self
-                .learned
-                .iter()
-                .filter(|entry| entry.style == Style::Conventional)
-                .enumerate()
-                .filter_map(|(position, entry)| {
-                    let commit_type = entry.subject.commit_type()?;
-                    let label = classes.iter().position(|class| class == commit_type)?;
-                    Some(Sample { features: &entry.ids, label, weight: recency(position) })
-                })
-                .collect();
-            if classes.len() >= 2 {
-                let model = Softmax::train(&samples, features, classes.len());
-                self.type_model = Some((model, classes));
-            } else if classes.len() == 1 {
-                self.type_model = Some((Softmax::train(&[], features, 1), classes));
+        let this = &*self;
+        let (path_rules, type_model, style_model) = std::thread::scope(|scope| {
+            let style_model = this.mixed().then(|| scope.spawn(|| this.train_style(features)));
+            let mut path_rules = Vec::new();
+            for style in [Style::Conventional, Style::Component] {
+                if this.style_shares.iter().any(|(known, share)| *known == style && *share > 0.05) {
+                    path_rules.push((style, this.learn_path_rules(style)));
+                }
             }
+            let type_model = this.train_type(features);
+            // A thread that cannot be joined leaves the style to the majority.
+            let style_model = style_model.and_then(|handle| handle.join().ok());
+            (path_rules, type_model, style_model)
+        });
+        self.path_rules = path_rules;
+        self.type_model = type_model;
+        self.style_model = style_model;
+    }
+
+    /// The type regression over the labelled commits, once there are enough of them.
+    fn train_type(&self, features: usize) -> Option<(Softmax, Vec<String>)> {
+        if self.labelled < MIN_LABELLED {
+            return None;
         }
-        // A mixed history: which style goes with which kind of change.
-        let mixed = self.style_shares.first().is_some_and(|(_, share)| *share < 0.9)
-            && self.learned.len() >= MIN_LABELLED;
-        if mixed {
-            let styles: Vec<Style> = self.style_shares.iter().map(|(style, _)| *style).collect();
-            let samples: Vec<Sample<'_>> = self
-                .learned
-                .iter()
-                .filter_map(|entry| {
-                    let label = styles.iter().position(|style| *style == entry.style)?;
-                    Some(Sample { features: &entry.ids, label, weight: entry.weight })
-                })
-                .collect();
-            let model = Softmax::train(&samples, features, styles.len());
-            self.style_model = Some((model, styles));
+        let classes: Vec<String> = self.types.iter().map(|(name, _, _)| name.clone()).collect();
+        let samples: Vec<Sample<'_>> = self
+            .learned
+            .iter()
+            .filter(|entry| entry.style == Style::Conventional)
+            .enumerate()
+            .filter_map(|(position, entry)| {
+                let commit_type = entry.subject.commit_type()?;
+                let label = classes.iter().position(|class| class == commit_type)?;
+                Some(Sample { features: &entry.ids, label, weight: recency(position) })
+            })
+            .collect();
+        match classes.len() {
+            0 => None,
+            1 => Some((Softmax::train(&[], features, 1), classes)),
+            count => Some((Softmax::train(&samples, features, count), classes)),
         }
+    }
+
+    /// Whether the history mixes styles enough for a style model.
+    fn mixed(&self) -> bool {
+        self.style_shares.first().is_some_and(|(_, share)| *share < 0.9)
+            && self.learned.len() >= MIN_LABELLED
+    }
+
+    /// A mixed history: which style goes with which kind of change.
+    fn train_style(&self, features: usize) -> (Softmax, Vec<Style>) {
+        let styles: Vec<Style> = self.style_shares.iter().map(|(style, _)| *style).collect();
+        let samples: Vec<Sample<'_>> = self
+            .learned
+            .iter()
+            .filter_map(|entry| {
+                let label = styles.iter().position(|style| *style == entry.style)?;
+                Some(Sample { features: &entry.ids, label, weight: entry.weight })
+            })
+            .collect();
+        (Softmax::train(&samples, features, styles.len()), styles)
     }
 
     /// The share of summaries in `style` that start with a capital, when there are any.

@@ -196,3 +196,26 @@ fn a_revert_of_a_bump_is_never_the_template_of_a_bump() {
     let summary = prediction.templated_summary.expect("a bump template from the history");
     assert_eq!(summary, "Bump ignore from 0.4.26 to 0.4.31");
 }
+
+#[test]
+fn a_large_index_is_read_in_parts_and_a_later_line_still_wins() {
+    let folder = tempfile::tempdir().expect("folder");
+    let path = folder.path().join("index.log");
+    let version = super::index::INDEX_VERSION;
+    let line =
+        |record: &Record| format!("{version} {}\n", serde_json::to_string(record).expect("json"));
+    let mut text = String::new();
+    for number in 0..1500 {
+        text.push_str(&line(&record(number, "feat: first", "src/a.rs", "source", "feat")));
+    }
+    // The same commits again, later in the log: these are the ones read.
+    for number in 0..1500 {
+        text.push_str(&line(&record(number, "fix: second", "src/a.rs", "source", "fix")));
+    }
+    assert!(text.len() > 512 * 1024, "large enough to be read in parts: {}", text.len());
+    std::fs::write(&path, text).expect("write");
+    let index = Index::at(path);
+    assert_eq!(index.len(), 1500);
+    assert_eq!(index.subject_of(&format!("{:040x}", 1499)).as_deref(), Some("fix: second"));
+    assert_eq!(index.subject_of(&format!("{:040x}", 0)).as_deref(), Some("fix: second"));
+}

@@ -30,7 +30,7 @@ use crate::conventions::check::{self, Checked};
 use crate::env::Environment;
 use crate::error::Error;
 use crate::git::ChangeSet;
-use crate::llm::{provider, Model};
+use crate::llm::{provider, Model, Spent};
 use crate::privacy::{self, SecretFound};
 
 use job::{CommitJob, Job, RangeJob, ReviewJob};
@@ -76,6 +76,9 @@ pub(crate) struct Run<T> {
     pub(crate) secrets: Vec<SecretFound>,
     /// Trouble of the run itself (a cache that cannot be written), each said once.
     pub(crate) warnings: Vec<String>,
+    /// Requests and tokens spent per selected model, in selection order (nothing for the
+    /// built-in model).
+    pub(crate) spent: Vec<Spent>,
 }
 
 /// Commit drafts and how they are merged.
@@ -196,6 +199,7 @@ pub(crate) fn draft_commit(changes: &ChangeSet, mut options: Options<'_>) -> Res
     let mut synthesized = false;
     if let Some(prepared) = synthesis {
         synthesized = synthesize(&session, prepared, &mut run.answers)?;
+        run.spent = prepared.spent();
     }
     run.elapsed = prepared.started.elapsed();
     // Every draft is checked against the rules and habits, and repaired where that is clear.
@@ -464,6 +468,16 @@ fn prepare<J: Job>(
     Ok(Prepared { selection, network, shared, started, deadline })
 }
 
+impl<J> Prepared<J> {
+    /// Requests and tokens spent so far per selected model.
+    fn spent(&self) -> Vec<Spent> {
+        self.network
+            .iter()
+            .map(|model| model.as_ref().map(|model| model.spent()).unwrap_or_default())
+            .collect()
+    }
+}
+
 /// Asks every model of a prepared run, on the session's runtime.
 fn execute<J: Job>(
     session: &Session,
@@ -496,6 +510,7 @@ fn execute<J: Job>(
         elapsed: prepared.started.elapsed(),
         secrets: prepared.shared.sendable.secrets.clone(),
         warnings,
+        spent: prepared.spent(),
     })
 }
 

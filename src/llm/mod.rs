@@ -10,6 +10,7 @@ mod openai;
 pub(crate) mod provider;
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -47,6 +48,53 @@ pub(crate) struct Model {
     base_url: Option<String>,
     permits: Semaphore,
     dropped: Mutex<BTreeSet<String>>,
+    requests: AtomicU64,
+    input_tokens: AtomicU64,
+    output_tokens: AtomicU64,
+}
+
+/// What a model was sent and answered, as its server accounts it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Spent {
+    /// Requests that reached the server (retries included).
+    pub(crate) requests: u64,
+    /// Input tokens the server reported.
+    pub(crate) input_tokens: u64,
+    /// Output tokens the server reported.
+    pub(crate) output_tokens: u64,
+}
+
+impl Spent {
+    /// The sum of two.
+    pub(crate) fn plus(self, other: Spent) -> Spent {
+        Spent {
+            requests: self.requests + other.requests,
+            input_tokens: self.input_tokens + other.input_tokens,
+            output_tokens: self.output_tokens + other.output_tokens,
+        }
+    }
+}
+
+/// The input and output tokens an answer reports, in any of the wire formats: `usage`
+/// with `prompt_tokens`/`completion_tokens` (chat completions) or `input_tokens`/
+/// `output_tokens` (Anthropic, responses), or Gemini's `usageMetadata`.
+fn usage_of(body: &[u8]) -> (u64, u64) {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else { return (0, 0) };
+    let number = |object: &serde_json::Value, keys: &[&str]| {
+        keys.iter().find_map(|key| object.get(*key).and_then(serde_json::Value::as_u64))
+    };
+    if let Some(usage) = value.get("usage") {
+        let input = number(usage, &["prompt_tokens", "input_tokens"]).unwrap_or(0);
+        let output = number(usage, &["completion_tokens", "output_tokens"]).unwrap_or(0);
+        return (input, output);
+    }
+    if let Some(usage) = value.get("usageMetadata") {
+        let input = number(usage, &["promptTokenCount"]).unwrap_or(0);
+        let output = number(usage, &["candidatesTokenCount"]).unwrap_or(0)
+            + number(usage, &["thoughtsTokenCount"]).unwrap_or(0);
+        return (input, output);
+    }
+    (0, 0)
 }
 
 impl Model {
@@ -70,12 +118,24 @@ impl Model {
             base_url,
             permits,
             dropped: Mutex::new(BTreeSet::new()),
+            requests: AtomicU64::new(0),
+            input_tokens: AtomicU64::new(0),
+            output_tokens: AtomicU64::new(0),
         }
     }
 
     /// The model's name.
     pub(crate) fn name(&self) -> &ModelName {
         &self.settings.name
+    }
+
+    /// Requests and tokens spent on this model so far in this run.
+    pub(crate) fn spent(&self) -> Spent {
+        Spent {
+            requests: self.requests.load(Ordering::Relaxed),
+            input_tokens: self.input_tokens.load(Ordering::Relaxed),
+            output_tokens: self.output_tokens.load(Ordering::Relaxed),
+        }
     }
 
     /// One line explaining a failure, naming the key variable and settings involved.
@@ -167,6 +227,10 @@ impl Model {
         let mut headers = adapter.fixed_headers();
         headers.extend(self.key.as_ref().map(|key| adapter.key_header(key.expose())));
         let response = http::post_json(client, &url, &headers, &body, deadline).await?;
+        let (input, output) = usage_of(&response.body);
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.input_tokens.fetch_add(input, Ordering::Relaxed);
+        self.output_tokens.fetch_add(output, Ordering::Relaxed);
         adapter.parse(&response)
     }
 

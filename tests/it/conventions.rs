@@ -415,3 +415,80 @@ fn eval_replays_commits_and_asks_before_spending_money() {
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     assert!(refused.stderr.contains("--yes"), "{}", refused.stderr);
 }
+
+/// Answers every request with a draft and reports what it was sent and wrote in `usage`.
+struct Accounted;
+
+impl Respond for Accounted {
+    fn respond(&self, _request: &Request) -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_json(json!({
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "feat(parser): add a step"}}],
+            "usage": {"prompt_tokens": 120, "completion_tokens": 15, "total_tokens": 135}
+        }))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eval_says_what_network_models_will_cost_and_reports_what_they_did() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/v1/chat/completions"))
+        .respond_with(Accounted)
+        .mount(&server)
+        .await;
+    let repo = TestRepo::new();
+    build_history(
+        &repo,
+        6,
+        &|version| format!("chore(deps): bump serde to {version}"),
+        &|module, index| format!("feat({module}): add step {index}"),
+    );
+    let path = repo.home.join(".config/changes/config.yaml");
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+    std::fs::write(
+        &path,
+        format!(
+            "models:\n  - name: m1\n    provider: openai-compatible\n    model: model-1\n    base_url: {}/v1\n",
+            server.uri()
+        ),
+    )
+    .expect("user configuration");
+    let run = |arguments: &'static [&'static str]| {
+        let mut command = repo.command(crate::harness::CHANGES);
+        command.args(arguments);
+        async move {
+            let output = tokio::task::spawn_blocking(move || command.output().expect("runs"))
+                .await
+                .expect("joined");
+            crate::harness::Run::from(output)
+        }
+    };
+
+    // No terminal and no --yes: the cost is said, nothing is sent.
+    let refused = run(&["eval", "--last", "3", "--models", "local,m1"]).await;
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("m1: at least 3 requests, about"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("input tokens"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("--yes"), "{}", refused.stderr);
+    assert_eq!(server.received_requests().await.expect("recorded").len(), 0);
+
+    let done =
+        run(&["eval", "--last", "3", "--models", "local,m1", "--yes", "--format", "json"]).await;
+    let report: Value = serde_json::from_str(done.success()).expect("json");
+    assert!(
+        done.stderr.contains("m1: at least 3 requests"),
+        "said before sending: {}",
+        done.stderr
+    );
+    let sent = server.received_requests().await.expect("recorded").len() as u64;
+    assert!(sent >= 3, "one request per commit at least: {sent}");
+    let m1 = &report["models"][1];
+    assert_eq!(m1["model"], "m1");
+    assert_eq!(m1["requests"], sent);
+    assert_eq!(m1["input_tokens"], 120 * sent);
+    assert_eq!(m1["output_tokens"], 15 * sent);
+    assert_eq!(report["models"][0]["requests"], 0, "the built-in model sends nothing");
+
+    let text = run(&["eval", "--last", "1", "--models", "m1", "--yes"]).await;
+    assert!(text.success().contains("Spent: m1: "), "{}", text.stdout);
+    assert!(text.stdout.contains("120 input and 15 output tokens"), "{}", text.stdout);
+}
