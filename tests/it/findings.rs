@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::TestRepo;
+use crate::harness::{Run, TestRepo};
 use crate::push::{commit_file, pushed_repo, review_answer};
 use crate::report::run_async;
 
@@ -103,26 +103,21 @@ pub(crate) fn agreeing_answers() -> (String, String, String) {
     (gpt, claude, gemini)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_models_raising_the_same_finding_become_one_and_outside_ones_are_flagged() {
+/// A pushed repository with gpt, claude and gemini on loopback servers giving the agreeing
+/// answers, reviewed with `hook run pre-push --range HEAD~1..HEAD --format FORMAT`.
+async fn three_reviews(format: &str) -> (TestRepo, MockServer, Run) {
     let mut repo = store_repo();
     let (gpt, claude, gemini) = agreeing_answers();
     let server = three_providers(&mut repo, &gpt, &claude, &gemini).await;
-    let run = run_async(
-        &repo,
-        &[
-            "hook",
-            "run",
-            "pre-push",
-            "--range",
-            "HEAD~1..HEAD",
-            "--models",
-            "gpt,claude,gemini-flash",
-            "--format",
-            "json",
-        ],
-    )
-    .await;
+    let arguments = ["hook", "run", "pre-push", "--range", "HEAD~1..HEAD"];
+    let models = ["--models", "gpt,claude,gemini-flash", "--format", format];
+    let run = run_async(&repo, &[&arguments[..], &models[..]].concat()).await;
+    (repo, server, run)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_models_raising_the_same_finding_become_one_and_outside_ones_are_flagged() {
+    let (_repo, server, run) = three_reviews("json").await;
     let value: Value = serde_json::from_str(run.success()).expect("json on stdout");
     let range = &value["ranges"][0];
     let findings = range["findings"].as_array().expect("merged findings");
@@ -212,24 +207,7 @@ fn the_validator_rejects_what_is_not_sarif() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sarif_output_validates_and_holds_each_finding_inside_the_change() {
-    let mut repo = store_repo();
-    let (gpt, claude, gemini) = agreeing_answers();
-    let _server = three_providers(&mut repo, &gpt, &claude, &gemini).await;
-    let run = run_async(
-        &repo,
-        &[
-            "hook",
-            "run",
-            "pre-push",
-            "--range",
-            "HEAD~1..HEAD",
-            "--models",
-            "gpt,claude,gemini-flash",
-            "--format",
-            "sarif",
-        ],
-    )
-    .await;
+    let (_repo, _server, run) = three_reviews("sarif").await;
     let log: Value = serde_json::from_str(run.success()).expect("SARIF is JSON");
     let errors = schema_errors(&log);
     assert!(errors.is_empty(), "{errors:#?}\n{log:#}");
@@ -394,24 +372,7 @@ async fn escape_sequences_written_as_json_escapes_never_reach_the_terminal_or_th
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rdjson_output_validates_and_gives_reviewdog_the_merged_finding_and_its_suggestion() {
-    let mut repo = store_repo();
-    let (gpt, claude, gemini) = agreeing_answers();
-    let _server = three_providers(&mut repo, &gpt, &claude, &gemini).await;
-    let run = run_async(
-        &repo,
-        &[
-            "hook",
-            "run",
-            "pre-push",
-            "--range",
-            "HEAD~1..HEAD",
-            "--models",
-            "gpt,claude,gemini-flash",
-            "--format",
-            "rdjson",
-        ],
-    )
-    .await;
+    let (_repo, _server, run) = three_reviews("rdjson").await;
     let result: Value = serde_json::from_str(run.success()).expect("rdjson is JSON");
     let text = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
