@@ -387,4 +387,12 @@ async fn a_published_gist_holds_no_secret_from_file_names_or_commit_subjects() {
     assert_eq!(bodies.len(), 1);
     assert!(!bodies[0].contains(token.as_str()), "the token reached the gist: {}", bodies[0]);
     assert!(bodies[0].contains("[REDACTED GitHub token]"), "{}", bodies[0]);
+    // Nor in lower case, as a heading's anchor would carry it.
+    let lower = token.to_lowercase();
+    assert!(!bodies[0].to_lowercase().contains(&lower), "in lower case: {}", bodies[0]);
+    // The report on disk heads and anchors the file by its redacted name, so the anchor
+    // matches the heading in the gist too.
+    let local = std::fs::read_to_string(out.join("local.md")).expect("local.md");
+    assert!(local.contains("### keys/[REDACTED GitHub token].txt"), "{local}");
+    assert!(local.contains("](#keysredacted-github-tokentxt)"), "{local}");
 }
