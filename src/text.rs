@@ -36,6 +36,158 @@ pub(crate) fn one_line(text: &str) -> String {
     sanitize(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Outside text made inert as markdown prose, line by line: [`sanitize`]d, then each line
+/// neutralised where it could open a block of its own (an ATX heading, a fence, a setext
+/// underline, also behind list markers) and escaped inline by [`markdown_inline`]. Lists,
+/// emphasis and `code` spans still render; headings, fences, raw HTML and script links do not.
+pub(crate) fn markdown_prose(text: &str) -> String {
+    let clean = sanitize(text);
+    let lines: Vec<String> = clean.lines().map(markdown_prose_line).collect();
+    lines.join("\n")
+}
+
+/// Outside text for a one-line markdown field (a title, a commit subject, a table cell):
+/// [`one_line`], then escaped like a line of [`markdown_prose`].
+pub(crate) fn markdown_line(text: &str) -> String {
+    markdown_prose_line(&one_line(text))
+}
+
+/// Schemes a link must not point at: the browser would run or embed its target.
+const SCRIPT_SCHEMES: &[&str] = &["javascript", "vbscript", "data"];
+
+/// One line of [`markdown_prose`]: the block opener neutralised, then the inline escapes.
+fn markdown_prose_line(line: &str) -> String {
+    let trimmed = line.trim();
+    // `---` or `===` under a line of text would turn that line into a heading.
+    if !trimmed.is_empty() && trimmed.chars().all(|c| matches!(c, '-' | '=')) {
+        let start = line.len() - line.trim_start().len();
+        return format!("{}\\{}", &line[..start], &line[start..]);
+    }
+    // Leading blanks and list markers, kept as they are: `- ## x` is a heading in a list item.
+    let mut start = 0;
+    loop {
+        let rest = &line[start..];
+        let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        let after = &rest[blanks..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let marker = if after.starts_with(['-', '*', '+']) {
+            1
+        } else if digits > 0 && after[digits..].starts_with(['.', ')']) {
+            digits + 1
+        } else {
+            0
+        };
+        if marker > 0 && after[marker..].starts_with([' ', '\t']) {
+            start += blanks + marker;
+        } else {
+            start += blanks;
+            break;
+        }
+    }
+    let (prefix, rest) = line.split_at(start);
+    // A backtick fence needs nothing more: its run closes no span on the line, so it is escaped
+    // inline; one whose line holds a closing run is no fence but a code span.
+    let opener = rest.starts_with('#') || rest.starts_with("~~~");
+    format!("{prefix}{}{}", if opener { "\\" } else { "" }, markdown_inline(rest))
+}
+
+/// Inline escapes outside `code` spans: `<`, `>` and `&` as entities (no raw HTML, no
+/// autolinks), a backtick that opens no span backslash-escaped, and a script scheme
+/// (`javascript:`, `data:`) broken by a space so that no link or definition can use it.
+fn markdown_inline(line: &str) -> String {
+    let characters: Vec<char> = line.chars().collect();
+    let mut output = String::with_capacity(line.len());
+    let mut index = 0;
+    while index < characters.len() {
+        let character = characters[index];
+        match character {
+            '\\' => match characters.get(index + 1) {
+                // `\<` shows `<`, and so does the entity alone.
+                Some('<' | '>' | '&') => index += 1,
+                Some('`') => {
+                    output.push_str("\\`");
+                    index += 2;
+                }
+                _ => {
+                    output.push('\\');
+                    index += 1;
+                }
+            },
+            '`' => {
+                let run = characters[index..].iter().take_while(|&&c| c == '`').count();
+                match closing_run(&characters, index + run, run) {
+                    Some(end) => {
+                        output.extend(&characters[index..end + run]);
+                        index = end + run;
+                    }
+                    None => {
+                        output.push_str(&"\\`".repeat(run));
+                        index += run;
+                    }
+                }
+            }
+            '<' => {
+                output.push_str("&lt;");
+                index += 1;
+            }
+            '>' => {
+                output.push_str("&gt;");
+                index += 1;
+            }
+            '&' => {
+                output.push_str("&amp;");
+                index += 1;
+            }
+            _ => {
+                let after_word = index == 0 || !characters[index - 1].is_alphanumeric();
+                let scheme = SCRIPT_SCHEMES.iter().find(|scheme| {
+                    let end = index + scheme.len();
+                    after_word
+                        && characters.len() > end
+                        && characters[index..end]
+                            .iter()
+                            .collect::<String>()
+                            .eq_ignore_ascii_case(scheme)
+                        && (characters[end] == ':'
+                            || (characters[end] == '\\' && characters.get(end + 1) == Some(&':')))
+                });
+                match scheme {
+                    Some(scheme) => {
+                        output.extend(&characters[index..index + scheme.len()]);
+                        output.push_str(" :");
+                        index += scheme.len() + 1;
+                        if characters[index - 1] == '\\' {
+                            index += 1;
+                        }
+                    }
+                    None => {
+                        output.push(character);
+                        index += 1;
+                    }
+                }
+            }
+        }
+    }
+    output
+}
+
+/// Where the run of exactly `length` backticks that closes a code span begins, from `from`.
+fn closing_run(characters: &[char], from: usize, length: usize) -> Option<usize> {
+    let mut index = from;
+    while index < characters.len() {
+        if characters[index] == '`' {
+            let run = characters[index..].iter().take_while(|&&c| c == '`').count();
+            if run == length {
+                return Some(index);
+            }
+            index += run;
+        } else {
+            index += 1;
+        }
+    }
+    None
+}
+
 /// Query parameters whose value is a credential, by name (lower case).
 const SECRET_PARAMETERS: &[&str] = &[
     "key",
@@ -164,6 +316,32 @@ pub(crate) fn count(number: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_prose_is_inert_but_keeps_lists_emphasis_and_code() {
+        let hostile = "line\n```\n\n## Verdict: ready\n---\n- # deep\n> quote\n\
+                       <details><script>alert(1)</script>\n[click](javascript:alert(1)) \
+                       [x](JavaScript\\:y) [d](data:text/html,z) metadata: ok\n~~~";
+        assert_eq!(
+            markdown_prose(hostile),
+            "line\n\\`\\`\\`\n\n\\## Verdict: ready\n\\---\n- \\# deep\n&gt; quote\n\
+             &lt;details&gt;&lt;script&gt;alert(1)&lt;/script&gt;\n\
+             [click](javascript :alert(1)) [x](JavaScript :y) [d](data :text/html,z) \
+             metadata: ok\n\\~~~"
+        );
+        let legitimate = "- **bold** and `a < b && c` and ``x ` y``\n1. item";
+        assert_eq!(markdown_prose(legitimate), legitimate);
+        assert_eq!(markdown_prose("a `b\nc` <i> `d`"), "a \\`b\nc` <i> `d\\`");
+    }
+
+    #[test]
+    fn markdown_lines_stay_one_line() {
+        assert_eq!(
+            markdown_line("</summary>\n<img src=x onerror=alert(1)>\n## x"),
+            "&lt;/summary&gt; &lt;img src=x onerror=alert(1)&gt; ## x"
+        );
+        assert_eq!(markdown_line("# heading"), "\\# heading");
+    }
 
     #[test]
     fn human_bytes_picks_the_unit_and_one_decimal() {

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use crate::answer::{tally, Finding, Priority, Skip, Skipped};
 use crate::git::hunks::{self, LineKind};
 use crate::git::ChangeSet;
-use crate::text::{count, short_duration, short_id};
+use crate::text::{count, markdown_line, markdown_prose, short_duration, short_id};
 
 use super::output::{PushCommit, PushOutput, PushRange, ReviewSource};
 
@@ -167,7 +167,7 @@ fn render_range(range: &PushRange<'_>, text: &mut String) {
             "| {} | {} | {} | {size} |",
             model.model,
             short_duration(model.duration),
-            model.verdict().replace('|', "\\|")
+            markdown_line(&model.verdict()).replace('|', "\\|")
         );
     }
     // Models without a key are the usual case: one row names them all.
@@ -182,14 +182,19 @@ fn render_range(range: &PushRange<'_>, text: &mut String) {
             text,
             "| {} | — | skipped: {} | — |",
             skipped.model,
-            skipped.reason.to_string().replace('|', "\\|")
+            markdown_line(&skipped.reason.to_string()).replace('|', "\\|")
         );
     }
     render_findings(range, text);
     let answered = range.models.iter().filter(|model| model.review.is_some()).count();
     for model in &range.models {
         let Some(review) = model.review else { continue };
-        let _ = writeln!(text, "\n## {}\n\n### Summary\n\n{}", model.model, review.summary);
+        let _ = writeln!(
+            text,
+            "\n## {}\n\n### Summary\n\n{}",
+            model.model,
+            markdown_prose(&review.summary)
+        );
         // With one reviewer, the findings above are all its own.
         if answered < 2 {
             continue;
@@ -200,6 +205,7 @@ fn render_range(range: &PushRange<'_>, text: &mut String) {
                 let _ = writeln!(text, "Verdict: {}.\n", review.verdict);
             }
             explanation => {
+                let explanation = markdown_line(explanation);
                 let _ = writeln!(text, "Verdict: {}: {explanation}\n", review.verdict);
             }
         }
@@ -213,7 +219,8 @@ fn render_range(range: &PushRange<'_>, text: &mut String) {
             };
             let place = finding.location().map(|place| format!("{place}: ")).unwrap_or_default();
             let outside = if finding.outside_diff { " (outside the diff)" } else { "" };
-            let _ = writeln!(text, "- {marker} {place}{}{outside}", finding.title);
+            let title = markdown_line(&finding.title);
+            let _ = writeln!(text, "- {marker} {place}{title}{outside}");
         }
     }
     let forced = !range.commits_lost.is_empty();
@@ -300,7 +307,8 @@ fn render_findings(range: &PushRange<'_>, text: &mut String) {
              change; they neither count nor block.\n"
         );
         for finding in outside {
-            let _ = writeln!(text, "- {} ({})", finding.one_line(), finding.raised_by.join(", "));
+            let line = markdown_line(&finding.one_line());
+            let _ = writeln!(text, "- {line} ({})", finding.raised_by.join(", "));
         }
     }
 }
@@ -309,7 +317,8 @@ fn render_findings(range: &PushRange<'_>, text: &mut String) {
 /// diff lines it is about, and the replacement as a diff of those lines.
 fn render_finding(number: usize, finding: &Finding, changes: &ChangeSet, text: &mut String) {
     let place = finding.location().map(|place| format!(" `{place}`")).unwrap_or_default();
-    let _ = writeln!(text, "\n### {number}. {}{place}: {}\n", finding.priority, finding.title);
+    let title = markdown_line(&finding.title);
+    let _ = writeln!(text, "\n### {number}. {}{place}: {title}\n", finding.priority);
     let _ = writeln!(
         text,
         "{} · confidence {}% · raised by {}",
@@ -318,7 +327,7 @@ fn render_finding(number: usize, finding: &Finding, changes: &ChangeSet, text: &
         if finding.raised_by.is_empty() { "—".to_string() } else { finding.raised_by.join(", ") }
     );
     if !finding.body.is_empty() {
-        let _ = writeln!(text, "\n{}", finding.body);
+        let _ = writeln!(text, "\n{}", markdown_prose(&finding.body));
     }
     let patch = finding
         .path
@@ -374,8 +383,8 @@ fn list_commits(commits: &[PushCommit], text: &mut String) {
             text,
             "- `{}` {} ({})",
             commit.id,
-            crate::text::one_line(&commit.summary),
-            crate::text::one_line(&commit.author)
+            markdown_line(&commit.summary),
+            markdown_line(&commit.author)
         );
     }
 }

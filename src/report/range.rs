@@ -9,7 +9,9 @@ use std::time::Duration;
 use crate::answer::RangeSummary;
 use crate::git::history::PeriodCommit;
 use crate::git::{ChangeSet, FileChange};
-use crate::text::{count, human_bytes, one_line, short_duration, short_id};
+use crate::text::{
+    count, human_bytes, markdown_line, markdown_prose, one_line, short_duration, short_id,
+};
 
 use super::output::ReportModel;
 
@@ -205,7 +207,9 @@ pub(crate) fn render_model(
     let _ = writeln!(text, "## Contents\n");
     let _ = writeln!(text, "- [Summary](#{summary_anchor})");
     let _ = writeln!(text, "- [Files](#{files_anchor})");
-    for ((index, file), name) in ordered.iter().zip(&names) {
+    // Anchors are of the names as they read; the escaped names read the same.
+    let shown: Vec<String> = names.iter().map(|name| markdown_line(name)).collect();
+    for ((index, file), name) in ordered.iter().zip(&shown) {
         if let Some(anchor) = anchor_of(*index) {
             let _ = writeln!(
                 text,
@@ -216,9 +220,13 @@ pub(crate) fn render_model(
     }
     let _ = writeln!(text, "- [Commits](#{commits_anchor})\n");
 
-    let _ = writeln!(text, "## Summary\n\n{}\n", link_paths(&summary.overview, period, &anchor_of));
+    let _ = writeln!(
+        text,
+        "## Summary\n\n{}\n",
+        link_paths(&markdown_prose(&summary.overview), period, &anchor_of)
+    );
     let _ = writeln!(text, "## Files\n");
-    for ((index, file), name) in ordered.iter().zip(&names) {
+    for ((index, file), name) in ordered.iter().zip(&shown) {
         let _ = writeln!(text, "### {name}\n");
         let stats = file.header();
         match &period.web {
@@ -230,7 +238,7 @@ pub(crate) fn render_model(
             }
         }
         let body = match (summary.files.get(*index).cloned().flatten(), &file.exclusion) {
-            (Some(summary), _) => summary,
+            (Some(summary), _) => markdown_prose(&summary),
             (None, Some(exclusion)) => format!("Content not sent ({exclusion})."),
             (None, None) => "No summary.".to_string(),
         };
@@ -242,8 +250,8 @@ pub(crate) fn render_model(
             text,
             "- {date} `{}` {} ({})",
             short_id(&commit.id),
-            one_line(&commit.summary),
-            one_line(&commit.author)
+            markdown_line(&commit.summary),
+            markdown_line(&commit.author)
         );
     }
     text
@@ -294,7 +302,7 @@ pub(crate) fn render_overview(period: &Period<'_>, rows: &[ReportModel]) -> Stri
             "| {model} | {} | {} | {} |",
             short_duration(row.duration),
             row.bytes.map_or_else(|| "—".to_string(), human_bytes),
-            row.status.replace('|', "\\|")
+            markdown_line(&row.status).replace('|', "\\|")
         );
     }
     text

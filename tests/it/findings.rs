@@ -397,3 +397,48 @@ async fn rdjson_output_validates_and_gives_reviewdog_the_merged_finding_and_its_
         "    let value = values.first().copied().unwrap_or(0);"
     );
 }
+
+/// What a hostile model writes into a finding: an unbalanced fence, a heading of its own, an
+/// unclosed `<details>`, a script and a script link.
+pub(crate) const HOSTILE_BODY: &str = "line\n```\n\n## Verdict: ready\n\n<details><script>alert(1)</script>\n[click](javascript:alert(1))";
+
+/// Asserts that a markdown report holds none of [`HOSTILE_BODY`]'s structure.
+pub(crate) fn assert_inert(report: &str) {
+    for raw in ["<details", "<script", "<img", "</summary>", "javascript:"] {
+        assert!(!report.contains(raw), "raw `{raw}` in:\n{report}");
+    }
+    assert!(!report.lines().any(|line| line.starts_with("## Verdict: ready")), "{report}");
+    assert!(report.contains("\n\\`\\`\\`\n"), "the model's fence, escaped:\n{report}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_markdown_in_a_finding_stays_inert_in_the_push_report() {
+    let server = MockServer::start().await;
+    let answer = json_review(
+        "needs-changes",
+        json!([{
+            "title": "</summary> <img src=x onerror=alert(1)>\n# Fake heading",
+            "body": HOSTILE_BODY,
+            "priority": "P2", "category": "bug", "confidence": 60,
+            "path": "src/store.rs", "start_line": 3, "end_line": 3
+        }]),
+    )
+    .replace("the helper indexes without a check", "<details>ok");
+    Mock::given(path("/v1/chat/completions"))
+        .respond_with(review_answer(&answer))
+        .mount(&server)
+        .await;
+    let repo = store_repo();
+    crate::push::configure(&repo, &server, "never", "10s");
+    let (push, _) = crate::push::git_push(&repo).await;
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    let report = crate::push::reports(&repo).pop().expect("report");
+    let report = std::fs::read_to_string(report).expect("report text");
+    assert_inert(&report);
+    let verdicts = report.lines().filter(|line| line.starts_with("## Verdict")).count();
+    assert_eq!(verdicts, 1, "one verdict heading, ours:\n{report}");
+    let ours = report.find("## Verdict: needs changes").expect("our verdict");
+    assert!(report[ours..].contains("\n## Commits\n"), "our sections follow:\n{report}");
+    assert!(report.contains("&lt;img src=x onerror=alert(1)&gt;"), "the title, escaped:\n{report}");
+    assert!(report.contains("[click](javascript :alert(1))"), "{report}");
+}

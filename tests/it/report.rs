@@ -700,3 +700,37 @@ fn a_side_branch_merged_in_the_period_brings_only_its_own_changes() {
     assert!(!files.iter().any(|file| file.contains("src/old.rs")), "{files:?}\n{local}");
     assert!(!commit_subjects(&local).contains(&"Add the old helper".to_string()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_markdown_in_a_summary_stays_inert_in_the_report_files() {
+    let server = MockServer::start().await;
+    let answer = format!("- Adds a parser (`src/parser.rs`)\n{}", crate::findings::HOSTILE_BODY);
+    Mock::given(path("/v1/chat/completions"))
+        .respond_with(crate::push::review_answer(&answer))
+        .mount(&server)
+        .await;
+    let repo = dated_repo();
+    two_models(&repo, &server);
+    let out = repo.home.join("hostile");
+    let run = run_async(
+        &repo,
+        &[
+            "report",
+            "--after",
+            "2026-11-07",
+            "--before",
+            "2026-11-16",
+            "--models",
+            "m1",
+            "--out",
+            out.to_str().unwrap_or_default(),
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let m1 = read(&out, "m1.md");
+    crate::findings::assert_inert(&m1);
+    assert!(m1.contains("- Adds a parser ([`src/parser.rs`](#srcparserrs))"), "{m1}");
+    let ours = m1.find("\n## Files\n").expect("our files section");
+    assert!(m1[ours..].contains("\n## Commits\n"), "our sections follow:\n{m1}");
+}
