@@ -190,8 +190,14 @@ pub(crate) fn render_model(
     let files_anchor = slugs.slug("Files");
     let commits_anchor = slugs.slug("Commits");
     let ordered = period.files_by_size();
+    // A file named after a secret is shown, and anchored, by its redacted name: report files
+    // get shared and published, and an anchor would keep the secret in lower case.
+    let names: Vec<String> = ordered
+        .iter()
+        .map(|(_, file)| one_line(&crate::privacy::redact_text(&file.path).0))
+        .collect();
     let file_anchors: Vec<(usize, String)> =
-        ordered.iter().map(|(index, file)| (*index, slugs.slug(&file.path))).collect();
+        ordered.iter().zip(&names).map(|((index, _), name)| (*index, slugs.slug(name))).collect();
     let anchor_of = |index: usize| {
         file_anchors.iter().find(|(known, _)| *known == index).map(|(_, anchor)| anchor.clone())
     };
@@ -199,14 +205,12 @@ pub(crate) fn render_model(
     let _ = writeln!(text, "## Contents\n");
     let _ = writeln!(text, "- [Summary](#{summary_anchor})");
     let _ = writeln!(text, "- [Files](#{files_anchor})");
-    for (index, file) in &ordered {
+    for ((index, file), name) in ordered.iter().zip(&names) {
         if let Some(anchor) = anchor_of(*index) {
             let _ = writeln!(
                 text,
-                "  - [{}](#{anchor}) (+{} −{})",
-                one_line(&file.path),
-                file.added_lines,
-                file.removed_lines
+                "  - [{name}](#{anchor}) (+{} −{})",
+                file.added_lines, file.removed_lines
             );
         }
     }
@@ -214,8 +218,8 @@ pub(crate) fn render_model(
 
     let _ = writeln!(text, "## Summary\n\n{}\n", link_paths(&summary.overview, period, &anchor_of));
     let _ = writeln!(text, "## Files\n");
-    for (index, file) in &ordered {
-        let _ = writeln!(text, "### {}\n", one_line(&file.path));
+    for ((index, file), name) in ordered.iter().zip(&names) {
+        let _ = writeln!(text, "### {name}\n");
         let stats = file.header();
         match &period.web {
             Some(web) if file.new_size > 0 || file.status != crate::git::Status::Deleted => {
