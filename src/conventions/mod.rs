@@ -15,6 +15,7 @@
 //! `check` (validation and repair), `voice` (the built-in model's choices), `prompt` (what
 //! network models are told).
 
+mod cache;
 pub(crate) mod check;
 mod features;
 pub(crate) mod index;
@@ -92,11 +93,30 @@ pub(crate) fn learn(
     let Some(base) = source.base else {
         return Ok(Conventions::from_history(History::default(), rules, warnings));
     };
-    let mut index = Index::open(&repository.common_dir());
-    index.read_only = !source.write;
-    let history = index.history(repository, base, source.history, options, progress)?;
-    warnings.extend(index.warning.take());
-    let mut conventions = Conventions::from_history(history, rules, warnings);
+    // A history learned from already: its trained profile, without reading the index.
+    let common_dir = repository.common_dir();
+    let cache_path = cache::path(&common_dir);
+    let mut conventions =
+        match cache::load(&cache_path, &cache::Key::of(repository, base, source.history)) {
+            Some(cached) => {
+                Conventions::from_profile(cached.profile, cached.shallow, rules, warnings)
+            }
+            None => {
+                let mut index = Index::open(&common_dir);
+                index.read_only = !source.write;
+                let history = index.history(repository, base, source.history, options, progress)?;
+                warnings.extend(index.warning.take());
+                let shallow = history.shallow;
+                let conventions = Conventions::from_history(history, rules, warnings);
+                if let (Some(profile), true) = (&conventions.profile, source.write) {
+                    // The index as this run left it names the history; a profile that
+                    // cannot be kept is only built again by the next run.
+                    let key = cache::Key::of(repository, base, source.history);
+                    let _ = cache::save(&cache_path, &key, profile, shallow);
+                }
+                conventions
+            }
+        };
     conventions.author = repository.author_email().map(|email| email.to_lowercase());
     Ok(conventions)
 }
@@ -141,6 +161,19 @@ impl Conventions {
             rules,
             indexed_now: history.indexed_now,
             shallow: history.shallow,
+            warnings,
+            author: None,
+        }
+    }
+
+    /// Conventions from a profile trained by an earlier run on the same history.
+    fn from_profile(profile: Profile, shallow: bool, rules: Rules, warnings: Vec<String>) -> Self {
+        Conventions {
+            commits: profile.commits(),
+            profile: Some(profile),
+            rules,
+            indexed_now: 0,
+            shallow,
             warnings,
             author: None,
         }

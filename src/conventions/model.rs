@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use super::cache::{Reader, Writer};
+
 /// Feature ids of the training set, dense from zero.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Vocabulary {
@@ -40,6 +42,33 @@ impl Vocabulary {
     /// Features known.
     pub(crate) fn len(&self) -> usize {
         self.counts.len()
+    }
+
+    /// Writes the features in id order, each with its count.
+    pub(crate) fn encode(&self, writer: &mut Writer) {
+        let mut features = vec![0u64; self.counts.len()];
+        for (feature, id) in &self.ids {
+            if let Some(slot) = features.get_mut(*id as usize) {
+                *slot = *feature;
+            }
+        }
+        writer.len(features.len());
+        for (feature, count) in features.iter().zip(&self.counts) {
+            writer.u64(*feature);
+            writer.u32(*count);
+        }
+    }
+
+    /// Reads what `encode` wrote.
+    pub(crate) fn decode(reader: &mut Reader<'_>) -> Option<Vocabulary> {
+        let count = reader.len(12)?;
+        let mut vocabulary =
+            Vocabulary { ids: HashMap::with_capacity(count), counts: Vec::with_capacity(count) };
+        for id in 0..count {
+            vocabulary.ids.insert(reader.u64()?, u32::try_from(id).ok()?);
+            vocabulary.counts.push(reader.u32()?);
+        }
+        Some(vocabulary)
     }
 
     /// Inverse document frequency over `documents` commits.
@@ -137,6 +166,25 @@ impl Softmax {
                 }
             }
         }
+    }
+
+    /// Writes the classes, the weights and the biases.
+    pub(crate) fn encode(&self, writer: &mut Writer) {
+        writer.len(self.classes);
+        writer.f32s(&self.weights);
+        writer.f32s(&self.bias);
+    }
+
+    /// Reads what `encode` wrote.
+    pub(crate) fn decode(reader: &mut Reader<'_>) -> Option<Softmax> {
+        let classes = reader.len(0)?;
+        let weights = reader.f32s()?;
+        let bias = reader.f32s()?;
+        (bias.len() == classes && weights.len() % classes.max(1) == 0).then_some(Softmax {
+            classes,
+            weights,
+            bias,
+        })
     }
 
     /// The probability of each class for a change with these features.

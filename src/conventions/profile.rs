@@ -14,10 +14,11 @@ use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
 
+use super::cache::{Reader, Writer};
 use super::features::features;
 use super::index::Record;
 use super::model::{Sample, Softmax, Vector, Vocabulary};
-use super::shape::Shape;
+use super::shape::{Shape, ShapeBump, ShapeFile};
 use super::subject::{self, Style, Subject};
 
 /// Commits a profile learns from at most.
@@ -183,6 +184,243 @@ impl Profile {
         profile.learn_habits();
         profile.train();
         profile
+    }
+
+    /// Writes what predictions read: per commit its subject as written and taken apart,
+    /// its style, bot flag, feature ids and the parts of its shape a prediction looks at
+    /// (paths, bumps, versions), then the vocabulary, the habits, the models and the path
+    /// rules. Weights, idf and vectors follow from these and are computed again on load.
+    pub(crate) fn encode(&self, writer: &mut Writer) {
+        writer.len(self.learned.len());
+        for entry in &self.learned {
+            let record = &entry.record;
+            writer.str(&record.subject);
+            writer.bool(record.bot);
+            let subject = &entry.subject;
+            writer.style(subject.style);
+            writer.option_str(subject.prefix.as_deref());
+            writer.option_str(subject.scope.as_deref());
+            writer.bool(subject.breaking);
+            writer.str(&subject.summary);
+            writer.bool(subject.prefix_capitalised);
+            writer.style(entry.style);
+            writer.u32s(&entry.ids);
+            let shape = record.shape.as_ref();
+            let files = shape.map_or(&[][..], |shape| shape.files.as_slice());
+            writer.len(files.len());
+            for file in files {
+                writer.str(&file.path);
+            }
+            let bumps = shape.map_or(&[][..], |shape| shape.bumps.as_slice());
+            writer.len(bumps.len());
+            for bump in bumps {
+                writer.str(&bump.name);
+                writer.option_str(bump.old.as_deref());
+                writer.option_str(bump.new.as_deref());
+            }
+            writer.len(shape.map_or(0, |shape| shape.bump_count));
+            let version = shape.and_then(|shape| shape.version.as_ref());
+            writer.bool(version.is_some());
+            if let Some((old, new)) = version {
+                writer.str(old);
+                writer.str(new);
+            }
+        }
+        writer.bool(self.component_repository);
+        self.vocabulary.encode(writer);
+        writer.style(self.style);
+        writer.len(self.style_shares.len());
+        for (style, share) in &self.style_shares {
+            writer.style(*style);
+            writer.f32(*share);
+        }
+        writer.len(self.types.len());
+        for (name, share, count) in &self.types {
+            writer.str(name);
+            writer.f32(*share);
+            writer.len(*count);
+        }
+        writer.len(self.labelled);
+        writer.len(self.capitalised.len());
+        for (style, share) in &self.capitalised {
+            writer.style(*style);
+            writer.f32(*share);
+        }
+        for share in [self.full_stop, self.body_share, self.bullet_share, self.ticket_share] {
+            writer.f32(share);
+        }
+        writer.len(self.trailers.len());
+        for (key, share) in &self.trailers {
+            writer.str(key);
+            writer.f32(*share);
+        }
+        writer.len(self.median_length);
+        writer.bool(self.type_model.is_some());
+        if let Some((model, classes)) = &self.type_model {
+            model.encode(writer);
+            writer.len(classes.len());
+            for class in classes {
+                writer.str(class);
+            }
+        }
+        writer.bool(self.style_model.is_some());
+        if let Some((model, styles)) = &self.style_model {
+            model.encode(writer);
+            writer.len(styles.len());
+            for style in styles {
+                writer.style(*style);
+            }
+        }
+        writer.len(self.path_rules.len());
+        for (style, rules) in &self.path_rules {
+            writer.style(*style);
+            writer.len(rules.len());
+            for ((hash, named), (hit, total)) in rules {
+                writer.u64(*hash);
+                writer.bool(*named);
+                writer.f32(*hit);
+                writer.f32(*total);
+            }
+        }
+    }
+
+    /// Reads what `encode` wrote; `None` for bytes it did not write.
+    pub(crate) fn decode(reader: &mut Reader<'_>) -> Option<Profile> {
+        let count = reader.len(8)?;
+        let mut entries = Vec::with_capacity(count);
+        for _ in 0..count {
+            let subject_line = reader.string()?;
+            let bot = reader.bool()?;
+            let subject = Subject {
+                style: reader.style()?,
+                prefix: reader.option_string()?,
+                scope: reader.option_string()?,
+                breaking: reader.bool()?,
+                summary: reader.string()?,
+                prefix_capitalised: reader.bool()?,
+            };
+            let style = reader.style()?;
+            let ids = reader.u32s()?;
+            let mut shape = Shape::default();
+            for _ in 0..reader.len(4)? {
+                shape.files.push(ShapeFile {
+                    path: reader.string()?,
+                    old: None,
+                    status: 'M',
+                    kind: String::new(),
+                    added: 0,
+                    removed: 0,
+                });
+            }
+            for _ in 0..reader.len(6)? {
+                shape.bumps.push(ShapeBump {
+                    name: reader.string()?,
+                    old: reader.option_string()?,
+                    new: reader.option_string()?,
+                });
+            }
+            shape.bump_count = reader.len(0)?;
+            if reader.bool()? {
+                shape.version = Some((reader.string()?, reader.string()?));
+            }
+            let record = Record {
+                id: String::new(),
+                parent: None,
+                merge: false,
+                time: 0,
+                bot,
+                subject: subject_line,
+                body: subject::Body::default(),
+                shape: Some(shape),
+                brought: Vec::new(),
+            };
+            entries.push((Arc::new(record), subject, style, ids));
+        }
+        let component_repository = reader.bool()?;
+        let vocabulary = Vocabulary::decode(reader)?;
+        let idf = vocabulary.idf(entries.len());
+        let learned = entries
+            .into_iter()
+            .enumerate()
+            .map(|(position, (record, subject, style, ids))| Learned {
+                record,
+                subject,
+                style,
+                vector: Vector::new(&ids, &idf),
+                ids,
+                weight: recency(position),
+            })
+            .collect();
+        let style = reader.style()?;
+        let mut style_shares = Vec::new();
+        for _ in 0..reader.len(5)? {
+            style_shares.push((reader.style()?, reader.f32()?));
+        }
+        let mut types = Vec::new();
+        for _ in 0..reader.len(12)? {
+            types.push((reader.string()?, reader.f32()?, reader.len(0)?));
+        }
+        let labelled = reader.len(0)?;
+        let mut capitalised = BTreeMap::new();
+        for _ in 0..reader.len(5)? {
+            capitalised.insert(reader.style()?, reader.f32()?);
+        }
+        let (full_stop, body_share, bullet_share, ticket_share) =
+            (reader.f32()?, reader.f32()?, reader.f32()?, reader.f32()?);
+        let mut trailers = Vec::new();
+        for _ in 0..reader.len(8)? {
+            trailers.push((reader.string()?, reader.f32()?));
+        }
+        let median_length = reader.len(0)?;
+        let type_model = if reader.bool()? {
+            let model = Softmax::decode(reader)?;
+            let mut classes = Vec::new();
+            for _ in 0..reader.len(4)? {
+                classes.push(reader.string()?);
+            }
+            Some((model, classes))
+        } else {
+            None
+        };
+        let style_model = if reader.bool()? {
+            let model = Softmax::decode(reader)?;
+            let mut styles = Vec::new();
+            for _ in 0..reader.len(1)? {
+                styles.push(reader.style()?);
+            }
+            Some((model, styles))
+        } else {
+            None
+        };
+        let mut path_rules = Vec::new();
+        for _ in 0..reader.len(5)? {
+            let style = reader.style()?;
+            let count = reader.len(17)?;
+            let mut rules: PathRules = HashMap::with_capacity(count);
+            for _ in 0..count {
+                rules.insert((reader.u64()?, reader.bool()?), (reader.f32()?, reader.f32()?));
+            }
+            path_rules.push((style, rules));
+        }
+        Some(Profile {
+            learned,
+            component_repository,
+            vocabulary,
+            style,
+            style_shares,
+            types,
+            labelled,
+            capitalised,
+            full_stop,
+            body_share,
+            bullet_share,
+            trailers,
+            median_length,
+            ticket_share,
+            type_model,
+            style_model,
+            path_rules,
+        })
     }
 
     /// The style of `subject` as this repository reads it.

@@ -219,3 +219,60 @@ fn a_large_index_is_read_in_parts_and_a_later_line_still_wins() {
     assert_eq!(index.subject_of(&format!("{:040x}", 1499)).as_deref(), Some("fix: second"));
     assert_eq!(index.subject_of(&format!("{:040x}", 0)).as_deref(), Some("fix: second"));
 }
+
+#[test]
+fn a_profile_read_back_from_its_file_predicts_exactly_as_the_trained_one() {
+    // A mixed history, so that the style model and both path rules are kept too.
+    let mut records = history();
+    records.extend((0..40).map(|number| {
+        record(200 + number, "parser: speed up the lexer", "src/parser/lex.rs", "source", "perf")
+    }));
+    let trained = Profile::build(&records);
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let path = super::cache::path(folder.path());
+    let key = super::cache::Key {
+        base: "a".repeat(40),
+        history: 1000,
+        index_bytes: 1234,
+        shallow_boundary: 0,
+    };
+    super::cache::save(&path, &key, &trained, true).expect("kept");
+    let cached = super::cache::load(&path, &key).expect("read back");
+    assert!(cached.shallow);
+    let loaded = cached.profile;
+    assert_eq!(loaded.commits(), trained.commits());
+    assert_eq!(loaded.style, trained.style);
+    assert_eq!(loaded.style_shares, trained.style_shares);
+    assert_eq!(loaded.types, trained.types);
+    assert_eq!(loaded.trailers, trained.trailers);
+    assert_eq!(loaded.median_length, trained.median_length);
+    assert_eq!(loaded.scopes(), trained.scopes());
+    for (number, (path, kind)) in [
+        ("Cargo.lock", "lock"),
+        ("src/cache/mod.rs", "source"),
+        ("src/parser/new.rs", "source"),
+        ("README.md", "docs"),
+        ("docs/guide.md", "docs"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let change = record(5000 + number, "", path, kind, "fix");
+        let shape = change.shape.as_ref().expect("shape");
+        assert_eq!(loaded.predict(shape), trained.predict(shape), "{path}");
+        assert_eq!(loaded.examples(shape), trained.examples(shape), "{path}");
+        assert_eq!(loaded.scope_for_path(path), trained.scope_for_path(path), "{path}");
+        assert_eq!(loaded.capitalises(Style::Plain), trained.capitalises(Style::Plain));
+    }
+
+    // Another history, another index or a torn file: nothing is read back.
+    let other = super::cache::Key { base: "b".repeat(40), ..key.clone() };
+    assert!(super::cache::load(&path, &other).is_none());
+    let grown = super::cache::Key { index_bytes: 1300, ..key.clone() };
+    assert!(super::cache::load(&path, &grown).is_none());
+    let shorter = super::cache::Key { history: 500, ..key.clone() };
+    assert!(super::cache::load(&path, &shorter).is_none());
+    let bytes = std::fs::read(&path).expect("file");
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("tear");
+    assert!(super::cache::load(&path, &key).is_none());
+}

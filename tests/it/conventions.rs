@@ -492,3 +492,41 @@ async fn eval_says_what_network_models_will_cost_and_reports_what_they_did() {
     assert!(text.success().contains("Spent: m1: "), "{}", text.stdout);
     assert!(text.stdout.contains("120 input and 15 output tokens"), "{}", text.stdout);
 }
+
+#[test]
+fn a_warm_run_reuses_the_trained_profile_until_the_history_changes() {
+    let repo = TestRepo::new();
+    build_history(
+        &repo,
+        8,
+        &|version| format!("chore(deps): bump serde to {version}"),
+        &|module, index| format!("feat({module}): add step {index}"),
+    );
+    stage_dependency(&repo, "serde", "1.0.99");
+    let cache = repo.root.join(".git/changes/conventions/profile.bin");
+    let first = repo.changes(&["-v", "hook", "run", "--models", "local"]);
+    assert!(first.stderr.contains("learned from 24 commits (24 indexed"), "{}", first.stderr);
+    assert!(cache.exists(), "the trained profile is kept");
+    // The index overwritten with as many bytes of nothing: only the kept profile can
+    // still say 24 commits without indexing any.
+    let index = repo.root.join(".git/changes/conventions/index.log");
+    let kept_index = std::fs::read(&index).expect("index");
+    std::fs::write(&index, vec![b'\n'; kept_index.len()]).expect("blank the index");
+    let warm = repo.changes(&["-v", "hook", "run", "--models", "local"]);
+    assert!(warm.stderr.contains("learned from 24 commits (0 indexed"), "{}", warm.stderr);
+    assert_eq!(warm.stdout, first.stdout, "the kept profile drafts as the trained one did");
+    std::fs::write(&index, &kept_index).expect("restore the index");
+    // A replayed commit has another history: the profile is built for it.
+    let replayed = repo.changes(&["-v", "hook", "run", "--models", "local", "--rev", "HEAD~3"]);
+    assert!(replayed.stderr.contains("learned from 20 commits"), "{}", replayed.stderr);
+    // A new commit: the kept profile is stale.
+    repo.commit("chore(deps): bump serde to 1.0.99");
+    repo.stage("src/parser/mod.rs", "pub fn later() {}\n");
+    let after = repo.changes(&["-v", "hook", "run", "--models", "local"]);
+    assert!(after.stderr.contains("learned from 25 commits (1 indexed"), "{}", after.stderr);
+    // A torn or foreign file is only a reason to build again.
+    std::fs::write(&cache, b"changes-profile\n\x01\x00").expect("tear the profile");
+    let torn = repo.changes(&["-v", "hook", "run", "--models", "local"]);
+    assert!(torn.stderr.contains("learned from 25 commits (0 indexed"), "{}", torn.stderr);
+    assert_eq!(torn.stdout, after.stdout);
+}
