@@ -56,6 +56,12 @@ pub(crate) fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Err
         return Ok(());
     };
 
+    if window.cut_by_shallow {
+        context.printer.warn(
+            "this clone is shallow and its history ends inside the period: the report starts at \
+             the oldest commit it has (`git fetch --unshallow` for the whole period)",
+        );
+    }
     let options = CollectOptions {
         filter: Filter::new(repository.work_tree(), &settings.exclude)?,
         limits: settings.limits,

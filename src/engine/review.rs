@@ -105,6 +105,13 @@ fn finding_from_json(value: &Value) -> Option<Finding> {
         .map(|path| one_line(path).trim_matches('`').to_string())
         .filter(|path| !path.is_empty());
     finding.lines = lines_from_json(place).or_else(|| lines_from_json(object));
+    // Lines given but unreadable (negative, zero, not numbers) cannot be anchored in the
+    // diff: such a finding is outside it, like one whose lines the diff does not show, and
+    // never counts as a whole-file finding that could block a push.
+    let gave_lines = |object: &Map<String, Value>| field(object, LINE_FIELDS).is_some();
+    if finding.lines.is_none() && (gave_lines(place) || gave_lines(object)) {
+        finding.outside_diff = true;
+    }
     finding.suggestion = field(object, &["suggestion", "suggested_code", "replacement", "fix"])
         .and_then(Value::as_str)
         .map(|text| crate::text::sanitize(text).trim_end_matches('\n').to_string())
@@ -154,6 +161,19 @@ fn verdict_of(value: &Value) -> Option<Verdict> {
         None
     }
 }
+
+/// Every field a model may give lines in.
+const LINE_FIELDS: &[&str] = &[
+    "start_line",
+    "line_start",
+    "start",
+    "end_line",
+    "line_end",
+    "lines",
+    "line_range",
+    "line",
+    "range",
+];
 
 /// Lines from `start_line`/`end_line`, `line`, `lines: {start, end}`, `lines: "12-14"`,
 /// `lines: [12, 14]` or `line_range`.
@@ -295,6 +315,25 @@ pub(crate) fn parse_lines(text: &str) -> Option<LineRange> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn lines_that_cannot_be_read_put_a_finding_outside_the_diff() {
+        let answer = |lines: &str| {
+            format!(
+                "{{\"findings\": [{{\"title\": \"neg\", \"priority\": \"P0\", \"path\": \"a.rs\", {lines}}}]}}"
+            )
+        };
+        for lines in [
+            "\"start_line\": -3, \"end_line\": -1",
+            "\"start_line\": 1.5e300, \"end_line\": \"abc\"",
+            "\"line\": 0",
+        ] {
+            let review = parse(&answer(lines)).expect("a review");
+            assert!(review.findings[0].outside_diff, "{lines}");
+        }
+        let whole_file = parse(&answer("\"category\": \"bug\"")).expect("a review");
+        assert!(!whole_file.findings[0].outside_diff, "no lines given is about the whole file");
+    }
     use super::*;
 
     #[test]

@@ -38,6 +38,9 @@ pub struct Window {
     pub base: Option<String>,
     /// The newest commit.
     pub tip: String,
+    /// The clone is shallow and its history ends inside the window: the change starts at the
+    /// oldest commit the clone has, not where the branch stood when the window opened.
+    pub cut_by_shallow: bool,
 }
 
 impl Repository {
@@ -80,7 +83,23 @@ impl Repository {
             }
         }
         let Some(tip) = tip else { return Ok(None) };
-        Ok(Some(Window { tip: tip.id().to_string(), base: state_before(&tip, after), commits }))
+        let shallow = self.shallow_commits();
+        let (base, cut_by_shallow) = state_before(&tip, after, &shallow);
+        Ok(Some(Window { tip: tip.id().to_string(), base, commits, cut_by_shallow }))
+    }
+
+    /// The commits a shallow clone's history is cut at (`.git/shallow`): git2 shows them
+    /// with no parents, like a root commit. Empty for a full clone.
+    fn shallow_commits(&self) -> Vec<git2::Oid> {
+        if !self.inner.is_shallow() {
+            return Vec::new();
+        }
+        let path = self.inner.commondir().join("shallow");
+        std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| git2::Oid::from_str(line.trim()).ok())
+            .collect()
     }
 
     /// The paths a commit changes against its first parent (the empty tree for a root
@@ -148,13 +167,25 @@ impl Repository {
 /// What the branch held when the window opened: the newest first-parent ancestor of `tip`
 /// made before `after`, `None` when the branch began inside the window. A side branch merged
 /// during the window started from an older commit; diffing from that commit's parent would
-/// report changes the main line made before the window.
-fn state_before(tip: &git2::Commit<'_>, after: i64) -> Option<String> {
+/// report changes the main line made before the window. In a shallow clone whose history ends
+/// inside the window, the oldest commit it has (and `true`): its parents are not there, and
+/// diffing from the empty tree would report its whole tree as added.
+fn state_before(
+    tip: &git2::Commit<'_>,
+    after: i64,
+    shallow: &[git2::Oid],
+) -> (Option<String>, bool) {
     let mut commit = tip.clone();
     loop {
-        let parent = commit.parent(0).ok()?;
+        let Ok(parent) = commit.parent(0) else {
+            return if shallow.contains(&commit.id()) {
+                (Some(commit.id().to_string()), true)
+            } else {
+                (None, false)
+            };
+        };
         if parent.committer().when().seconds() < after {
-            return Some(parent.id().to_string());
+            return (Some(parent.id().to_string()), false);
         }
         commit = parent;
     }

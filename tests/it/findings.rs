@@ -257,6 +257,17 @@ fn an_empty_review_is_valid_sarif_too() {
     let log: Value = serde_json::from_str(run.success()).expect("SARIF is JSON");
     assert_eq!(schema_errors(&log), Vec::<String>::new());
     assert_eq!(log["runs"][0]["results"], json!([]));
+
+    // A range with nothing to review still gives each format a document, not empty output.
+    let nothing = ["hook", "run", "pre-push", "--range", "HEAD..HEAD", "--models", "local"];
+    let sarif = repo.changes(&[&nothing[..], &["--format", "sarif"]].concat());
+    let log: Value = serde_json::from_str(sarif.success()).expect("SARIF for an empty range");
+    assert_eq!(schema_errors(&log), Vec::<String>::new());
+    let json = repo.changes(&[&nothing[..], &["--format", "json"]].concat());
+    let value: Value = serde_json::from_str(json.success()).expect("JSON for an empty range");
+    assert_eq!(value["ranges"], json!([]));
+    let rdjson = repo.changes(&[&nothing[..], &["--format", "rdjson"]].concat());
+    let _: Value = serde_json::from_str(rdjson.success()).expect("rdjson for an empty range");
 }
 
 /// A pushed repository whose user configuration asks one OpenAI-compatible model on a

@@ -700,3 +700,38 @@ fn a_side_branch_merged_in_the_period_brings_only_its_own_changes() {
     assert!(!files.iter().any(|file| file.contains("src/old.rs")), "{files:?}\n{local}");
     assert!(!commit_subjects(&local).contains(&"Add the old helper".to_string()));
 }
+
+#[test]
+fn a_shallow_clone_reports_from_its_oldest_commit_and_says_so() {
+    // git2 shows the commit a shallow clone is cut at with no parents: diffed from the empty
+    // tree, its whole tree would be reported as added.
+    let repo = repo_with(&[
+        ("Start", &[("src/old.rs", "pub fn old() {}\n")]),
+        ("Add one", &[("src/one.rs", "pub fn one() {}\n")]),
+        ("Add two", &[("src/two.rs", "pub fn two() {}\n")]),
+        ("Add three", &[("src/three.rs", "pub fn three() {}\n")]),
+    ]);
+    let shallow = repo.home.join("shallow");
+    let source = format!("file://{}", repo.root.display());
+    let clone = repo
+        .command("git")
+        .args(["clone", "-q", "--depth", "2", &source, shallow.to_str().unwrap_or_default()])
+        .output()
+        .expect("git clone");
+    assert!(clone.status.success(), "{}", String::from_utf8_lossy(&clone.stderr));
+    let out = repo.home.join("shallow-report");
+    let run = crate::harness::Run::from(
+        repo.command(crate::harness::CHANGES)
+            .current_dir(&shallow)
+            .args(["report", "--after", "2026-10-01", "--models", "local", "--out"])
+            .arg(&out)
+            .output()
+            .expect("changes report"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("shallow"), "{}", run.stderr);
+    let files = file_sections(&read(&out, "local.md"));
+    assert!(files.iter().any(|file| file.contains("src/three.rs")), "{files:?}");
+    assert!(!files.iter().any(|file| file.contains("src/old.rs")), "{files:?}");
+    assert!(!files.iter().any(|file| file.contains("src/one.rs")), "{files:?}");
+}

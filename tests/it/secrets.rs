@@ -412,3 +412,28 @@ async fn a_published_gist_holds_no_secret_from_file_names_or_commit_subjects() {
     assert!(local.contains("### keys/[REDACTED GitHub token].txt"), "{local}");
     assert!(local.contains("](#keysredacted-github-tokentxt)"), "{local}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_of_a_hook_sends_nothing_and_writes_no_report() {
+    // Only the commit draft has a dry run: with a hook name the flag must not be ignored,
+    // or a user asking to see what would leave would send it.
+    let server = answering("- [low] a.rs: fine").await;
+    let mut repo = TestRepo::new();
+    one_remote_model(&repo, &server);
+    repo.stage("a.rs", "pub fn a() {}\n");
+    repo.commit("first");
+    repo.stage("a.rs", "pub fn a() -> u32 { 1 }\n");
+    commit_two_days_ago(&mut repo, "second");
+    let review = ["hook", "run", "pre-push", "--range", "HEAD~1..HEAD", "--dry-run"];
+    let run = run_off_runtime(&repo, crate::harness::CHANGES, &review).await;
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was sent"), "{}", run.stderr);
+    let message = repo.path("message.txt");
+    let message = message.to_str().unwrap_or_default();
+    let prepare = ["hook", "run", "--dry-run", "prepare-commit-msg", message];
+    let run = run_off_runtime(&repo, crate::harness::CHANGES, &prepare).await;
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(received(&server).await.is_empty(), "a dry run sent a request");
+    assert!(!repo.path(".git/changes/reports").exists(), "a dry run wrote a report");
+    assert!(!repo.path("message.txt").exists());
+}

@@ -21,6 +21,13 @@ pub(crate) fn cmd_hook(context: &Context, args: &HookArgs) -> Result<(), Error> 
         HookCommand::Install { hooks, force } => install::cmd_install(context, hooks, *force),
         HookCommand::Uninstall { hooks } => install::cmd_uninstall(context, hooks),
         HookCommand::Status => install::cmd_status(context),
+        // Only the commit draft has a dry run; a review or a hook run that ignored the flag
+        // would send what the user asked only to see.
+        HookCommand::Run(run) if run.dry_run && run.hook.is_some() => Err(Error::new(
+            Kind::Usage,
+            "--dry-run shows the requests of a commit draft (`changes hook run --dry-run`); \
+             with a hook name it has none, and nothing was sent",
+        )),
         HookCommand::Run(run) => match &run.hook {
             Some(hook) if hook == "pre-push" && run.arguments.is_empty() => {
                 if context.environment.is_set(crate::env::PRE_COMMIT_TO_REF) {

@@ -179,6 +179,17 @@ fn review(
     if outgoing.is_empty() {
         if by_hand.is_some() {
             context.printer.info("changes: nothing to review: no commit would be sent");
+            // A program reading the review still gets a document: one with no range.
+            let (_, readable) = utc_timestamp(std::time::SystemTime::now());
+            let empty = PushOutput {
+                source,
+                remote,
+                range,
+                generated: readable,
+                report: None,
+                ranges: vec![],
+            };
+            print_data(context, &empty)?;
         }
         return Ok(());
     }
@@ -242,13 +253,7 @@ fn review(
                 .warn(&format!("cannot write the report to {}: {error}", path.display()));
         }
     }
-    if by_hand.is_some() && context.format == Format::Json {
-        context.printer.data(&to_json(&report))?;
-    } else if by_hand.is_some() && context.format == Format::Sarif {
-        context.printer.data(&render_sarif(&report))?;
-    } else if by_hand.is_some() && context.format == Format::Rdjson {
-        context.printer.data(&render_rdjson(&report))?;
-    } else {
+    if by_hand.is_none() || !print_data(context, &report)? {
         context.printer.info(render::render_terminal(&report).trim_end());
     }
 
@@ -295,6 +300,19 @@ fn review(
 
 /// Blocking findings named on the terminal when a push is stopped; the rest are in the report.
 const BLOCKING_SHOWN: usize = 5;
+
+/// Prints the review for programs when `--format` asks for JSON, SARIF or rdjson; `false`
+/// for text.
+fn print_data(context: &Context, report: &PushOutput<'_>) -> Result<bool, Error> {
+    let data = match context.format {
+        Format::Json => to_json(report),
+        Format::Sarif => render_sarif(report),
+        Format::Rdjson => render_rdjson(report),
+        _ => return Ok(false),
+    };
+    context.printer.data(&data)?;
+    Ok(true)
+}
 
 /// One reviewed range as the outputs show it; a range given by hand names no refs.
 fn push_range<'a>(
