@@ -146,8 +146,24 @@ fn new_kind_files() -> Vec<(String, String, Vec<String>)> {
         ),
         (
             "env.prod".to_string(),
-            "DB_HOST=db.internal\nDB_PASSWORD=hunter2x\n".to_string(),
-            vec!["hunter2x".to_string()],
+            "DB_HOST=db.internal\nDB_PASSWORD=hunter2x\nDB_PASS=shortpw\nAPI_TOKEN=tok123\nSECRET=Sec9\n"
+                .to_string(),
+            vec![
+                "hunter2x".to_string(),
+                "shortpw".to_string(),
+                "tok123".to_string(),
+                "Sec9".to_string(),
+            ],
+        ),
+        (
+            "web.config".to_string(),
+            "<configuration>\n  <appSettings>\n    <add key=\"ApiSecret\" value=\"Qm9Xk2Lp7Rt4Wv8Zs1Yn3Bc6\"/>\n  </appSettings>\n  <secret value=\"s3cr3tV4lu3XyZ98Qw\"/>\n  <property name=\"password\" value=\"XmlPr0pPassw0rd\"/>\n</configuration>\n"
+                .to_string(),
+            vec![
+                "Qm9Xk2Lp7Rt4Wv8Zs1Yn3Bc6".to_string(),
+                "s3cr3tV4lu3XyZ98Qw".to_string(),
+                "XmlPr0pPassw0rd".to_string(),
+            ],
         ),
         (
             "deploy/ci.sh".to_string(),

@@ -119,6 +119,9 @@ fn is_env_file_name(file_name: &str, extension: &str) -> bool {
 pub(super) struct SecretName {
     /// The name is a password's, so short human-chosen values count too.
     password_like: bool,
+    /// The name spells out a credential (`PASS`, `SECRET`, `TOKEN`, `API_KEY`…), so in an
+    /// environment file any value that is not a placeholder or a reference counts.
+    env_credential: bool,
     /// The kind to report, refined by the name (AWS, Azure, Twilio) when it says more.
     kind: SecretKind,
 }
@@ -212,8 +215,14 @@ pub(super) fn classify_name(name: &str) -> Option<SecretName> {
         } else {
             SecretKind::HighEntropyAssignment
         };
-    Some(SecretName { password_like, kind })
+    let upper = name.to_ascii_uppercase();
+    let env_credential = ENV_CREDENTIAL_PARTS.iter().any(|part| upper.contains(part));
+    Some(SecretName { password_like, env_credential, kind })
 }
+
+/// Parts of an environment variable's name that make any value assigned to it a credential.
+const ENV_CREDENTIAL_PARTS: &[&str] =
+    &["PASS", "PWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "CREDENTIAL"];
 
 /// Judges a `name = value` pair. Returns the byte range inside `value` to replace and the
 /// kind to report, or `None` when the pair holds no secret.
@@ -314,6 +323,10 @@ fn is_aws_secret_shape(value: &str) -> bool {
 
 /// Whether a value assigned to a secret name is itself a secret.
 fn value_is_secret(value: &str, name: SecretName, quoted: bool, context: FileContext) -> bool {
+    // `API_TOKEN=tok123` in an environment file is a credential whatever its entropy.
+    if context.env_file && name.env_credential {
+        return env_credential_is_secret(value);
+    }
     // In a credential file, and for a password in an environment file, a value is a
     // credential unless it is plainly a placeholder: people choose short, plain ones there.
     if context.credential_file || (context.env_file && name.password_like) {
@@ -393,6 +406,23 @@ pub(super) fn relaxed_value_is_secret(value: &str, context: FileContext) -> bool
         && !has_string_escapes(value)
         && !is_mostly_sequential(value)
         && shannon_entropy(value) >= 2.0
+}
+
+/// The bar for a value assigned to a credential's name in an environment file: anything but
+/// an empty value, a reference (`${VAR}`, `$VAR`), a placeholder (`changeme`, `<...>`,
+/// `xxx`, `your-...`), a URL, a path, or a number too short to be a PIN.
+fn env_credential_is_secret(value: &str) -> bool {
+    let masked = value.chars().all(|character| matches!(character, 'x' | 'X' | '*' | '.' | '-'));
+    let short_number = value.len() < 4 && value.bytes().all(|byte| byte.is_ascii_digit());
+    !value.is_empty()
+        && !masked
+        && !short_number
+        && !value.chars().any(char::is_whitespace)
+        && !value.contains("://")
+        && !value.starts_with(['!', '&', '*', '@', ':', '='])
+        && !is_placeholder(value)
+        && !is_path(value)
+        && !is_upper_snake(value)
 }
 
 /// Whether a password given to a command (`-pPASS`, `--password=PASS`, `curl -u user:PASS`)

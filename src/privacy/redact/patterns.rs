@@ -377,6 +377,9 @@ pub(super) struct Compiled {
     connection_string: Regex,
     /// `<password>…</password>` and its relatives in XML, over lowercased text.
     xml_element: Regex,
+    /// `<add key="ApiSecret" value="…"/>` and `<secret value="…"/>` in XML, over lowercased
+    /// text: the secret's name is a `key` or `name` attribute, or the element's own name.
+    xml_value_attribute: Regex,
     /// Docker's `"auth": "base64 of user:password"`, over lowercased text.
     docker_auth: Regex,
     /// `"host.name": "token"`, as Composer's `auth.json` keeps tokens, over lowercased text.
@@ -453,6 +456,9 @@ impl Compiled {
             ),
             xml_element: compile(
                 r"<(?P<name>password|passphrase|privatekey|token|secret|apikey|api-key|authtoken|clientsecret|client-secret)>(?P<value>[^<\n]+)</",
+            ),
+            xml_value_attribute: compile(
+                r#"(?:(?-u:\b)(?:key|name)\s*=\s*"(?P<name>[^"\n]+)"|<(?P<element>[a-z][a-z0-9_.:\-]*))\s+value\s*=\s*"(?P<value>[^"\n]*)""#,
             ),
             docker_auth: compile(r#""auth"\s*:\s*"(?P<secret>[a-z0-9+/]{8,}={0,2})""#),
             host_keyed: compile(
@@ -675,6 +681,11 @@ fn credential_spans(
             xml_element_span(&captures, fragment, context, spans);
         }
     }
+    if lowercased.contains("value") {
+        for captures in compiled.xml_value_attribute.captures_iter(lowercased) {
+            xml_attribute_span(&captures, fragment, context, spans);
+        }
+    }
     if lowercased.contains("\"auth\"") {
         for captures in compiled.docker_auth.captures_iter(lowercased) {
             let Some(secret) = captures.name("secret") else { continue };
@@ -734,6 +745,31 @@ fn xml_element_span(
     {
         let kind = if context.credential_file { SecretKind::CredentialFileSecret } else { kind };
         push_span(spans, start + inner.start..start + inner.end, kind, PRIORITY_URL_PASSWORD);
+    }
+}
+
+/// Judges one `value="…"` attribute whose secret's name is a `key`/`name` attribute or the
+/// element's name, found in the lowercased fragment.
+fn xml_attribute_span(
+    captures: &Captures<'_>,
+    fragment: &str,
+    context: FileContext,
+    spans: &mut Vec<Span>,
+) {
+    let (Some(name), Some(value)) =
+        (captures.name("name").or_else(|| captures.name("element")), captures.name("value"))
+    else {
+        return;
+    };
+    let (Some(name_text), Some(value_text)) =
+        (fragment.get(name.range()), fragment.get(value.range()))
+    else {
+        return;
+    };
+    if let Some((inner, kind)) = heuristics::judge_assignment(name_text, value_text, true, context)
+    {
+        let range = value.start() + inner.start..value.start() + inner.end;
+        push_span(spans, range, kind, PRIORITY_ASSIGNMENT);
     }
 }
 
