@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::{finding, is_test_path, line, Sides};
 use crate::answer::{Finding, LineRange, Priority};
+use crate::git::hunks::{self, LineKind};
 use crate::git::{Exclusion, FileChange};
 
 /// Debug code is reported once per file and kind; the other lines are named in the body.
@@ -12,28 +13,11 @@ const MAX_LINES_NAMED: usize = 10;
 
 /// The lines a patch adds, with their line numbers in the new file.
 pub(super) fn added(patch: &str) -> Vec<(u32, &str)> {
-    let mut found = Vec::new();
-    let mut number = 0u32;
-    for text in patch.lines() {
-        if let Some(header) = text.strip_prefix("@@ ") {
-            number = header
-                .split_whitespace()
-                .find_map(|part| part.strip_prefix('+'))
-                .and_then(|start| start.split(',').next())
-                .and_then(|start| start.parse().ok())
-                .unwrap_or(0);
-            continue;
-        }
-        match text.as_bytes().first() {
-            Some(b'+') => {
-                found.push((number, &text[1..]));
-                number += 1;
-            }
-            Some(b'-' | b'\\') => {}
-            _ => number += 1,
-        }
-    }
-    found
+    hunks::lines(patch)
+        .into_iter()
+        .filter(|line| line.kind == LineKind::Added)
+        .filter_map(|line| Some((line.new_line?, line.text)))
+        .collect()
 }
 
 /// The trimmed text of every line a patch removes: an added line equal to one of them was
