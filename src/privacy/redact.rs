@@ -30,6 +30,7 @@
 
 mod encoded;
 mod heuristics;
+mod multiline;
 mod patterns;
 #[cfg(test)]
 mod tests;
@@ -39,7 +40,8 @@ use std::fmt;
 use std::ops::Range;
 
 use heuristics::FileContext;
-use patterns::Families;
+use multiline::{Opening, Spanning};
+use patterns::{Families, Span};
 
 /// One secret found and replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -241,23 +243,30 @@ pub(crate) struct Redacted {
 /// The kind of each file (source code, configuration, lock file) is read from the diff
 /// headers (`diff --git a/… b/…`, `+++ b/…`); before any header it is unknown.
 pub(crate) fn redact(text: &str) -> Redacted {
-    redact_with_context(text, FileContext::default(), true)
+    redact_with_context(text, FileContext::default(), true, true)
 }
 
 /// Replaces every recognised secret in plain text that belongs to no file (a file name, a
 /// commit message, a prompt): diff headers inside it are not followed.
 pub(crate) fn redact_plain(text: &str) -> Redacted {
-    redact_with_context(text, FileContext::default(), false)
+    redact_with_context(text, FileContext::default(), false, false)
 }
 
 /// Like [`redact`], for the patch of one file whose path is known from elsewhere, as when a
 /// patch is printed without its real file name; headers inside `patch` are then ignored.
 pub(crate) fn redact_file(path: &str, patch: &str) -> Redacted {
-    redact_with_context(patch, FileContext::for_path(path), false)
+    redact_with_context(patch, FileContext::for_path(path), false, true)
 }
 
-/// Redacts `text`, starting from `context` and following diff headers when `follow_headers`.
-fn redact_with_context(text: &str, context: FileContext, follow_headers: bool) -> Redacted {
+/// Redacts `text`, starting from `context` and following diff headers when `follow_headers`;
+/// `diff` says whether lines start with a diff marker, which a value on a later line must
+/// share (text found inside a blob or a commit message has none).
+fn redact_with_context(
+    text: &str,
+    context: FileContext,
+    follow_headers: bool,
+    diff: bool,
+) -> Redacted {
     let candidates = patterns::find_candidates(text);
     let mut redactor = Redactor {
         text,
@@ -268,6 +277,8 @@ fn redact_with_context(text: &str, context: FileContext, follow_headers: bool) -
         findings: Vec::new(),
         context,
         follow_headers,
+        diff,
+        base64_looked_until: 0,
         counted_until: 0,
         counted_lines: 1,
     };
@@ -365,6 +376,10 @@ struct Redactor<'a> {
     context: FileContext,
     /// Whether diff headers update `context`; not when the caller gave the path.
     follow_headers: bool,
+    /// Whether the lines carry diff markers.
+    diff: bool,
+    /// Where the last wrapped base64 blob looked at ends: its later lines start no new look.
+    base64_looked_until: usize,
     /// Line numbers are counted lazily: `counted_until` starts line `counted_lines`.
     counted_until: usize,
     counted_lines: usize,
@@ -400,10 +415,108 @@ impl<'a> Redactor<'a> {
             return;
         };
         let spans = patterns::find_spans(content, lowercased, families, self.context);
-        if !spans.is_empty() {
+        let spanning = self.spanning_values(line, content, lowercased, families);
+        if !spanning.is_empty() {
+            self.write_spanning(line, spans, &spanning);
+        } else if !spans.is_empty() {
             self.catch_up(line.start);
             self.write_spans(content, &spans, line.number);
             self.finish_line(ending, line.end);
+        }
+    }
+
+    /// The values that this line opens and later lines hold: a name whose value follows, or
+    /// the first line of wrapped base64. Sorted, and never reaching into a private key block.
+    fn spanning_values(
+        &mut self,
+        line: Line,
+        content: &str,
+        lowercased: &str,
+        families: Families,
+    ) -> Vec<Spanning> {
+        if self.context.lock_file {
+            return Vec::new();
+        }
+        let marker = if self.diff { content.as_bytes().first().copied() } else { None };
+        let skip = usize::from(matches!(marker, Some(b'+' | b'-' | b' ')));
+        let marker = marker.filter(|_| skip == 1);
+        let (Some(body), Some(lowercased_body)) = (content.get(skip..), lowercased.get(skip..))
+        else {
+            return Vec::new();
+        };
+        let opening = Opening { body, lowercased: lowercased_body, start: line.start + skip };
+        let sides = if self.diff && marker.is_none() {
+            // Not a diff line at all: a header or a hunk's first line.
+            &[][..]
+        } else {
+            multiline::sides(marker)
+        };
+        let mut found = Vec::new();
+        for &side in sides {
+            if families.keywords || families.tokens {
+                found.extend(multiline::values(self.text, opening, side, self.context));
+            }
+            let encoded_here = families.encoded
+                && line.start >= self.base64_looked_until
+                && self.context.nesting < heuristics::MAX_NESTING;
+            if encoded_here {
+                let (spans, until) =
+                    multiline::wrapped_base64(self.text, opening, side, self.context);
+                found.extend(spans);
+                self.base64_looked_until = self.base64_looked_until.max(until);
+            }
+        }
+        found.sort_by_key(|spanning| (spanning.range.start, spanning.range.end));
+        found.dedup_by(|later, earlier| later.range.start < earlier.range.end);
+        let reach = found.iter().map(|spanning| spanning.range.end).max().unwrap_or(line.end);
+        if reach > line.end && self.text[line.end..reach].contains("-----BEGIN ") {
+            found.retain(|spanning| spanning.range.end <= line.end);
+        }
+        found
+    }
+
+    /// Writes `line`, with `spans` and the parts of `spanning` on it replaced, and the lines
+    /// after it up to the last part of `spanning`, each with its own secrets replaced too.
+    fn write_spanning(&mut self, line: Line, spans: Vec<Span>, spanning: &[Spanning]) {
+        let text = self.text;
+        let reach = spanning.iter().map(|spanning| spanning.range.end).max().unwrap_or(line.end);
+        self.catch_up(line.start);
+        let mut current = line;
+        let mut own = spans;
+        loop {
+            let (content, ending) = split_line_ending(&text[current.start..current.end]);
+            let mut merged: Vec<Span> = spanning
+                .iter()
+                .filter(|part| {
+                    part.range.start >= current.start
+                        && part.range.end <= current.start + content.len()
+                })
+                .map(|part| Span {
+                    start: part.range.start - current.start,
+                    end: part.range.end - current.start,
+                    kind: part.kind,
+                    priority: patterns::PRIORITY_SPANNING,
+                    counted: part.counted,
+                })
+                .collect();
+            merged.append(&mut own);
+            let merged = patterns::resolve_overlaps(merged);
+            self.write_spans(content, &merged, current.number);
+            self.finish_line(ending, current.end);
+            if current.end >= reach || current.end >= text.len() {
+                return;
+            }
+            let start = current.end;
+            let end = text[start..].find('\n').map_or(text.len(), |newline| start + newline + 1);
+            current = Line { number: current.number + 1, start, end };
+            let (content, _) = split_line_ending(&text[start..end]);
+            own = self
+                .lowercased
+                .get(start..start + content.len())
+                .map(|lowercased| {
+                    patterns::find_spans(content, lowercased, Families::ALL, self.context)
+                })
+                .unwrap_or_default();
         }
     }
 
@@ -534,7 +647,11 @@ impl<'a> Redactor<'a> {
             // Spans are sorted, disjoint and on character boundaries, so `get` always succeeds;
             // were it ever to fail, text is dropped rather than a secret kept.
             self.output.push_str(fragment.get(cursor..span.start).unwrap_or_default());
-            self.push_marker(span.kind, line_number);
+            if span.counted {
+                self.push_marker(span.kind, line_number);
+            } else {
+                self.push_marker_text(span.kind);
+            }
             cursor = cursor.max(span.end);
         }
         self.output.push_str(fragment.get(cursor..).unwrap_or_default());
@@ -542,10 +659,15 @@ impl<'a> Redactor<'a> {
 
     /// Appends one `[REDACTED <label>]` marker and records the finding.
     fn push_marker(&mut self, kind: SecretKind, line_number: usize) {
+        self.push_marker_text(kind);
+        self.findings.push(Finding { line: line_number, kind });
+    }
+
+    /// Appends one `[REDACTED <label>]` marker for a part of a secret already reported.
+    fn push_marker_text(&mut self, kind: SecretKind) {
         self.output.push_str("[REDACTED ");
         self.output.push_str(kind.label());
         self.output.push(']');
-        self.findings.push(Finding { line: line_number, kind });
     }
 
     /// Copies what is left and returns the result.

@@ -119,5 +119,5 @@ fn readable_text(decoded: &[u8]) -> Option<&str> {
 
 /// Whether the redactor finds anything in `text`, read as configuration one layer deeper.
 fn holds_secret(text: &str, context: FileContext) -> bool {
-    !super::redact_with_context(text, context.decoded(), false).findings.is_empty()
+    !super::redact_with_context(text, context.decoded(), false, false).findings.is_empty()
 }

@@ -414,15 +414,83 @@ pub(super) fn relaxed_value_is_secret(value: &str, context: FileContext) -> bool
 fn env_credential_is_secret(value: &str) -> bool {
     let masked = value.chars().all(|character| matches!(character, 'x' | 'X' | '*' | '.' | '-'));
     let short_number = value.len() < 4 && value.bytes().all(|byte| byte.is_ascii_digit());
+    if value.contains(char::is_whitespace) {
+        return !phrase_is_placeholder(value);
+    }
     !value.is_empty()
         && !masked
         && !short_number
-        && !value.chars().any(char::is_whitespace)
         && !value.contains("://")
         && !value.starts_with(['!', '&', '*', '@', ':', '='])
         && !is_placeholder(value)
         && !is_path(value)
         && !is_upper_snake(value)
+}
+
+/// Whether a value of several words (`my pass phrase`, `"two words here"`) is a placeholder
+/// rather than a pass phrase: a template, a reference, or prose telling the reader what to put
+/// there (`your token here`, `password goes here`). `here` alone is no sign of one.
+fn phrase_is_placeholder(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    let words: Vec<&str> =
+        lower.split(|character: char| !character.is_ascii_alphanumeric()).collect();
+    let names_a_secret = words.iter().any(|word| PLACEHOLDER_VALUES.contains(word));
+    let templated = ["${", "{{", "{%", "<%", "#{", "%(", "$("];
+    value.starts_with('$')
+        || templated.iter().any(|marker| value.contains(marker))
+        || (value.starts_with('<') && value.ends_with('>'))
+        || lower.contains("example")
+        || has_mask_run(value)
+        || words
+            .iter()
+            .any(|word| PLACEHOLDER_WORDS.contains(word) && (*word != "here" || names_a_secret))
+}
+
+/// Judges a value given in markup as the text of a credential element (`<password>…<`) or as
+/// a quoted attribute of a tag (`<user password="…"/>`): markup has no expressions, so a
+/// password or secret there is one when it is merely real-looking, however short.
+pub(super) fn judge_markup_value(
+    name: &str,
+    value: &str,
+    context: FileContext,
+) -> Option<(Range<usize>, SecretKind)> {
+    if let Some(judged) = judge_assignment(name, value, true, context) {
+        return Some(judged);
+    }
+    let secret_name = classify_name(name)?;
+    let leading = value.len() - value.trim_start().len();
+    let trimmed = value.trim();
+    let credential = secret_name.password_like || secret_name.env_credential;
+    (credential && relaxed_value_is_secret(trimmed, context))
+        .then(|| (leading..leading + trimmed.len(), secret_name.kind))
+}
+
+/// Judges the value given to a command-line flag written as separate list items
+/// (`["--password", "…"]`, `- --db-password` then `- …`, `- -p` then `- …`). `flag` holds its
+/// dashes. A flag naming a password takes any plausible password; `-p`, which is also a port
+/// or a profile elsewhere, only a value mixing kinds of character that is no port mapping;
+/// other flags (`--api-token`) are judged by their name like an assignment.
+pub(super) fn judge_flag_value(
+    flag: &str,
+    value: &str,
+    context: FileContext,
+) -> Option<(Range<usize>, SecretKind)> {
+    let whole = 0..value.len();
+    if flag == "-p" {
+        let port_like = value.bytes().all(|byte| byte.is_ascii_digit() || b":./-".contains(&byte));
+        let plausible = command_password_is_plausible(value)
+            && !port_like
+            && character_classes(value) >= 2
+            && !is_path(value);
+        return plausible.then_some((whole, SecretKind::CommandLinePassword));
+    }
+    let name = flag.strip_prefix("--")?;
+    let last = name.rsplit(['-', '_']).next().unwrap_or(name);
+    if ["password", "passwd", "passphrase", "pass", "pwd"].contains(&last) {
+        return command_password_is_plausible(value)
+            .then_some((whole, SecretKind::CommandLinePassword));
+    }
+    judge_assignment(name, value, true, context)
 }
 
 /// Whether a password given to a command (`-pPASS`, `--password=PASS`, `curl -u user:PASS`)

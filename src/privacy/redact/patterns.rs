@@ -28,9 +28,14 @@ pub(super) struct Span {
     /// What the secret was recognised as.
     pub(super) kind: SecretKind,
     /// Which span wins when two overlap: the more specific recogniser has the higher number.
-    priority: u8,
+    pub(super) priority: u8,
+    /// Whether the replacement is reported as a finding; the later lines of one secret that
+    /// spans several lines are replaced silently, so it is reported once.
+    pub(super) counted: bool,
 }
 
+/// A value spanning several lines, judged whole, beats what is found in any one piece of it.
+pub(super) const PRIORITY_SPANNING: u8 = 7;
 /// A blob that decodes to a secret is replaced whole, whatever was found inside it.
 const PRIORITY_ENCODED: u8 = 6;
 /// Inline private keys beat everything else: they contain base64 that other rules would
@@ -318,6 +323,10 @@ const URL_TRIGGER: &str = "://";
 const KEYWORDS: &[&str] =
     &["secret", "token", "pass", "pw", "key", "auth", "cred", "private", "bearer", "basic"];
 
+/// A `-p` flag written alone as a list item, whose value is the next item (`- -p` then
+/// `- "…"`): no keyword marks that line, so the candidate scan looks for these.
+const FLAG_TRIGGERS: [&str; 3] = ["- -p", "- \"-p\"", "- '-p'"];
+
 /// The starts of diff headers that name a file; the candidate scan reports them so that the
 /// file context is known on the lines after them.
 const HEADER_TRIGGERS: [&str; 2] = ["diff --git ", "+++ b/"];
@@ -337,13 +346,13 @@ const KEYWORDS_PER_SCAN: usize = 5;
 /// A secret-sounding name, in lowercased text: any identifier containing one of the trigger
 /// words. The precise decision (is `monkey` a key? is `key_path`?) is made by
 /// `heuristics::classify_name` on the original spelling.
-const NAME: &str =
+pub(super) const NAME: &str =
     r"(?P<name>[a-z0-9_.\-]*(?:secret|token|pass|pw|key|auth|cred|private)[a-z0-9_.\-]*)";
 
-/// A value, in lowercased text: a quoted string (with an optional Python or Rust string
-/// prefix) or a bare word, which stops where code punctuation or a query-string separator
+/// A value, in lowercased text: a triple-quoted string closed on the same line (TOML,
+/// Python), a quoted string (with an optional Python or Rust string prefix) or a bare word, which stops where code punctuation or a query-string separator
 /// starts.
-const VALUE: &str = r#"(?:[rbfu]{0,2}\#*"(?P<double>[^"]*)"|[rbfu]{0,2}'(?P<single>[^']*)'|`(?P<back>[^`]*)`|(?P<bare>[^\s"'`,;)}\]&]+))"#;
+const VALUE: &str = r#"(?:"""(?P<triple>[^\n]*?)"""|''''(?P<triple_single>[^\n]*?)''''|[rbfu]{0,2}\#*"(?P<double>[^"]*)"|[rbfu]{0,2}'(?P<single>[^']*)'|`(?P<back>[^`]*)`|(?P<bare>[^\s"'`,;)}\]&]+))"#;
 
 /// The operators between a name and its value, in lowercased text: `=`, `==`, `:=`, `=>`,
 /// `:` (YAML, JSON), a typed binding (`: &str =`, `: string =`) and Go's `name string =`.
@@ -386,6 +395,9 @@ pub(super) struct Compiled {
     host_keyed: Regex,
     /// A double-quoted string literal, for the JSON-escaped documents inside one.
     string_literal: Regex,
+    /// `"--password", "…"`: a flag and its value as neighbouring items of a list, over
+    /// lowercased text.
+    flag_pair: Regex,
 }
 
 /// Index of the private key trigger in the trigger set.
@@ -423,6 +435,7 @@ impl Compiled {
             .flat_map(|rule| rule.triggers.iter().copied())
             .chain([PRIVATE_KEY_TRIGGER, PRIVATE_KEY_END_TRIGGER, URL_TRIGGER])
             .chain(HEADER_TRIGGERS)
+            .chain(FLAG_TRIGGERS)
             .collect();
         // A literal containing another (`sk-ant-` contains `sk-`) adds nothing to the scan.
         let all = literals.clone();
@@ -465,6 +478,9 @@ impl Compiled {
                 r#""[a-z0-9\-]+(?:\.[a-z0-9\-]+)+"\s*:\s*"(?P<secret>[^"\s]{8,})""#,
             ),
             string_literal: compile(r#""(?P<body>(?:[^"\\\n]|\\.)*)""#),
+            flag_pair: compile(
+                r#"["'](?P<flag>--[a-z0-9][a-z0-9_\-]*)["']\s*,\s*(?:"(?P<double>[^"\n]*)"|'(?P<single>[^'\n]*)')"#,
+            ),
         }
     }
 }
@@ -618,6 +634,11 @@ pub(super) fn find_spans(
                 assignment_span(&captures, fragment, context, &mut spans);
             }
         }
+        if lowercased.contains("--") {
+            for captures in compiled.flag_pair.captures_iter(lowercased) {
+                flag_pair_span(&captures, fragment, context, &mut spans);
+            }
+        }
         if ["bearer", "basic", "token"].iter().any(|word| lowercased.contains(word)) {
             for captures in compiled.authorization.captures_iter(lowercased) {
                 let (Some(scheme), Some(credential)) =
@@ -713,6 +734,30 @@ fn credential_spans(
     }
 }
 
+/// Judges one `"--flag", "value"` match, found in the lowercased fragment.
+fn flag_pair_span(
+    captures: &Captures<'_>,
+    fragment: &str,
+    context: FileContext,
+    spans: &mut Vec<Span>,
+) {
+    let (Some(flag), Some(value)) =
+        (captures.name("flag"), captures.name("double").or_else(|| captures.name("single")))
+    else {
+        return;
+    };
+    let (Some(flag), Some(value_text)) = (fragment.get(flag.range()), fragment.get(value.range()))
+    else {
+        return;
+    };
+    if let Some((inner, kind)) =
+        heuristics::judge_flag_value(&flag.to_ascii_lowercase(), value_text, context)
+    {
+        let range = value.start() + inner.start..value.start() + inner.end;
+        push_span(spans, range, kind, PRIORITY_URL_PASSWORD);
+    }
+}
+
 /// Judges one `<password>…</password>` match, found in the lowercased fragment.
 fn xml_element_span(
     captures: &Captures<'_>,
@@ -740,8 +785,7 @@ fn xml_element_span(
     if encrypted {
         let range = start..start + trimmed.len();
         push_span(spans, range, SecretKind::CredentialFileSecret, PRIORITY_URL_PASSWORD);
-    } else if let Some((inner, kind)) =
-        heuristics::judge_assignment(name_text, trimmed, true, context)
+    } else if let Some((inner, kind)) = heuristics::judge_markup_value(name_text, trimmed, context)
     {
         let kind = if context.credential_file { SecretKind::CredentialFileSecret } else { kind };
         push_span(spans, start + inner.start..start + inner.end, kind, PRIORITY_URL_PASSWORD);
@@ -851,22 +895,40 @@ fn assignment_span(
     let Some(name) = captures.name("name") else {
         return;
     };
-    let quoted = ["double", "single", "back"].iter().find_map(|group| captures.name(group));
+    let quoted = ["triple", "triple_single", "double", "single", "back"]
+        .iter()
+        .find_map(|group| captures.name(group));
     let (value, is_quoted) = match quoted {
-        Some(value) => (value, true),
+        Some(value) => (value.range(), true),
         None => match captures.name("bare") {
-            Some(value) => (value, false),
+            Some(value) => (value.range(), false),
             None => return,
         },
     };
+    // An environment file's unquoted value runs to the end of the line or to a comment:
+    // `SECRET=my pass phrase`, `PASSWORD=P@ss;word`.
+    let value = if context.env_file && !is_quoted {
+        if fragment[value.start..].starts_with('#') {
+            return; // `API_TOKEN=  # set by the deploy job` leaves the value empty.
+        }
+        value.start..env_value_end(fragment, value.start)
+    } else {
+        value
+    };
     // The lowercased copy has the same byte offsets, so these ranges fit the fragment.
-    let (Some(name), Some(value_text)) = (fragment.get(name.range()), fragment.get(value.range()))
+    let name_range = name.range();
+    let (Some(name), Some(value_text)) =
+        (fragment.get(name_range.clone()), fragment.get(value.clone()))
     else {
         return;
     };
-    if let Some((range, kind)) = heuristics::judge_assignment(name, value_text, is_quoted, context)
-    {
-        let absolute = value.start() + range.start..value.start() + range.end;
+    let judged = if is_quoted && is_markup_attribute(fragment, name_range.start) {
+        heuristics::judge_markup_value(name, value_text, context)
+    } else {
+        heuristics::judge_assignment(name, value_text, is_quoted, context)
+    };
+    if let Some((range, kind)) = judged {
+        let absolute = value.start + range.start..value.start + range.end;
         let priority = if kind == SecretKind::AuthorizationHeader {
             PRIORITY_AUTHORIZATION
         } else {
@@ -876,16 +938,34 @@ fn assignment_span(
     }
 }
 
+/// Where an unquoted value of an environment file starting at `start` ends: at a comment
+/// (` #`) or at the end of the line, trailing blanks excluded.
+fn env_value_end(fragment: &str, start: usize) -> usize {
+    let rest = &fragment[start..];
+    let comment = rest.find(" #").or_else(|| rest.find("\t#")).unwrap_or(rest.len());
+    start + rest[..comment].trim_end().len()
+}
+
+/// Whether the name starting at `name_start` is an attribute of a markup tag: the line's text
+/// opens a tag and the name follows a blank inside it (`<user password="…"`).
+fn is_markup_attribute(fragment: &str, name_start: usize) -> bool {
+    let before = &fragment[..name_start];
+    let body = before.trim_start_matches(['+', '-', ' ', '\t']);
+    body.starts_with('<')
+        && before.ends_with([' ', '\t'])
+        && before.rfind('<').is_some_and(|open| !before[open..].contains('>'))
+}
+
 /// Adds a span unless it is empty.
 fn push_span(spans: &mut Vec<Span>, range: Range<usize>, kind: SecretKind, priority: u8) {
     if range.start < range.end {
-        spans.push(Span { start: range.start, end: range.end, kind, priority });
+        spans.push(Span { start: range.start, end: range.end, kind, priority, counted: true });
     }
 }
 
 /// Keeps, of any overlapping spans, the one from the most specific recogniser (then the
 /// longest, then the first), and returns the survivors sorted by position.
-fn resolve_overlaps(mut spans: Vec<Span>) -> Vec<Span> {
+pub(super) fn resolve_overlaps(mut spans: Vec<Span>) -> Vec<Span> {
     if spans.len() > 1 {
         spans.sort_by(|left, right| {
             right

@@ -12,7 +12,10 @@ use proptest::prelude::*;
 use super::heuristics::{looks_like_words, shannon_entropy};
 use super::patterns::COMPILED;
 use super::*;
-use corpus::{look_alikes, secret_cases, LookAlike, SecretCase};
+use corpus::{
+    look_alikes, multi_line_cases, multi_line_look_alikes, secret_cases, LookAlike, MultiLineCase,
+    MultiLineLookAlike, SecretCase,
+};
 use fakes::*;
 
 /// The 1-based line on which [`wrap_in_diff`] places the added line.
@@ -69,10 +72,81 @@ fn check_look_alike(look_alike: &LookAlike) -> Result<(), String> {
     Ok(())
 }
 
+/// Wraps the lines of a hunk, with their markers, in a single-file unified diff.
+fn wrap_hunk(path: &str, body: &str) -> String {
+    format!(
+        "diff --git a/{path} b/{path}\n\
+         index 83db48f..bf269f4 100644\n\
+         --- a/{path}\n\
+         +++ b/{path}\n\
+         @@ -10,8 +10,9 @@\n{body} context after\n"
+    )
+}
+
+/// Checks one multi-line case: each secret is replaced by one marker, nothing else changes.
+fn check_multi_line_case(case: &MultiLineCase) -> Result<(), String> {
+    let input = wrap_hunk(case.path, &case.body);
+    let redacted = redact(&input);
+    let mut expected = input.clone();
+    let mut from = 0;
+    for secret in &case.secrets {
+        let Some(found) = expected[from..].find(secret.as_str()) else {
+            return Err(format!("{}: {secret:?} is not in the case", case.path));
+        };
+        let at = from + found;
+        expected.replace_range(at..at + secret.len(), &marker(case.kind));
+        from = at + marker(case.kind).len();
+    }
+    for secret in &case.secrets {
+        if redacted.text.contains(secret.as_str()) {
+            return Err(format!("{}: {secret:?} survived in {:?}", case.path, redacted.text));
+        }
+    }
+    if redacted.text != expected {
+        return Err(format!("{}: expected {expected:?}\n got {:?}", case.path, redacted.text));
+    }
+    if redacted.findings.is_empty()
+        || redacted.findings.iter().any(|finding| finding.kind != case.kind)
+    {
+        return Err(format!("{}: findings {:?}", case.path, redacted.findings));
+    }
+    Ok(())
+}
+
+/// Checks one multi-line look-alike: it comes through unchanged.
+fn check_multi_line_look_alike(look_alike: &MultiLineLookAlike) -> Result<(), String> {
+    let input = wrap_hunk(look_alike.path, &look_alike.body);
+    let redacted = redact(&input);
+    if redacted.text != input || !redacted.findings.is_empty() {
+        return Err(format!(
+            "{}: {:?} became {:?} with {:?}",
+            look_alike.path, look_alike.body, redacted.text, redacted.findings
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn every_multi_line_secret_is_redacted_exactly() {
+    let failures: Vec<String> =
+        multi_line_cases().iter().filter_map(|case| check_multi_line_case(case).err()).collect();
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn every_multi_line_look_alike_is_left_alone() {
+    let failures: Vec<String> = multi_line_look_alikes()
+        .iter()
+        .filter_map(|look_alike| check_multi_line_look_alike(look_alike).err())
+        .collect();
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
 #[test]
 fn every_pattern_compiles() {
     // Forces the lazy initialisation, whose `expect` would otherwise fire at first use.
     std::sync::LazyLock::force(&COMPILED);
+    multiline::compile_all();
 }
 
 #[test]
@@ -116,24 +190,42 @@ fn recall_and_false_positive_rate() {
                 && redacted.findings.contains(&Finding { line: ADDED_LINE, kind: case.kind })
         })
         .count();
+    let multi_line = multi_line_cases();
+    let multi_line_recalled = multi_line
+        .iter()
+        .filter(|case| {
+            let redacted = redact(&wrap_hunk(case.path, &case.body));
+            case.secrets.iter().all(|secret| !redacted.text.contains(secret.as_str()))
+                && redacted.findings.iter().any(|finding| finding.kind == case.kind)
+        })
+        .count();
+    let multi_line_look_alikes = multi_line_look_alikes();
     let false_positives =
-        look_alikes.iter().filter(|look_alike| check_look_alike(look_alike).is_err()).count();
+        look_alikes.iter().filter(|look_alike| check_look_alike(look_alike).is_err()).count()
+            + multi_line_look_alikes
+                .iter()
+                .filter(|look_alike| check_multi_line_look_alike(look_alike).is_err())
+                .count();
     let kinds: std::collections::BTreeSet<SecretKind> =
         cases.iter().map(|case| case.kind).collect();
-    let recall = recalled as f64 / cases.len() as f64;
-    let false_positive_rate = false_positives as f64 / look_alikes.len() as f64;
+    let total = cases.len() + multi_line.len();
+    let recalled = recalled + multi_line_recalled;
+    let look_alike_total = look_alikes.len() + multi_line_look_alikes.len();
+    let recall = recalled as f64 / total as f64;
+    let false_positive_rate = false_positives as f64 / look_alike_total as f64;
     println!(
-        "recall: {recalled}/{} secrets across {} kinds = {:.1}%",
-        cases.len(),
+        "recall: {recalled}/{total} secrets ({} spanning several lines) across {} kinds = {:.1}%",
+        multi_line.len(),
         kinds.len(),
         recall * 100.0
     );
     println!(
-        "false positives: {false_positives}/{} look-alikes = {:.1}%",
-        look_alikes.len(),
+        "false positives: {false_positives}/{look_alike_total} look-alikes ({} spanning several \
+         lines) = {:.1}%",
+        multi_line_look_alikes.len(),
         false_positive_rate * 100.0
     );
-    assert_eq!(recalled, cases.len(), "recall must be 100%");
+    assert_eq!(recalled, total, "recall must be 100%");
     assert!(false_positive_rate < 0.05, "false-positive rate {false_positive_rate}");
 }
 

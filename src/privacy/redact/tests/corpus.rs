@@ -375,6 +375,7 @@ pub(super) fn secret_cases() -> Vec<SecretCase> {
     ]
     .into_iter()
     .chain(new_kind_cases())
+    .chain(phrase_and_attribute_cases())
     .collect()
 }
 
@@ -726,6 +727,7 @@ pub(super) fn look_alikes() -> Vec<LookAlike> {
     ]
     .into_iter()
     .chain(new_look_alikes())
+    .chain(phrase_and_attribute_look_alikes())
     .collect()
 }
 
@@ -797,5 +799,297 @@ fn new_look_alikes() -> Vec<LookAlike> {
         look_alike("tests/fixtures/fake_credentials.json", "  \"password\": \"fake-password-for-tests\","),
         look_alike("fixtures/users.json", "  \"password_hash\": \"pbkdf2_sha256$260000$3F2bQ$k9mQ2v7Lp\","),
         look_alike("k8s/secret.yaml", "  password: ${DB_PASSWORD}"),
+    ]
+}
+
+/// A secret whose value sits on the lines after its name, or is wrapped over several lines,
+/// as diff lines with their markers.
+pub(super) struct MultiLineCase {
+    /// The file the lines belong to.
+    pub path: &'static str,
+    /// The hunk's lines, each with its diff marker and a newline.
+    pub body: String,
+    /// The exact substrings that must each be replaced by one marker, in order.
+    pub secrets: Vec<String>,
+    /// The kind every finding must report.
+    pub kind: SecretKind,
+}
+
+/// Lines spanning several lines that hold no secret although they resemble one.
+pub(super) struct MultiLineLookAlike {
+    /// The file the lines belong to.
+    pub path: &'static str,
+    /// The hunk's lines, each with its diff marker and a newline.
+    pub body: String,
+}
+
+fn multi(path: &'static str, body: &str, secrets: &[&str], kind: SecretKind) -> MultiLineCase {
+    let secrets = secrets.iter().map(|secret| secret.to_string()).collect();
+    MultiLineCase { path, body: body.to_string(), secrets, kind }
+}
+
+/// Standard padded base64, for the wrapped blobs of the multi-line corpus.
+pub(super) fn encode_base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut encoded = String::new();
+    for chunk in bytes.chunks(3) {
+        let buffer = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |buffer, (index, &byte)| buffer | u32::from(byte) << (16 - 8 * index));
+        for index in 0..4 {
+            if index <= chunk.len() {
+                encoded.push(char::from(ALPHABET[(buffer >> (18 - 6 * index) & 63) as usize]));
+            } else {
+                encoded.push('=');
+            }
+        }
+    }
+    encoded
+}
+
+/// `blob` cut into lines of `width`, each prefixed by `prefix` (a diff marker and indentation).
+pub(super) fn wrapped(blob: &str, width: usize, prefix: &str) -> (String, Vec<String>) {
+    let pieces: Vec<String> = blob
+        .as_bytes()
+        .chunks(width)
+        .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
+        .collect();
+    let body = pieces.iter().map(|piece| format!("{prefix}{piece}\n")).collect();
+    (body, pieces)
+}
+
+/// A kubeconfig whose last lines hold a token and a password, as `KUBECONFIG_B64` carries it.
+const KUBECONFIG_TEXT: &str = "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://k8s.acme.io:6443\n  name: prod\ncontexts:\n- context:\n    cluster: prod\n    user: ci\n  name: prod\ncurrent-context: prod\nusers:\n- name: ci\n  user:\n    username: ci\n    password: Kub3!Wr4pped9\n";
+
+/// An environment file, base64-encoded by a deploy script.
+const ENV_TEXT: &str = "APP_ENV=production\nAPP_URL=https://shop.acme.io\nLOG_LEVEL=info\nCACHE_TTL=3600\nDB_HOST=db.internal\nDB_PASSWORD=Wr4pp3d!Env42\n";
+
+/// A wrapped blob with `marker` and `indent` before each line: the lines and their pieces.
+fn wrapped_case(text: &str, width: usize, prefix: &str) -> (String, Vec<String>) {
+    wrapped(&encode_base64(text.as_bytes()), width, prefix)
+}
+
+/// Values on the lines after their names (YAML block scalars, sequences, argv lists, TOML
+/// multi-line strings, `.properties` continuations) and base64 wrapped over several lines.
+pub(super) fn multi_line_cases() -> Vec<MultiLineCase> {
+    use SecretKind::*;
+    let mut cases = vec![
+        multi("k8s/values.yaml", "+database:\n+  password: >\n+    Xk9mQ2v7Lp\n+  host: db\n", &["Xk9mQ2v7Lp"], HighEntropyAssignment),
+        multi("config/app.yml", "+secret: |\n+  s3cr3t-V4lue-9qZx\n+name: shop\n", &["s3cr3t-V4lue-9qZx"], HighEntropyAssignment),
+        multi("config/app.yml", "+  api_token: >-\n+    tK9xQ2mLp4Rv8Wz1Pb7NcD3\n", &["tK9xQ2mLp4Rv8Wz1Pb7NcD3"], HighEntropyAssignment),
+        multi("config/app.yml", "+  db_password: |+ # rotated monthly\n+    Plus!Ch0mp42\n+\n+  port: 5432\n", &["Plus!Ch0mp42"], HighEntropyAssignment),
+        multi("deploy/values.yml", "   password: |\n-    0ldPassw0rd!\n+    N3wPassw0rd!\n   host: db\n", &["0ldPassw0rd!", "N3wPassw0rd!"], HighEntropyAssignment),
+        multi("deploy/values.yml", "   password:\n+    \"Qu0ted!Pw42\"\n", &["Qu0ted!Pw42"], HighEntropyAssignment),
+        multi("config/app.yaml", "+  password:\n+    'S1ngle!Pw42' # from the vault\n", &["S1ngle!Pw42"], HighEntropyAssignment),
+        multi("config/app.yaml", "+secret:\n+- Sq3nc3Secr3t42Xy\n+- Rt7vB2qLx9Mn4Kp8\n", &["Sq3nc3Secr3t42Xy", "Rt7vB2qLx9Mn4Kp8"], HighEntropyAssignment),
+        multi("config/app.yaml", "+  api_tokens:\n+    - \"tK9xQ2mLp4Rv8Wz1Pb7NcD3F\"\n", &["tK9xQ2mLp4Rv8Wz1Pb7NcD3F"], HighEntropyAssignment),
+        multi("docker-compose.yml", "+    command:\n+      - \"mysqld\"\n+      - \"--password\"\n+      - \"Cmp0se!Pw42\"\n", &["Cmp0se!Pw42"], CommandLinePassword),
+        multi("k8s/job.yaml", "+          args:\n+            - --db-password\n+            - K8sArgs!Pw9\n", &["K8sArgs!Pw9"], CommandLinePassword),
+        multi("k8s/job.yaml", "+          args:\n+            - sshpass\n+            - -p\n+            - \"Ssh!Arg5Pw\"\n", &["Ssh!Arg5Pw"], CommandLinePassword),
+        multi("k8s/job.yaml", "+            - '--api-token'\n+            - 'tK9xQ2mLp4Rv8Wz1Pb7NcD3F'\n", &["tK9xQ2mLp4Rv8Wz1Pb7NcD3F"], HighEntropyAssignment),
+        multi("config/settings.json", "+  \"password\":\n+    \"J50n!NextLine\",\n", &["J50n!NextLine"], HighEntropyAssignment),
+        multi("config/app.toml", "+password = \"\"\"\n+T0ml!Multi9\n+\"\"\"\n", &["T0ml!Multi9"], HighEntropyAssignment),
+        multi("config/app.toml", "+api_token = '''\n+tK9xQ2mLp4Rv8Wz1Pb7NcD3F'''\n", &["tK9xQ2mLp4Rv8Wz1Pb7NcD3F"], HighEntropyAssignment),
+        multi("src/main/resources/app.properties", "+db.password=\\\n+    Pr0ps!Cont9\n", &["Pr0ps!Cont9"], HighEntropyAssignment),
+        multi("src/main/resources/app.properties", "+jdbc.password = Pr0ps\\\n+    !Split9x\n", &["Pr0ps", "!Split9x"], HighEntropyAssignment),
+    ];
+    for (path, width, prefix, head, tail, text) in [
+        (
+            "k8s/ci.yaml",
+            76,
+            "+    ",
+            "+  KUBECONFIG_B64: |\n",
+            "+  NAMESPACE: prod\n",
+            KUBECONFIG_TEXT,
+        ),
+        ("deploy/kubeconfig.b64", 64, "+", "", "", KUBECONFIG_TEXT),
+        ("scripts/seed.sh", 60, "+", "+base64 -d > .env <<EOF\n", "+EOF\n", ENV_TEXT),
+        ("ci/deploy.yml", 76, "+        ", "       data: |\n", "", ENV_TEXT),
+    ] {
+        let (lines, pieces) = wrapped_case(text, width, prefix);
+        let mut case = multi(path, &format!("{head}{lines}{tail}"), &[], EncodedSecret);
+        case.secrets = pieces;
+        cases.push(case);
+    }
+    // The blob's last line, changed by the diff, holds the password; the earlier lines are
+    // context.
+    let (lines, pieces) = wrapped_case(KUBECONFIG_TEXT, 76, " ");
+    let mut lines: Vec<&str> = lines.lines().collect();
+    let last = format!("+{}", &lines[lines.len() - 1][1..]);
+    let count = lines.len();
+    lines[count - 1] = &last;
+    let body: String = lines.iter().map(|line| format!("{line}\n")).collect();
+    let mut case = multi("deploy/kubeconfig.b64", &body, &[], EncodedSecret);
+    case.secrets = pieces;
+    cases.push(case);
+    // A shell variable whose quoted value starts on the line of its name.
+    let blob = encode_base64(ENV_TEXT.as_bytes());
+    let (first, rest) = blob.split_at(60);
+    let (lines, mut pieces) = wrapped(rest, 60, "+");
+    pieces.insert(0, first.to_string());
+    let body = format!("+export ENV_B64=\"{first}\n{}+\"\n", lines);
+    let mut case = multi("scripts/ci.sh", &body, &[], EncodedSecret);
+    case.secrets = pieces;
+    cases.push(case);
+    cases
+}
+
+fn multi_look_alike(path: &'static str, body: &str) -> MultiLineLookAlike {
+    MultiLineLookAlike { path, body: body.to_string() }
+}
+
+/// Multi-line look-alikes: prose in block scalars, flag lists, references on the next line,
+/// and wrapped base64 of harmless data.
+pub(super) fn multi_line_look_alikes() -> Vec<MultiLineLookAlike> {
+    let mut look_alikes = vec![
+        multi_look_alike("chart/Chart.yaml", "+description: >\n+  Shop backend with the password reset\n+  flow and token refresh.\n+version: 1.2.0\n"),
+        multi_look_alike("config/app.yml", "+password_policy: >\n+  Twelve characters at least.\n"),
+        multi_look_alike("docker-compose.yml", "+    command:\n+      - --verbose\n+      - --log-level\n+      - debug\n"),
+        multi_look_alike("k8s/job.yaml", "+          args:\n+            - --password-file\n+            - /run/secrets/db\n"),
+        multi_look_alike("docker-compose.yml", "+    command:\n+      - run\n+      - -p\n+      - 8080:80\n"),
+        multi_look_alike("k8s/job.yaml", "+          args:\n+            - -p\n+            - dev\n"),
+        multi_look_alike("k8s/job.yaml", "+          args:\n+            - --password\n+            - $(DB_PASSWORD)\n"),
+        multi_look_alike("k8s/values.yaml", "+  password:\n+    ${DB_PASSWORD}\n"),
+        multi_look_alike("chart/templates/secret.yaml", "+  password:\n+    \"{{ .Values.db.password }}\"\n"),
+        multi_look_alike("config/app.yml", "+secret: |\n+  changeme\n"),
+        multi_look_alike("config/app.yml", "+tokens:\n+  - ${TOKEN_A}\n+  - name: ci\n+    scopes: [read]\n"),
+        multi_look_alike("k8s/deploy.yaml", "+            - name: DB_PASSWORD\n+              valueFrom:\n+                secretKeyRef:\n+                  name: db-secret\n+                  key: password\n"),
+        multi_look_alike("k8s/values.yaml", "+  password:\n+  host: db.internal\n"),
+        multi_look_alike("config/settings.json", "+  \"token\":\n+    null,\n"),
+        multi_look_alike("config/app.toml", "+description = \"\"\"\n+The shop's backend.\n+\"\"\"\n"),
+        multi_look_alike("config/app.toml", "+password = \"\"\"\n+changeme\n+\"\"\"\n"),
+        multi_look_alike("src/main/resources/app.properties", "+greeting=Hello \\\n+    world\n"),
+        multi_look_alike("src/main/resources/app.properties", "+db.password=\\\n+    ${DB_PASSWORD}\n"),
+    ];
+    let png: Vec<u8> = (0..400u32).map(|index| (index * 7919 % 251) as u8).collect();
+    let fixture = "The quick brown fox jumps over the lazy dog. ".repeat(8);
+    for (path, blob, width, prefix) in [
+        ("web/logo.b64", encode_base64(&png), 76, "+"),
+        ("tests/fixtures/quote.b64", encode_base64(fixture.as_bytes()), 64, "+  "),
+        ("tests/fixtures/quote.yml", encode_base64(fixture.as_bytes()), 60, "+    "),
+    ] {
+        let (body, _) = wrapped(&blob, width, prefix);
+        look_alikes.push(multi_look_alike(path, &format!("{body}+EOF\n")));
+    }
+    look_alikes
+}
+
+/// Environment values holding spaces, credentials in XML and INI attributes, and the one-line
+/// forms of TOML's triple-quoted strings and quoted `--flag=value` list items.
+fn phrase_and_attribute_cases() -> Vec<SecretCase> {
+    use SecretKind::*;
+    vec![
+        case(
+            "env.prod",
+            "SECRET=my pass phrase".to_string(),
+            "my pass phrase",
+            HighEntropyAssignment,
+        ),
+        case(
+            "env.prod",
+            "SECRET=my pass phrase # rotated monthly".to_string(),
+            "my pass phrase",
+            HighEntropyAssignment,
+        ),
+        case(
+            ".env.local",
+            "DB_PASSWORD=\"two words here\"".to_string(),
+            "two words here",
+            HighEntropyAssignment,
+        ),
+        case(".envrc", "export API_TOKEN='a b c'".to_string(), "a b c", HighEntropyAssignment),
+        case(
+            "deploy/prod.env",
+            "SMTP_PASSWORD=P@ss;word, with spaces".to_string(),
+            "P@ss;word, with spaces",
+            HighEntropyAssignment,
+        ),
+        case(
+            "conf/datasource.xml",
+            "  <datasource user=\"app\" password=\"S3cr3tPw!\" url=\"jdbc:h2:mem\"/>".to_string(),
+            "S3cr3tPw!",
+            ConnectionStringPassword,
+        ),
+        case(
+            "conf/tomcat-users.xml",
+            "  <user username=\"admin\" password=\"tomcat9\" roles=\"manager-gui\"/>".to_string(),
+            "tomcat9",
+            ConnectionStringPassword,
+        ),
+        case(
+            "conf/broker.xml",
+            "  <connection secret='Sq!Att42x'/>".to_string(),
+            "Sq!Att42x",
+            HighEntropyAssignment,
+        ),
+        case(
+            "conf/server.xml",
+            "    <password>hunter2</password>".to_string(),
+            "hunter2",
+            HighEntropyAssignment,
+        ),
+        case(
+            "App.config",
+            "    <Password>Pr0dPw!42</Password>".to_string(),
+            "Pr0dPw!42",
+            HighEntropyAssignment,
+        ),
+        case(
+            "config/app.ini",
+            "password = Ini!Pw42".to_string(),
+            "Ini!Pw42",
+            HighEntropyAssignment,
+        ),
+        case(
+            "config/app.ini",
+            "token=9f8e7d6c5b4a39281706f5e4d3c2b1a0".to_string(),
+            "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            HighEntropyAssignment,
+        ),
+        case(
+            "config/app.toml",
+            "password = \"\"\"T0ml!Single9\"\"\"".to_string(),
+            "T0ml!Single9",
+            HighEntropyAssignment,
+        ),
+        case(
+            "docker-compose.yml",
+            "      - \"--password=Cmp0se!Pw42\"".to_string(),
+            "Cmp0se!Pw42",
+            HighEntropyAssignment,
+        ),
+        case(
+            "docker-compose.yml",
+            "    command: [\"mysqld\", \"--password\", \"Fl0w!Pw42\"]".to_string(),
+            "Fl0w!Pw42",
+            CommandLinePassword,
+        ),
+    ]
+}
+
+/// Look-alikes of those forms: placeholders, prose and form fields.
+fn phrase_and_attribute_look_alikes() -> Vec<LookAlike> {
+    vec![
+        look_alike("env.prod", "SECRET=your secret here"),
+        look_alike("env.prod", "DB_PASSWORD=\"password goes here\""),
+        look_alike("env.prod", "API_TOKEN=  # set by the deploy job"),
+        look_alike("deploy/prod.env", "APP_NAME=my shop backend"),
+        look_alike(
+            "web/login.html",
+            "  <input type=\"password\" name=\"password\" placeholder=\"Password\"/>",
+        ),
+        look_alike(
+            "conf/datasource.xml",
+            "  <datasource user=\"app\" password=\"${DB_PASSWORD}\"/>",
+        ),
+        look_alike("conf/tomcat-users.xml", "  <user username=\"admin\" password=\"changeme\"/>"),
+        look_alike("conf/server.xml", "    <password>${env.DB_PASSWORD}</password>"),
+        look_alike("templates/form.html", "  <input name=\"token\" value=\"{{ csrf_token }}\"/>"),
+        look_alike("config/app.ini", "password ="),
+        look_alike(
+            "docker-compose.yml",
+            "    command: [\"mysqld\", \"--password\", \"$MYSQL_PASSWORD\"]",
+        ),
     ]
 }
