@@ -452,19 +452,19 @@ impl<'a> Redactor<'a> {
             multiline::sides(marker)
         };
         let mut found = Vec::new();
-        for &side in sides {
-            if families.keywords || families.tokens {
-                found.extend(multiline::values(self.text, opening, side, self.context));
-            }
-            let encoded_here = families.encoded
-                && line.start >= self.base64_looked_until
-                && self.context.nesting < heuristics::MAX_NESTING;
-            if encoded_here {
-                let (spans, until) =
-                    multiline::wrapped_base64(self.text, opening, side, self.context);
-                found.extend(spans);
-                self.base64_looked_until = self.base64_looked_until.max(until);
-            }
+        if families.keywords || families.tokens {
+            found = multiline::values(self.text, opening, sides, self.context);
+        }
+        let encoded_here = families.encoded
+            && line.start >= self.base64_looked_until
+            && self.context.nesting < heuristics::MAX_NESTING;
+        for &side in sides.iter().filter(|_| encoded_here) {
+            let (spans, until) = multiline::wrapped_base64(self.text, opening, side, self.context);
+            found.extend(spans);
+            self.base64_looked_until = self.base64_looked_until.max(until);
+        }
+        if found.is_empty() {
+            return found;
         }
         found.sort_by_key(|spanning| (spanning.range.start, spanning.range.end));
         found.dedup_by(|later, earlier| later.range.start < earlier.range.end);

@@ -86,36 +86,38 @@ impl<'a> Later<'a> {
     }
 }
 
-/// Up to `limit` lines after `offset` on `side`. In a diff, lines of the other side and
-/// `\ No newline` notes are skipped, and anything that is no diff line (a hunk or file
-/// header) ends them.
-fn later_lines(text: &str, offset: usize, side: Side, limit: usize) -> Vec<Later<'_>> {
-    let mut lines = Vec::new();
+/// The lines after `offset` on `side`, read as they are asked for. In a diff, lines of the
+/// other side and `\ No newline` notes are skipped, and anything that is no diff line (a hunk
+/// or file header) ends them.
+fn later_lines(text: &str, offset: usize, side: Side) -> impl Iterator<Item = Later<'_>> + '_ {
     let mut position = offset;
-    while position < text.len() && lines.len() < limit {
-        let rest = &text[position..];
-        let length = rest.find('\n').map_or(rest.len(), |newline| newline + 1);
-        let start = position;
-        position += length;
-        let content = rest[..length].trim_end_matches(['\n', '\r']);
-        if side == Side::Both {
-            lines.push(Later { start, body: content });
-            continue;
-        }
-        match content.as_bytes().first() {
-            None => lines.push(Later { start, body: "" }),
-            Some(b' ') => lines.push(Later { start: start + 1, body: &content[1..] }),
-            Some(b'+') if side == Side::New => {
-                lines.push(Later { start: start + 1, body: &content[1..] })
+    std::iter::from_fn(move || {
+        while position < text.len() {
+            let rest = &text[position..];
+            let length = rest.find('\n').map_or(rest.len(), |newline| newline + 1);
+            let start = position;
+            position += length;
+            let content = rest[..length].trim_end_matches(['\n', '\r']);
+            if side == Side::Both {
+                return Some(Later { start, body: content });
             }
-            Some(b'-') if side == Side::Old => {
-                lines.push(Later { start: start + 1, body: &content[1..] })
+            let own_side = match content.as_bytes().first() {
+                None => return Some(Later { start, body: "" }),
+                Some(b' ') => true,
+                Some(b'+') => side == Side::New,
+                Some(b'-') => side == Side::Old,
+                Some(b'\\') => false,
+                Some(_) => {
+                    position = text.len();
+                    return None;
+                }
+            };
+            if own_side {
+                return Some(Later { start: start + 1, body: &content[1..] });
             }
-            Some(b'+' | b'-' | b'\\') => {}
-            Some(_) => break,
         }
-    }
-    lines
+        None
+    })
 }
 
 /// The width of a line's indentation.
@@ -170,13 +172,15 @@ pub(super) struct Opening<'a> {
     pub(super) start: usize,
 }
 
-/// Values that the line `opening` names and the following lines of `text` on `side` hold.
+/// Values that the line `opening` names and the following lines of `text` on each of `sides`
+/// hold.
 pub(super) fn values(
     text: &str,
     opening: Opening<'_>,
-    side: Side,
+    sides: &[Side],
     context: FileContext,
 ) -> Vec<Spanning> {
+    let mut found = Vec::new();
     let openers = &*OPENERS;
     let lowercased = opening.lowercased;
     let trimmed = lowercased.trim_end();
@@ -199,33 +203,44 @@ pub(super) fn values(
                 name.start() > 0 && opening.body[..name.start()].ends_with(['"', '\'']),
             );
             let column = name.start() - quote;
-            let lines = later_lines(text, after_line(text, after), side, MAX_BLOCK_LINES + 1);
-            return match captures.name("indicator") {
-                Some(_) => block_scalar(name_text, column, &lines, context),
-                None => next_line_value(name_text, column, &lines, context),
-            };
+            for &side in sides {
+                let lines = later_lines(text, after_line(text, after), side);
+                found.extend(match captures.name("indicator") {
+                    Some(_) => block_scalar(name_text, column, lines, context),
+                    None => next_line_value(name_text, column, lines, context),
+                });
+            }
+            return found;
         }
     }
     if trimmed.contains("\"\"\"") || trimmed.contains("'''") {
         if let Some(captures) = openers.triple.captures(lowercased) {
-            return triple_quoted(text, opening, &captures, side, context);
+            for &side in sides {
+                found.extend(triple_quoted(text, opening, &captures, side, context));
+            }
+            return found;
         }
     }
     if trimmed.ends_with('\\') {
         if let Some(captures) = openers.continued.captures(lowercased) {
-            return continued(text, opening, &captures, side, context);
+            for &side in sides {
+                found.extend(continued(text, opening, &captures, side, context));
+            }
+            return found;
         }
     }
     if trimmed.trim_start().starts_with('-') {
         if let Some(flag) = openers.flag.captures(lowercased).and_then(|found| found.name("flag")) {
             let flag_text = &opening.body[flag.range()];
             if flag_text.starts_with("--") || flag_text == "-p" {
-                let lines = later_lines(text, after_line(text, after), side, MAX_GAP + 1);
-                return flag_value(flag.as_str(), opening.body, &lines, context);
+                for &side in sides {
+                    let lines = later_lines(text, after_line(text, after), side);
+                    found.extend(flag_value(flag.as_str(), opening.body, lines, context));
+                }
             }
         }
     }
-    Vec::new()
+    found
 }
 
 /// The offset of the line after the one ending at or after `offset`.
@@ -236,22 +251,22 @@ fn after_line(text: &str, offset: usize) -> usize {
 /// The value of a `name: |` or `name: >` block: its lines, indented past the name. One line
 /// is judged as it stands; several are judged joined when none holds a blank, as a wrapped
 /// key or token is (prose and scripts are judged by their own lines).
-fn block_scalar(
+fn block_scalar<'a>(
     name: &str,
     column: usize,
-    lines: &[Later<'_>],
+    lines: impl Iterator<Item = Later<'a>>,
     context: FileContext,
 ) -> Vec<Spanning> {
-    if lines.len() > MAX_BLOCK_LINES {
-        return Vec::new();
-    }
     let mut pieces = Vec::new();
-    for line in lines {
+    for (index, line) in lines.enumerate() {
         if line.body.trim().is_empty() {
             continue;
         }
         if indentation(line.body) <= column {
             break;
+        }
+        if index >= MAX_BLOCK_LINES {
+            return Vec::new();
         }
         if line.body.contains("-----BEGIN ") {
             // A private key block, which the redactor handles whole.
@@ -304,21 +319,21 @@ fn counted(range: Range<usize>, kind: SecretKind) -> Spanning {
 /// The value of a `name:` whose value starts on a later line: a scalar indented past the
 /// name (`"…"`, `'…'` or bare), or a sequence of scalar items, each judged. A mapping
 /// there holds names of its own, judged on their own lines.
-fn next_line_value(
+fn next_line_value<'a>(
     name: &str,
     column: usize,
-    lines: &[Later<'_>],
+    lines: impl Iterator<Item = Later<'a>>,
     context: FileContext,
 ) -> Vec<Spanning> {
-    let mut meaningful = lines.iter().enumerate().filter(|(_, line)| !line.is_blank_or_comment());
-    let Some((first_index, first)) = meaningful.next() else { return Vec::new() };
-    if first_index > MAX_GAP {
+    let mut lines = lines.take(MAX_GAP + MAX_BLOCK_LINES);
+    let Some(first) = lines.by_ref().take(MAX_GAP + 1).find(|line| !line.is_blank_or_comment())
+    else {
         return Vec::new();
-    }
+    };
     let indent = indentation(first.body);
     let (start, trimmed) = first.trimmed();
     if indent >= column && sequence_item(trimmed).is_some() {
-        return sequence(name, indent, &lines[first_index..], context);
+        return sequence(name, indent, std::iter::once(first).chain(lines), context);
     }
     if indent <= column {
         return Vec::new();
@@ -332,7 +347,12 @@ fn sequence_item(trimmed: &str) -> Option<&str> {
 }
 
 /// The scalar items of a sequence whose items stand at `indent`, each judged under `name`.
-fn sequence(name: &str, indent: usize, lines: &[Later<'_>], context: FileContext) -> Vec<Spanning> {
+fn sequence<'a>(
+    name: &str,
+    indent: usize,
+    lines: impl Iterator<Item = Later<'a>>,
+    context: FileContext,
+) -> Vec<Spanning> {
     let mut found = Vec::new();
     for line in lines {
         if line.is_blank_or_comment() {
@@ -383,13 +403,14 @@ fn scalar(text: &str) -> Option<(Range<usize>, bool)> {
 
 /// The value given to a flag written alone as a list item: the next item, at the same
 /// indentation.
-fn flag_value(
+fn flag_value<'a>(
     flag: &str,
     flag_line: &str,
-    lines: &[Later<'_>],
+    mut lines: impl Iterator<Item = Later<'a>>,
     context: FileContext,
 ) -> Vec<Spanning> {
-    let Some(line) = lines.iter().find(|line| !line.is_blank_or_comment()) else {
+    let Some(line) = lines.by_ref().take(MAX_GAP + 1).find(|line| !line.is_blank_or_comment())
+    else {
         return Vec::new();
     };
     if indentation(line.body) != indentation(flag_line) {
@@ -408,8 +429,9 @@ fn flag_value(
         .unwrap_or_default()
 }
 
-/// The value of `name = """` (or `'''`) left open: what follows the delimiter, the lines
-/// after, and what precedes the closing delimiter. An unclosed string is left alone.
+/// The value of `name = """` (or `'''`): what follows the delimiter, the lines after, and
+/// what precedes the closing delimiter, which may be on the same line. An unclosed string is
+/// left alone.
 fn triple_quoted(
     text: &str,
     opening: Opening<'_>,
@@ -423,8 +445,11 @@ fn triple_quoted(
         return Vec::new();
     };
     let delimiter = delimiter.as_str();
-    if rest.as_str().contains(delimiter) {
-        return Vec::new(); // Closed on its own line, which the line rules judge.
+    let name = &opening.body[name.range()];
+    if let Some(close) = rest.as_str().find(delimiter) {
+        let value = &opening.body[rest.start()..rest.start() + close];
+        let start = opening.start + rest.start();
+        return judge_pieces(name, &[(start, value)], true, context);
     }
     let mut pieces = Vec::new();
     let first = &opening.body[rest.range()];
@@ -434,7 +459,7 @@ fn triple_quoted(
     }
     let after = after_line(text, opening.start + opening.body.len());
     let mut closed = false;
-    for line in later_lines(text, after, side, MAX_BLOCK_LINES) {
+    for line in later_lines(text, after, side).take(MAX_BLOCK_LINES) {
         let (body, done) = match line.body.find(delimiter) {
             Some(close) => (&line.body[..close], true),
             None => (line.body, false),
@@ -452,7 +477,7 @@ fn triple_quoted(
     if !closed {
         return Vec::new();
     }
-    judge_pieces(&opening.body[name.range()], &pieces, true, context)
+    judge_pieces(name, &pieces, true, context)
 }
 
 /// The value of `name=start\` continued on the following lines, as `.properties` files and
@@ -474,7 +499,7 @@ fn continued(
     }
     let after = after_line(text, opening.start + opening.body.len());
     let mut ended = false;
-    for line in later_lines(text, after, side, MAX_BLOCK_LINES) {
+    for line in later_lines(text, after, side).take(MAX_BLOCK_LINES) {
         let (start, trimmed) = line.trimmed();
         let (piece, more) = match trimmed.strip_suffix('\\') {
             Some(piece) => (piece.trim_end(), true),
@@ -527,30 +552,28 @@ pub(super) fn wrapped_base64(
     let mut width = whole_line.then_some(run.len());
     let mut pieces = vec![(opening.start + run.start, &body[run.clone()])];
     let after = after_line(text, opening.start + opening.body.len());
-    let lines = later_lines(text, after, side, MAX_BASE64_LINES);
+    let mut lines = later_lines(text, after, side).take(MAX_BASE64_LINES).peekable();
     let mut end = after;
-    let mut next = None;
-    for (index, line) in lines.iter().enumerate() {
+    let mut key_body = false;
+    while let Some(line) = lines.next() {
         let (start, trimmed) = line.trimmed();
         let (piece, closing) = match trimmed.strip_suffix(['"', '\'']) {
             Some(piece) => (piece, true),
             None => (trimmed, false),
         };
         if !is_base64_piece(piece) || width.is_some_and(|width| piece.len() > width) {
-            next = Some(index);
+            key_body = line.body.trim_start().starts_with("-----END ");
             break;
         }
         pieces.push((start, piece));
         end = line.start + line.body.len();
         let line_width = *width.get_or_insert(piece.len());
         if closing || piece.ends_with('=') || piece.len() < line_width.max(MIN_BASE64_WIDTH) {
-            next = lines.get(index + 1).map(|_| index + 1);
+            key_body =
+                lines.peek().is_some_and(|line| line.body.trim_start().starts_with("-----END "));
             break;
         }
     }
-    let key_body = next
-        .and_then(|index| lines.get(index))
-        .is_some_and(|line| line.body.trim_start().starts_with("-----END "));
     if pieces.len() < 2 || key_body {
         return (Vec::new(), end);
     }

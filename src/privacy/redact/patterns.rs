@@ -349,10 +349,10 @@ const KEYWORDS_PER_SCAN: usize = 5;
 pub(super) const NAME: &str =
     r"(?P<name>[a-z0-9_.\-]*(?:secret|token|pass|pw|key|auth|cred|private)[a-z0-9_.\-]*)";
 
-/// A value, in lowercased text: a triple-quoted string closed on the same line (TOML,
-/// Python), a quoted string (with an optional Python or Rust string prefix) or a bare word, which stops where code punctuation or a query-string separator
+/// A value, in lowercased text: a quoted string (with an optional Python or Rust string
+/// prefix) or a bare word, which stops where code punctuation or a query-string separator
 /// starts.
-const VALUE: &str = r#"(?:"""(?P<triple>[^\n]*?)"""|''''(?P<triple_single>[^\n]*?)''''|[rbfu]{0,2}\#*"(?P<double>[^"]*)"|[rbfu]{0,2}'(?P<single>[^']*)'|`(?P<back>[^`]*)`|(?P<bare>[^\s"'`,;)}\]&]+))"#;
+const VALUE: &str = r#"(?:[rbfu]{0,2}\#*"(?P<double>[^"]*)"|[rbfu]{0,2}'(?P<single>[^']*)'|`(?P<back>[^`]*)`|(?P<bare>[^\s"'`,;)}\]&]+))"#;
 
 /// The operators between a name and its value, in lowercased text: `=`, `==`, `:=`, `=>`,
 /// `:` (YAML, JSON), a typed binding (`: &str =`, `: string =`) and Go's `name string =`.
@@ -895,9 +895,7 @@ fn assignment_span(
     let Some(name) = captures.name("name") else {
         return;
     };
-    let quoted = ["triple", "triple_single", "double", "single", "back"]
-        .iter()
-        .find_map(|group| captures.name(group));
+    let quoted = ["double", "single", "back"].iter().find_map(|group| captures.name(group));
     let (value, is_quoted) = match quoted {
         Some(value) => (value.range(), true),
         None => match captures.name("bare") {
