@@ -437,3 +437,126 @@ async fn a_dry_run_of_a_hook_sends_nothing_and_writes_no_report() {
     assert!(!repo.path(".git/changes/reports").exists(), "a dry run wrote a report");
     assert!(!repo.path("message.txt").exists());
 }
+
+/// Standard padded base64, to wrap a blob as `base64` does.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut encoded = String::new();
+    for chunk in bytes.chunks(3) {
+        let buffer = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |buffer, (index, &byte)| buffer | u32::from(byte) << (16 - 8 * index));
+        for index in 0..4 {
+            let sextet = (buffer >> (18 - 6 * index) & 63) as usize;
+            encoded.push(if index <= chunk.len() { char::from(ALPHABET[sextet]) } else { '=' });
+        }
+    }
+    encoded
+}
+
+/// A blob cut into lines of `width`, each after `indent`: the text and the lines.
+fn wrap(blob: &str, width: usize, indent: &str) -> (String, Vec<String>) {
+    let pieces: Vec<String> = blob
+        .as_bytes()
+        .chunks(width)
+        .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
+        .collect();
+    (pieces.iter().map(|piece| format!("{indent}{piece}\n")).collect(), pieces)
+}
+
+/// Files whose secrets sit on the lines after their names, are wrapped over several lines,
+/// hold spaces or sit in markup attributes, as (path, content, the secret values in it).
+fn spanning_files() -> Vec<(String, String, Vec<String>)> {
+    let strings = |values: &[&str]| values.iter().map(|value| value.to_string()).collect();
+    let kubeconfig = "apiVersion: v1\nkind: Config\nusers:\n- name: ci\n  user:\n    username: ci\n    password: Kub3!Wr4pped9\n";
+    let (yaml_blob, mut yaml_pieces) = wrap(&base64(kubeconfig.as_bytes()), 76, "    ");
+    let (plain_blob, plain_pieces) = wrap(&base64(kubeconfig.as_bytes()), 64, "");
+    yaml_pieces.extend(plain_pieces);
+    yaml_pieces.push("Kub3!Wr4pped9".to_string());
+    vec![
+        (
+            "k8s/values.yaml".to_string(),
+            "database:\n  password: >\n    Xk9mQ2v7Lp\n  token: |-\n    tK9xQ2mLp4Rv8Wz1Pb7NcD3\n  api_tokens:\n    - \"Rt7vB2qLx9Mn4Kp8Zq3W\"\n  replica_password:\n    \"Qu0ted!Pw42\"\n  host: db\n".to_string(),
+            strings(&["Xk9mQ2v7Lp", "tK9xQ2mLp4Rv8Wz1Pb7NcD3", "Rt7vB2qLx9Mn4Kp8Zq3W", "Qu0ted!Pw42"]),
+        ),
+        (
+            "deploy/compose.yml".to_string(),
+            "services:\n  db:\n    image: mysql:8\n    command:\n      - \"mysqld\"\n      - \"--password\"\n      - \"Cmp0se!Pw42\"\n  tool:\n    command: [\"mysqld\", \"--password\", \"Fl0w!Pw42\"]\n".to_string(),
+            strings(&["Cmp0se!Pw42", "Fl0w!Pw42"]),
+        ),
+        (
+            "k8s/job.yaml".to_string(),
+            "spec:\n  containers:\n    - name: sync\n      args:\n        - --db-password\n        - K8sArgs!Pw9\n        - sshpass\n        - -p\n        - \"Ssh!Arg5Pw\"\n".to_string(),
+            strings(&["K8sArgs!Pw9", "Ssh!Arg5Pw"]),
+        ),
+        (
+            "config/settings.json".to_string(),
+            "{\n  \"password\":\n    \"J50n!NextLine\"\n}\n".to_string(),
+            strings(&["J50n!NextLine"]),
+        ),
+        (
+            "config/app.toml".to_string(),
+            "password = \"\"\"\nT0ml!Multi9\n\"\"\"\ndb_password = \"\"\"T0ml!Single9\"\"\"\n".to_string(),
+            strings(&["T0ml!Multi9", "T0ml!Single9"]),
+        ),
+        (
+            "src/main/resources/app.properties".to_string(),
+            "db.url=jdbc:h2:mem\ndb.password=\\\n    Pr0ps!Cont9\n".to_string(),
+            strings(&["Pr0ps!Cont9"]),
+        ),
+        (
+            "config/env.staging".to_string(),
+            "SECRET=my pass phrase\nDB_PASSWORD=\"two words here\"\nexport API_TOKEN='q7 z9 k3'\n".to_string(),
+            strings(&["my pass phrase", "pass phrase", "two words here", "q7 z9 k3"]),
+        ),
+        (
+            "conf/tomcat-users.xml".to_string(),
+            "<tomcat-users>\n  <user username=\"admin\" password=\"tomcat9\" roles=\"manager-gui\"/>\n  <connection secret='Sq!Att42x'/>\n  <password>Tc4t!pw</password>\n</tomcat-users>\n".to_string(),
+            strings(&["tomcat9", "Sq!Att42x", "Tc4t!pw"]),
+        ),
+        ("k8s/ci.yaml".to_string(), format!("data:\n  KUBECONFIG_B64: |\n{yaml_blob}  NAMESPACE: prod\n"), yaml_pieces),
+        ("deploy/kubeconfig.b64".to_string(), plain_blob, Vec::new()),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_value_on_a_later_line_or_wrapped_over_lines_reaches_the_server() {
+    let server = answering("feat: add deployment values").await;
+    let repo = TestRepo::new();
+    one_remote_model(&repo, &server);
+    // A key already committed, whose value the change replaces: the key is context there.
+    repo.stage("deploy/values.yml", "db:\n  password: |\n    0ldPassw0rd!\n  host: db\n");
+    repo.commit("values");
+    let mut files = spanning_files();
+    files.push((
+        "deploy/values.yml".to_string(),
+        "db:\n  password: |\n    N3wPassw0rd!\n  host: db\n".to_string(),
+        vec!["0ldPassw0rd!".to_string(), "N3wPassw0rd!".to_string()],
+    ));
+    for (path, content, _) in &files {
+        repo.stage(path, content);
+    }
+    let run = run_off_runtime(&repo, crate::harness::CHANGES, &["hook", "run"]).await;
+    assert_eq!(run.success(), "feat: add deployment values\n");
+    let bodies = received(&server).await;
+    assert_nothing_leaked(&bodies, &files, "commit draft");
+    let sent = &bodies[0];
+    for label in ["secret value", "command-line password", "encoded secret"] {
+        assert!(sent.contains(&format!("[REDACTED {label}]")), "no {label} marker in {sent}");
+    }
+    // Every file's content was sent, redacted: none was left out as a whole.
+    assert!(!sent.contains("Changed, content not sent:"), "{sent}");
+    for (path, _, _) in &files {
+        assert!(sent.contains(&format!("## {path} (")), "{path} is missing from {sent}");
+    }
+    // The names stay, so the model still sees what changed.
+    for name in ["password: >", "KUBECONFIG_B64: |", "--db-password", "db.password="] {
+        assert!(sent.contains(name), "{name} is missing from {sent}");
+    }
+    assert!(
+        run.stderr.contains("k8s/ci.yaml:3: this looks like an encoded secret"),
+        "{}",
+        run.stderr
+    );
+}
