@@ -486,7 +486,8 @@ pub(super) fn judge_flag_value(
     }
     let name = flag.strip_prefix("--")?;
     let last = name.rsplit(['-', '_']).next().unwrap_or(name);
-    if ["password", "passwd", "passphrase", "pass", "pwd"].contains(&last) {
+    let password_words = ["password", "passwd", "passphrase", "pass", "pwd", "requirepass"];
+    if password_words.contains(&last) || last == "masterauth" {
         return command_password_is_plausible(value)
             .then_some((whole, SecretKind::CommandLinePassword));
     }

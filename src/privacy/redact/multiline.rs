@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::heuristics::{self, FileContext};
-use super::patterns::NAME;
+use super::patterns::{self, Families, NAME};
 use super::{encoded, SecretKind};
 
 /// How many blank or comment lines may stand between a name and its value.
@@ -24,6 +24,8 @@ const MAX_GAP: usize = 4;
 /// How many lines a block scalar, a sequence, a multi-line string or a continuation may run
 /// before it is left to the rules for single lines.
 const MAX_BLOCK_LINES: usize = 64;
+/// How many lines a backslash continuation may run: each of its lines could open one too.
+const MAX_CONTINUED_LINES: usize = 16;
 /// How many lines of wrapped base64 are joined into one blob.
 const MAX_BASE64_LINES: usize = 1024;
 /// Wrapped base64 is at least this wide (encoders wrap at 60, 64 or 76 columns); a narrower
@@ -135,6 +137,13 @@ struct Openers {
     continued: Regex,
     /// A list item holding only a flag: `- --password`, `- "--api-token"`, `- -p`.
     flag: Regex,
+    /// `name = <<EOF`, a heredoc (Terraform, HCL) whose body is the value.
+    heredoc: Regex,
+    /// `- name: DB_PASSWORD` or `"name": "DB_PASSWORD",`: a variable whose value is given by
+    /// a sibling `value:` key on a later line, as Kubernetes and ECS write environments.
+    named: Regex,
+    /// The sibling `value: …` or `"value": …` of such a name.
+    value_key: Regex,
 }
 
 /// Compiles one expression of this file; the unit tests compile them all.
@@ -152,6 +161,13 @@ static OPENERS: LazyLock<Openers> = LazyLock::new(|| Openers {
     )),
     continued: compile(&format!(r#"^[ \t]*{NAME}[ \t]*[=:][ \t]*(?P<value>[^ \t\\]*)\\$"#)),
     flag: compile(r#"^[ \t]*-[ \t]+["']?(?P<flag>--[a-z0-9][a-z0-9_\-]*|-p)["']?[ \t]*(?:#.*)?$"#),
+    heredoc: compile(&format!(
+        r#"^[ \t]*["']?{NAME}["']?[ \t]*=[ \t]*<<-?["']?(?P<word>[a-z][a-z0-9_]*)["']?[ \t]*$"#
+    )),
+    named: compile(
+        r#"^[ \t]*(?:-[ \t]+)?["']?(?:name|key)["']?[ \t]*:[ \t]*["']?(?P<named>[a-z0-9_.\-]+)["']?[ \t]*,?[ \t]*(?:#.*)?$"#,
+    ),
+    value_key: compile(r#"^[ \t]*["']?value["']?[ \t]*:[ \t]*(?P<value>\S.*)$"#),
 });
 
 /// Forces the compilation of the openers, so tests see a broken expression at once.
@@ -226,6 +242,33 @@ pub(super) fn values(
             for &side in sides {
                 found.extend(continued(text, opening, &captures, side, context));
             }
+        } else {
+            for &side in sides {
+                found.extend(continued_command(text, opening, side, context));
+            }
+        }
+        return found;
+    }
+    if trimmed.contains("<<") {
+        if let Some(captures) = openers.heredoc.captures(lowercased) {
+            for &side in sides {
+                found.extend(heredoc(text, opening, &captures, side, context));
+            }
+            return found;
+        }
+    }
+    if trimmed.contains("name") || trimmed.contains("key") {
+        if let Some(named) =
+            openers.named.captures(lowercased).and_then(|found| found.name("named"))
+        {
+            let named_text = &opening.body[named.range()];
+            if heuristics::classify_name(named_text).is_some() {
+                let column = mapping_column(opening.body);
+                for &side in sides {
+                    let lines = later_lines(text, after_line(text, after), side);
+                    found.extend(sibling_value(named_text, column, lines, context));
+                }
+            }
             return found;
         }
     }
@@ -241,6 +284,121 @@ pub(super) fn values(
         }
     }
     found
+}
+
+/// The column where a mapping's keys start on a line: after the indentation and any `- `.
+fn mapping_column(body: &str) -> usize {
+    let indent = indentation(body);
+    let rest = &body[indent..];
+    match rest.strip_prefix('-') {
+        Some(after_dash) if after_dash.starts_with([' ', '\t']) => {
+            indent + 1 + indentation(after_dash)
+        }
+        _ => indent,
+    }
+}
+
+/// The `value:` sibling of `name: DB_PASSWORD` among the next keys of the same mapping,
+/// judged under that name.
+fn sibling_value<'a>(
+    named: &str,
+    column: usize,
+    lines: impl Iterator<Item = Later<'a>>,
+    context: FileContext,
+) -> Vec<Spanning> {
+    let openers = &*OPENERS;
+    for line in lines.take(MAX_GAP + 1) {
+        if line.is_blank_or_comment() {
+            continue;
+        }
+        if indentation(line.body) != column {
+            break;
+        }
+        let lowercased = line.body.to_ascii_lowercase();
+        let Some(value) =
+            openers.value_key.captures(&lowercased).and_then(|found| found.name("value"))
+        else {
+            continue;
+        };
+        let start = line.start + value.start();
+        let rest = &line.body[value.start()..];
+        return scalar_value(named, start, rest.trim_end_matches(','), context)
+            .into_iter()
+            .collect();
+    }
+    Vec::new()
+}
+
+/// A command continued over several lines with backslashes (`mysql -h db \` then
+/// `  -pPASS shop`): the lines are joined as the shell joins them, the rules for single lines
+/// run over the whole command, and what they find is replaced on the lines it came from.
+fn continued_command(
+    text: &str,
+    opening: Opening<'_>,
+    side: Side,
+    context: FileContext,
+) -> Vec<Spanning> {
+    let Some(first) = opening.body.trim_end().strip_suffix('\\') else { return Vec::new() };
+    let mut joined = first.to_string();
+    // Each segment: its range in `joined` and where it starts in the whole text.
+    let mut segments = vec![(0..first.len(), opening.start)];
+    let after = after_line(text, opening.start + opening.body.len());
+    for line in later_lines(text, after, side).take(MAX_CONTINUED_LINES) {
+        let (start, trimmed) = line.trimmed();
+        let (piece, more) = match trimmed.strip_suffix('\\') {
+            Some(piece) => (piece, true),
+            None => (trimmed, false),
+        };
+        joined.push(' ');
+        segments.push((joined.len()..joined.len() + piece.len(), start));
+        joined.push_str(piece);
+        if !more {
+            break;
+        }
+    }
+    if segments.len() < 2 {
+        return Vec::new();
+    }
+    let lowercased = joined.to_ascii_lowercase();
+    let spans = patterns::find_spans(&joined, &lowercased, Families::ALL, context);
+    let mut found = Vec::new();
+    for span in spans.iter().filter(|span| span.end > first.len()) {
+        let mut counted = span.counted;
+        for (range, start) in &segments {
+            let (from, to) = (span.start.max(range.start), span.end.min(range.end));
+            if from < to {
+                let absolute = start + from - range.start..start + to - range.start;
+                found.push(Spanning { range: absolute, kind: span.kind, counted });
+                counted = false;
+            }
+        }
+    }
+    found
+}
+
+/// The value of `name = <<EOF`: the lines up to the one holding only the closing word.
+fn heredoc(
+    text: &str,
+    opening: Opening<'_>,
+    captures: &regex::Captures<'_>,
+    side: Side,
+    context: FileContext,
+) -> Vec<Spanning> {
+    let (Some(name), Some(word)) = (captures.name("name"), captures.name("word")) else {
+        return Vec::new();
+    };
+    let after = after_line(text, opening.start + opening.body.len());
+    let mut pieces = Vec::new();
+    for line in later_lines(text, after, side).take(MAX_BLOCK_LINES) {
+        let (start, trimmed) = line.trimmed();
+        if trimmed.eq_ignore_ascii_case(word.as_str()) {
+            return judge_pieces(&opening.body[name.range()], &pieces, true, context);
+        }
+        if !trimmed.is_empty() {
+            pieces.push((start, trimmed));
+        }
+    }
+    Vec::new()
 }
 
 /// The offset of the line after the one ending at or after `offset`.
@@ -499,7 +657,7 @@ fn continued(
     }
     let after = after_line(text, opening.start + opening.body.len());
     let mut ended = false;
-    for line in later_lines(text, after, side).take(MAX_BLOCK_LINES) {
+    for line in later_lines(text, after, side).take(MAX_CONTINUED_LINES) {
         let (start, trimmed) = line.trimmed();
         let (piece, more) = match trimmed.strip_suffix('\\') {
             Some(piece) => (piece.trim_end(), true),
@@ -579,7 +737,16 @@ pub(super) fn wrapped_base64(
     }
     let joined: String = pieces.iter().map(|(_, piece)| *piece).collect();
     if !encoded::base64_holds_secret(&joined, context) {
-        return (Vec::new(), end);
+        // A blob filling its last line exactly is followed by a short word such as a
+        // heredoc's `EOF`, which looks like one more line of it.
+        let Some(&(_, last)) = pieces.last().filter(|_| pieces.len() > 2) else {
+            return (Vec::new(), end);
+        };
+        let shorter = &joined[..joined.len() - last.len()];
+        if last.ends_with('=') || !encoded::base64_holds_secret(shorter, context) {
+            return (Vec::new(), end);
+        }
+        pieces.pop();
     }
     let spans = pieces
         .iter()

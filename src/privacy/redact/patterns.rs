@@ -294,6 +294,10 @@ const TOKEN_RULES: &[TokenRule] = &[
         r#"(?-u:\b)docker\s+login(?-u:\b)[^|;&\n]*?\s-p(?:=|\s+)["']?(?P<secret>[^\s'"`\-][^\s'"`]*)"#,
     ),
     password_rule(
+        &["requirepass", "masterauth"],
+        r#"(?:^|[+\- ])\s*(?:requirepass|masterauth)\s+["']?(?P<secret>[^\s'"`]+)"#,
+    ),
+    password_rule(
         &["redis-cli"],
         r#"(?-u:\b)redis-cli(?-u:\b)[^|;&\n]*?\s-a\s+["']?(?P<secret>[^\s'"`\-][^\s'"`]*)"#,
     ),
@@ -398,6 +402,9 @@ pub(super) struct Compiled {
     /// `"--password", "…"`: a flag and its value as neighbouring items of a list, over
     /// lowercased text.
     flag_pair: Regex,
+    /// `{"name": "DB_PASSWORD", "value": "…"}` and `{name: DB_PASSWORD, value: …}`, as ECS
+    /// and Kubernetes write environments, over lowercased text.
+    named_value: Regex,
 }
 
 /// Index of the private key trigger in the trigger set.
@@ -478,6 +485,9 @@ impl Compiled {
                 r#""[a-z0-9\-]+(?:\.[a-z0-9\-]+)+"\s*:\s*"(?P<secret>[^"\s]{8,})""#,
             ),
             string_literal: compile(r#""(?P<body>(?:[^"\\\n]|\\.)*)""#),
+            named_value: compile(
+                r#"["']?(?:name|key)["']?\s*:\s*["']?(?P<name>[a-z0-9_.\-]+)["']?\s*,\s*["']?value["']?\s*:\s*(?:"(?P<double>[^"\n]*)"|'(?P<single>[^'\n]*)'|(?P<bare>[^\s,}\]]+))"#,
+            ),
             flag_pair: compile(
                 r#"["'](?P<flag>--[a-z0-9][a-z0-9_\-]*)["']\s*,\s*(?:"(?P<double>[^"\n]*)"|'(?P<single>[^'\n]*)')"#,
             ),
@@ -705,6 +715,9 @@ fn credential_spans(
     if lowercased.contains("value") {
         for captures in compiled.xml_value_attribute.captures_iter(lowercased) {
             xml_attribute_span(&captures, fragment, context, spans);
+        }
+        for captures in compiled.named_value.captures_iter(lowercased) {
+            assignment_span(&captures, fragment, context, spans);
         }
     }
     if lowercased.contains("\"auth\"") {

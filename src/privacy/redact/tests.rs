@@ -669,6 +669,13 @@ fn adversarial_inputs_stay_linear() {
         ("one long line", "api_key=\"x\" password: 'y' ".repeat(8)),
         ("a secret per line", format!("+TOKEN=\"{GITHUB_CLASSIC}\"\n")),
         ("BEGIN without END", format!("+k = \"{BEGIN_EC}\"\n+{PEM_LINE_2}\n")),
+        ("names whose value follows", "+password:\n".to_string()),
+        ("block scalars", "+  secret: |\n+    a\n".to_string()),
+        ("continued lines", "+db.password=\\\n".to_string()),
+        ("open triple quotes", "+password = \"\"\"\n+x\n".to_string()),
+        ("flags alone", "+- -p\n+- --password\n".to_string()),
+        ("sequences", "+tokens:\n+- Rt7vB2qLx9Mn4Kp8Zq3W\n+- Rt7vB2qLx9Mn4Kp8Zq3V\n".to_string()),
+        ("wrapped base64", format!("+{}\n", "QUJD".repeat(19))),
     ];
     for (label, unit) in cases {
         let text = unit.repeat(400 * 1024 / unit.len());

@@ -386,6 +386,8 @@ pub(super) const PLACEHOLDER_VALUES: &[&str] = &[
     "change_me",
     "change-me",
     "changeit",
+    // The example password in every `redis.conf`.
+    "foobared",
     "secret",
     "password",
     "passwd",

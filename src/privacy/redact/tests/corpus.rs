@@ -893,6 +893,12 @@ pub(super) fn multi_line_cases() -> Vec<MultiLineCase> {
         multi("config/app.toml", "+api_token = '''\n+tK9xQ2mLp4Rv8Wz1Pb7NcD3F'''\n", &["tK9xQ2mLp4Rv8Wz1Pb7NcD3F"], HighEntropyAssignment),
         multi("src/main/resources/app.properties", "+db.password=\\\n+    Pr0ps!Cont9\n", &["Pr0ps!Cont9"], HighEntropyAssignment),
         multi("src/main/resources/app.properties", "+jdbc.password = Pr0ps\\\n+    !Split9x\n", &["Pr0ps", "!Split9x"], HighEntropyAssignment),
+        multi("k8s/deploy.yaml", "+        env:\n+          - name: DB_PASSWORD\n+            value: \"K8sEnv!Pw42\"\n+          - name: LOG_LEVEL\n+            value: info\n", &["K8sEnv!Pw42"], HighEntropyAssignment),
+        multi("deploy/task-definition.json", "+      {\n+        \"name\": \"DB_PASSWORD\",\n+        \"value\": \"Ecs!Env42x\"\n+      },\n", &["Ecs!Env42x"], HighEntropyAssignment),
+        multi("infra/db.tf", "+  password = <<EOF\n+H3redoc!Pw42\n+EOF\n", &["H3redoc!Pw42"], HighEntropyAssignment),
+        multi("scripts/restore.sh", "+mysql -h db -u root \\\n+  -pSh3ll!Cont42 shop < dump.sql\n", &["Sh3ll!Cont42"], CommandLinePassword),
+        multi("scripts/health.sh", "+curl -fsS \\\n+  -u admin:Cu4l!Cont \\\n+  https://grafana.acme.io/api/health\n", &["Cu4l!Cont"], CommandLinePassword),
+        multi("scripts/migrate.sh", "+psql -h db \\\n+  --password \\\n+  Ps9l!Cont42\n", &["Ps9l!Cont42"], CommandLinePassword),
     ];
     for (path, width, prefix, head, tail, text) in [
         (
@@ -932,6 +938,14 @@ pub(super) fn multi_line_cases() -> Vec<MultiLineCase> {
     let mut case = multi("scripts/ci.sh", &body, &[], EncodedSecret);
     case.secrets = pieces;
     cases.push(case);
+    // A blob that fills its last line exactly, followed by a heredoc's closing word.
+    let exact = "users:\n- name: ci\n  user:\n    password: Kub3!Wr4pped9xyzab\n";
+    assert_eq!(encode_base64(exact.as_bytes()).len() % 76, 4);
+    let (lines, pieces) = wrapped_case(exact, 76, "+");
+    let body = format!("+base64 -d > kubeconfig <<EOF\n{lines}+EOF\n");
+    let mut case = multi("scripts/kubeconfig.sh", &body, &[], EncodedSecret);
+    case.secrets = pieces;
+    cases.push(case);
     cases
 }
 
@@ -961,6 +975,12 @@ pub(super) fn multi_line_look_alikes() -> Vec<MultiLineLookAlike> {
         multi_look_alike("config/app.toml", "+password = \"\"\"\n+changeme\n+\"\"\"\n"),
         multi_look_alike("src/main/resources/app.properties", "+greeting=Hello \\\n+    world\n"),
         multi_look_alike("src/main/resources/app.properties", "+db.password=\\\n+    ${DB_PASSWORD}\n"),
+        multi_look_alike("k8s/deploy.yaml", "+          - name: DB_PASSWORD\n+            value: \"{{ .Values.db.password }}\"\n+          - name: LOG_LEVEL\n+            value: debug\n"),
+        multi_look_alike("k8s/deploy.yaml", "+          - name: API_TOKEN\n+            valueFrom:\n+              secretKeyRef:\n+                name: api\n+                key: token\n"),
+        multi_look_alike("infra/db.tf", "+  description = <<EOF\n+Holds the password table.\n+EOF\n"),
+        multi_look_alike("scripts/build.sh", "+cargo build \\\n+  --release \\\n+  --locked\n"),
+        multi_look_alike("scripts/psql.sh", "+PGPASSWORD=\"$DB_PASSWORD\" psql \\\n+  -h db -U app\n"),
+        multi_look_alike("docker-compose.yml", "+    command:\n+      - \"--bypass\"\n+      - \"cache\"\n"),
     ];
     let png: Vec<u8> = (0..400u32).map(|index| (index * 7919 % 251) as u8).collect();
     let fixture = "The quick brown fox jumps over the lazy dog. ".repeat(8);
@@ -1065,6 +1085,36 @@ fn phrase_and_attribute_cases() -> Vec<SecretCase> {
             "Fl0w!Pw42",
             CommandLinePassword,
         ),
+        case(
+            "Dockerfile",
+            "CMD [\"redis-server\", \"--requirepass\", \"R3dis!Pw42\"]".to_string(),
+            "R3dis!Pw42",
+            CommandLinePassword,
+        ),
+        case(
+            "conf/redis.conf",
+            "requirepass R3dis!Conf42".to_string(),
+            "R3dis!Conf42",
+            CommandLinePassword,
+        ),
+        case(
+            "app/settings.py",
+            "PASSWORD = '''S3cr3tPyth0n!'''".to_string(),
+            "S3cr3tPyth0n!",
+            HighEntropyAssignment,
+        ),
+        case(
+            "deploy/task-definition.json",
+            "        {\"name\": \"DB_PASSWORD\", \"value\": \"Ecs!Inline42\"},".to_string(),
+            "Ecs!Inline42",
+            HighEntropyAssignment,
+        ),
+        case(
+            "k8s/deploy.yaml",
+            "  - {name: API_SECRET, value: Fl0wMap!Secret42xyzQ}".to_string(),
+            "Fl0wMap!Secret42xyzQ",
+            HighEntropyAssignment,
+        ),
     ]
 }
 
@@ -1091,5 +1141,17 @@ fn phrase_and_attribute_look_alikes() -> Vec<LookAlike> {
             "docker-compose.yml",
             "    command: [\"mysqld\", \"--password\", \"$MYSQL_PASSWORD\"]",
         ),
+        look_alike("conf/redis.conf", "# requirepass foobared"),
+        look_alike("web/signup.html", "  <input type=\"password\" data-token=\"abc123\">"),
+        look_alike(
+            "web/signup.html",
+            "  <div class=\"password-field\" aria-label=\"password hint\">",
+        ),
+        look_alike("app/models.py", "    DOC = \"\"\"The password is read from the vault.\"\"\""),
+        look_alike(
+            "deploy/task-definition.json",
+            "        {\"name\": \"DB_PASSWORD\", \"value\": \"\"},",
+        ),
+        look_alike("k8s/deploy.yaml", "  - {name: LOG_LEVEL, value: debug}"),
     ]
 }
