@@ -25,7 +25,7 @@ const MAX_GAP: usize = 4;
 /// before it is left to the rules for single lines.
 const MAX_BLOCK_LINES: usize = 64;
 /// How many lines a backslash continuation may run: each of its lines could open one too.
-const MAX_CONTINUED_LINES: usize = 16;
+const MAX_CONTINUED_LINES: usize = 8;
 /// How many lines of wrapped base64 are joined into one blob.
 const MAX_BASE64_LINES: usize = 1024;
 /// Wrapped base64 is at least this wide (encoders wrap at 60, 64 or 76 columns); a narrower
