@@ -278,14 +278,28 @@ pub(crate) fn body(message: &str) -> Body {
 /// True for authors that are programs: dependency bots, CI bots.
 pub(crate) fn is_bot(name: &str, email: &str) -> bool {
     let text = format!("{name} {email}").to_lowercase();
+    let local = text.split('@').next().unwrap_or_default();
     ["[bot]", "dependabot", "renovate", "github-actions", "pre-commit-ci", "mergify", "bors"]
         .iter()
         .any(|marker| text.contains(marker))
+        // `Angular Robot <angular-robot@…>`, `Release Bot`: a word of its own, not `Abbott`.
+        || local
+            .split(|character: char| !character.is_alphanumeric())
+            .any(|word| matches!(word, "bot" | "robot" | "automation"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bots_are_told_by_their_names() {
+        assert!(is_bot("Angular Robot", "angular-robot@google.com"));
+        assert!(is_bot("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"));
+        assert!(is_bot("Release Bot", "release@example.com"));
+        assert!(!is_bot("Jane Abbott", "jane.abbott@example.com"));
+        assert!(!is_bot("Robert Botham", "robert@example.com"));
+    }
 
     #[test]
     fn conventional_component_gitmoji_and_plain_subjects() {
