@@ -291,14 +291,80 @@ pub(crate) struct Preview {
     pub(crate) description: String,
 }
 
+impl Preview {
+    /// Adds what a later run would send (the next range of a push): each model's requests
+    /// follow its earlier ones, in the order they would be sent.
+    pub(crate) fn then(&mut self, later: Preview) {
+        for model in later.models {
+            match self.models.iter_mut().find(|known| known.model == model.model) {
+                Some(known) => {
+                    known.requests.extend(model.requests);
+                    known.note = match (known.note.take(), model.note) {
+                        (Some(first), Some(second)) if first != second => {
+                            Some(format!("{first}; {second}"))
+                        }
+                        (first, second) => first.or(second),
+                    };
+                }
+                None => self.models.push(model),
+            }
+        }
+        self.secrets.extend(later.secrets);
+        for line in later.replaced {
+            if !self.replaced.contains(&line) {
+                self.replaced.push(line);
+            }
+        }
+        self.description.push_str(&later.description);
+    }
+}
+
 /// The requests a commit draft would send for `changes`, built by the same functions as the
 /// real run (redaction, planning, the provider adapters), sending nothing.
-pub(crate) fn preview_commit(
-    changes: &ChangeSet,
-    mut options: Options<'_>,
-) -> Result<Preview, Error> {
+pub(crate) fn preview_commit(changes: &ChangeSet, options: Options<'_>) -> Result<Preview, Error> {
     let job = commit_job(changes, &options);
     let synthesize = options.settings.commit.merge == MergeMode::Synthesize;
+    let mut preview = preview(changes, options, job)?;
+    if synthesize {
+        // Only network models with their requests shown have no note yet.
+        for model in preview.models.iter_mut().filter(|model| model.note.is_none()) {
+            model.note = Some(
+                "with `commit.merge: synthesize`, one more request merges the drafts".to_string(),
+            );
+        }
+    }
+    Ok(preview)
+}
+
+/// The requests a push review of `changes` would send, built as `review_push` builds them,
+/// sending nothing.
+pub(crate) fn preview_review(
+    changes: &ChangeSet,
+    commits: Commits,
+    options: Options<'_>,
+) -> Result<Preview, Error> {
+    let job = review_job(commits, &options);
+    preview(changes, options, job)
+}
+
+/// The requests a summary of a period would send, built as `summarize_range` builds them,
+/// sending nothing.
+pub(crate) fn preview_range(
+    changes: &ChangeSet,
+    commits: Commits,
+    options: Options<'_>,
+) -> Result<Preview, Error> {
+    let job = range_job(commits, &options);
+    preview(changes, options, job)
+}
+
+/// The requests `job` would send for `changes`: the same selection, redaction, plan and
+/// provider adapter as a real run, with nothing sent.
+fn preview<J: Job>(
+    changes: &ChangeSet,
+    mut options: Options<'_>,
+    job: J,
+) -> Result<Preview, Error> {
     let timeout = options.timeout;
     let prepared = prepare(changes, &mut options, job)?;
     let shared = &prepared.shared;
@@ -346,11 +412,6 @@ pub(crate) fn preview_commit(
                 None => entry.note = Some("no endpoint is configured: nothing is sent".into()),
             }
         }
-        if synthesize && entry.note.is_none() {
-            entry.note = Some(
-                "with `commit.merge: synthesize`, one more request merges the drafts".to_string(),
-            );
-        }
         models.push(entry);
     }
     Ok(Preview {
@@ -378,11 +439,7 @@ pub(crate) fn review_push(
     commits: Commits,
     mut options: Options<'_>,
 ) -> Result<Run<Review>, Error> {
-    let job = ReviewJob {
-        commits: commits.lines,
-        intents: commits.intents,
-        conventions: options.conventions.clone(),
-    };
+    let job = review_job(commits, &options);
     let session = Session::new()?;
     let prepared = prepare(changes, &mut options, job)?;
     let mut run = execute(&session, &prepared, &options)?;
@@ -405,13 +462,27 @@ pub(crate) fn summarize_range(
     mut options: Options<'_>,
 ) -> Result<Run<RangeSummary>, Error> {
     let session = Session::new()?;
-    let job = RangeJob {
+    let job = range_job(commits, &options);
+    let prepared = prepare(changes, &mut options, job)?;
+    execute(&session, &prepared, &options)
+}
+
+/// The push-review job over `commits`.
+fn review_job(commits: Commits, options: &Options<'_>) -> ReviewJob {
+    ReviewJob {
         commits: commits.lines,
         intents: commits.intents,
         conventions: options.conventions.clone(),
-    };
-    let prepared = prepare(changes, &mut options, job)?;
-    execute(&session, &prepared, &options)
+    }
+}
+
+/// The job of summarizing a period of `commits`.
+fn range_job(commits: Commits, options: &Options<'_>) -> RangeJob {
+    RangeJob {
+        commits: commits.lines,
+        intents: commits.intents,
+        conventions: options.conventions.clone(),
+    }
 }
 
 /// The models a run with these settings and `--models` names would ask.

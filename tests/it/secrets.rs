@@ -413,27 +413,235 @@ async fn a_published_gist_holds_no_secret_from_file_names_or_commit_subjects() {
     assert!(local.contains("](#keysredacted-github-tokentxt)"), "{local}");
 }
 
+/// Every file under `folder` with its size, sorted: what a run wrote there.
+fn files_under(folder: &std::path::Path) -> Vec<(std::path::PathBuf, u64)> {
+    let mut found = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            match entry.metadata() {
+                Ok(metadata) if metadata.is_dir() => pending.push(path),
+                Ok(metadata) => found.push((path, metadata.len())),
+                Err(_) => {}
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The JSON bodies of every request a `--dry-run --format json` printed, per model in order.
+fn planned_bodies(dry_run: &Run) -> Vec<Vec<u8>> {
+    let preview: serde_json::Value = serde_json::from_str(dry_run.success()).expect("JSON");
+    assert_eq!(preview["dry_run"], true, "{preview}");
+    let models = preview["models"].as_array().expect("models");
+    models
+        .iter()
+        .flat_map(|model| model["requests"].as_array().cloned().unwrap_or_default())
+        .map(|request| serde_json::to_vec(&request["body"]).expect("serializes"))
+        .collect()
+}
+
+/// Asserts that the text dry run shows, request by request, the instructions and the input
+/// of `bodies` (in the order the server received them, here one model's).
+fn assert_printed_as_sent(printed: &str, bodies: &[Vec<u8>]) {
+    let sections: Vec<&str> = printed.split("=== request ").skip(1).collect();
+    assert_eq!(sections.len(), bodies.len(), "{printed}");
+    for (section, body) in sections.iter().zip(bodies) {
+        let sent: serde_json::Value = serde_json::from_slice(body).expect("JSON body");
+        let system = sent["messages"][0]["content"].as_str().expect("instructions");
+        let user = sent["messages"][1]["content"].as_str().expect("input");
+        let (head, input) = section.split_once("--- input ---\n").expect("an input section");
+        let instructions = head.split_once("--- instructions ---\n").expect("instructions").1;
+        assert_eq!(input, user, "the printed input is what the server received");
+        assert_eq!(
+            instructions.strip_suffix('\n').unwrap_or(instructions),
+            system.trim_end_matches('\n')
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_dry_run_of_a_hook_sends_nothing_and_writes_no_report() {
-    // Only the commit draft has a dry run: with a hook name the flag must not be ignored,
-    // or a user asking to see what would leave would send it.
-    let server = answering("- [low] a.rs: fine").await;
+async fn the_push_review_dry_run_prints_byte_for_byte_what_the_push_then_sends() {
+    let server = answering("Summary:\n- Rotates credentials\n\nRisks:\n- none\n").await;
+    let repo = crate::push::pushed_repo();
+    one_remote_model(&repo, &server);
+    let files = new_kind_files();
+    for (path, content, _) in &files {
+        repo.stage(path, content);
+    }
+    let token = message_token();
+    repo.git(&["commit", "-q", "--no-verify", "-m", &format!("rotate token {token}")]);
+
+    let dry_run = ["hook", "run", "pre-push", "--dry-run"];
+    let text = run_off_runtime(&repo, crate::harness::CHANGES, &dry_run).await;
+    let json_arguments = ["hook", "run", "pre-push", "--dry-run", "--format", "json"];
+    let json = run_off_runtime(&repo, crate::harness::CHANGES, &json_arguments).await;
+    assert!(received(&server).await.is_empty(), "a dry run sends nothing");
+    assert!(crate::push::reports(&repo).is_empty(), "a dry run writes no report");
+    for run in [&text, &json] {
+        let shown = format!("{}{}", run.stdout, run.stderr);
+        assert!(!shown.contains(token.as_str()), "the commit subject's token is shown: {shown}");
+        assert!(
+            run.stderr
+                .contains("a GitHub token in the commit messages was replaced before sending"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("settings.xml:5: a credential was replaced before sending"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(text.success().contains("rotate token [REDACTED GitHub token]"), "{}", text.stdout);
+    let planned = planned_bodies(&json);
+    assert_eq!(planned.len(), 1, "{}", json.stdout);
+
+    let push = run_off_runtime(&repo, "git", &["push", "origin", "main"]).await;
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    let requests = server.received_requests().await.expect("recorded");
+    let sent: Vec<Vec<u8>> = requests.iter().map(|request| request.body.clone()).collect();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        String::from_utf8_lossy(&planned[0]),
+        String::from_utf8_lossy(&sent[0]),
+        "JSON body differs"
+    );
+    assert_eq!(planned, sent);
+    assert!(!String::from_utf8_lossy(&sent[0]).contains(token.as_str()));
+    assert_printed_as_sent(text.success(), &sent);
+    assert!(text.stdout.starts_with("=== request 1 of 1 to remote: POST http://127.0.0.1:"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_dry_run_prints_byte_for_byte_what_the_report_then_sends() {
+    let server = answering("The settings were rotated.").await;
     let mut repo = TestRepo::new();
+    one_remote_model(&repo, &server);
+    let files = new_kind_files();
+    for (path, content, _) in &files {
+        repo.stage(path, content);
+    }
+    let token = message_token();
+    commit_two_days_ago(&mut repo, &format!("rotate token {token}"));
+    let out = repo.home.join("report");
+    let out_text = out.to_str().unwrap_or_default().to_string();
+    let report = ["report", "--after", "2026-11-01", "--out", &out_text];
+    let dry_run = [&report[..], &["--dry-run"]].concat();
+    let text = run_off_runtime(&repo, crate::harness::CHANGES, &dry_run).await;
+    let json_arguments = [&dry_run[..], &["--format", "json"]].concat();
+    let json = run_off_runtime(&repo, crate::harness::CHANGES, &json_arguments).await;
+    assert!(received(&server).await.is_empty(), "a dry run sends nothing");
+    assert!(!out.exists(), "a dry run writes no report");
+    for run in [&text, &json] {
+        let shown = format!("{}{}", run.stdout, run.stderr);
+        assert!(!shown.contains(token.as_str()), "the commit subject's token is shown: {shown}");
+        assert!(
+            run.stderr.contains("settings.xml:5: a credential was replaced before sending"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(
+        text.stderr.contains("then one final request over the per-file summaries"),
+        "{}",
+        text.stderr
+    );
+    let planned = planned_bodies(&json);
+    assert!(!planned.is_empty(), "{}", json.stdout);
+
+    let real = run_off_runtime(&repo, crate::harness::CHANGES, &report).await;
+    assert_eq!(real.code, 0, "{}", real.stderr);
+    assert!(out.join("remote.md").exists(), "the real run writes the report");
+    let requests = server.received_requests().await.expect("recorded");
+    let sent: Vec<Vec<u8>> = requests.iter().map(|request| request.body.clone()).collect();
+    // The per-file requests the dry run showed, then the final one built from their answers.
+    assert_eq!(sent.len(), planned.len() + 1, "{}", json.stdout);
+    let mut per_file = sent[..planned.len()].to_vec();
+    per_file.sort();
+    let mut shown = planned.clone();
+    shown.sort();
+    assert_eq!(
+        shown.iter().map(|body| String::from_utf8_lossy(body)).collect::<Vec<_>>(),
+        per_file.iter().map(|body| String::from_utf8_lossy(body)).collect::<Vec<_>>(),
+        "JSON bodies differ"
+    );
+    for body in &sent {
+        assert!(!String::from_utf8_lossy(body).contains(token.as_str()));
+    }
+    if planned.len() == 1 {
+        assert_printed_as_sent(text.success(), &sent[..1]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dry_runs_of_the_review_and_the_report_send_nothing_and_write_nothing() {
+    let server = answering("- [low] a.rs: fine").await;
+    let mut repo = crate::push::pushed_repo();
     one_remote_model(&repo, &server);
     repo.stage("a.rs", "pub fn a() {}\n");
     repo.commit("first");
     repo.stage("a.rs", "pub fn a() -> u32 { 1 }\n");
     commit_two_days_ago(&mut repo, "second");
-    let review = ["hook", "run", "pre-push", "--range", "HEAD~1..HEAD", "--dry-run"];
-    let run = run_off_runtime(&repo, crate::harness::CHANGES, &review).await;
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("nothing was sent"), "{}", run.stderr);
+    repo.set_env("GITHUB_API_URL", &server.uri());
+    repo.set_env("GITHUB_TOKEN", "gist-token");
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    let remote = repo.git(&["rev-parse", "origin/main"]);
+    let refs = format!("refs/heads/main {} refs/heads/main {}\n", head.trim(), remote.trim());
+    let by_git = format!(
+        "printf '{refs}' | '{}' hook run --dry-run pre-push origin /nowhere.git",
+        crate::harness::CHANGES
+    );
+    let state = repo.path(".git/changes");
+    let before = files_under(&state);
+    let runs = [
+        run_off_runtime(&repo, crate::harness::CHANGES, &["hook", "run", "pre-push", "--dry-run"])
+            .await,
+        run_off_runtime(
+            &repo,
+            crate::harness::CHANGES,
+            &["hook", "run", "pre-push", "--range", "HEAD~1..HEAD", "--dry-run"],
+        )
+        .await,
+        run_off_runtime(&repo, "sh", &["-c", &by_git]).await,
+        run_off_runtime(
+            &repo,
+            crate::harness::CHANGES,
+            &["report", "--after", "2026-11-01", "--gist", "--dry-run", "--format", "json"],
+        )
+        .await,
+    ];
+    for run in &runs {
+        let printed = run.success();
+        assert!(printed.contains("pub fn a() -> u32 { 1 }"), "{printed}");
+    }
+    assert!(
+        runs[2].stdout.contains("- ") && runs[2].stdout.contains(" second"),
+        "{}",
+        runs[2].stdout
+    );
+    assert!(received(&server).await.is_empty(), "a dry run sent a request");
+    assert!(crate::push::reports(&repo).is_empty(), "a dry run wrote a push report");
+    assert_eq!(files_under(&state), before, "a dry run wrote under {}", state.display());
+    assert!(!repo.path(".git/changes/reports").exists(), "a dry run wrote a report");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_of_the_commit_hook_is_refused_and_sends_nothing() {
+    // The hook git runs for a commit has no dry run of its own: the flag must not be
+    // ignored, or a user asking to see what would leave would send it.
+    let server = answering("feat: add a").await;
+    let repo = TestRepo::new();
+    one_remote_model(&repo, &server);
+    repo.stage("a.rs", "pub fn a() {}\n");
     let message = repo.path("message.txt");
     let message = message.to_str().unwrap_or_default();
     let prepare = ["hook", "run", "--dry-run", "prepare-commit-msg", message];
     let run = run_off_runtime(&repo, crate::harness::CHANGES, &prepare).await;
     assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was sent"), "{}", run.stderr);
     assert!(received(&server).await.is_empty(), "a dry run sent a request");
-    assert!(!repo.path(".git/changes/reports").exists(), "a dry run wrote a report");
     assert!(!repo.path("message.txt").exists());
 }
