@@ -30,7 +30,7 @@ use crate::conventions::check::{self, Checked};
 use crate::env::Environment;
 use crate::error::Error;
 use crate::git::ChangeSet;
-use crate::llm::{provider, Model, Spent};
+use crate::llm::{provider, Model, Prompt, Spent};
 use crate::privacy::{self, SecretFound};
 
 use job::{CommitJob, Job, RangeJob, ReviewJob};
@@ -258,6 +258,10 @@ pub(crate) struct PlannedRequest {
     pub(crate) user: String,
     /// The JSON body, as the provider's adapter builds it.
     pub(crate) body: serde_json::Value,
+    /// True for the final request after per-file summary requests: it is built from their
+    /// answers, so each summary still to come is shown as [`PENDING_SUMMARY`]; everything
+    /// else in it (instructions, commits, stats, cached summaries) is as it would be sent.
+    pub(crate) pending_summaries: bool,
 }
 
 /// What a run would send to one model.
@@ -271,10 +275,12 @@ pub(crate) struct ModelRequests {
     pub(crate) model_id: String,
     /// The requests known before any answer, in the order they would be sent.
     pub(crate) requests: Vec<PlannedRequest>,
-    /// What would follow that cannot be shown before answers come (the final request over
-    /// per-file summaries), or why nothing is sent.
+    /// What would follow that cannot be shown before answers come, or why nothing is sent.
     pub(crate) note: Option<String>,
 }
+
+/// What a dry run shows in the final request where a per-file summary will be.
+pub(crate) const PENDING_SUMMARY: &str = "[the summary the answers above will give]";
 
 /// What a run would send, model by model, and what redaction replaced on the way.
 #[derive(Debug)]
@@ -390,24 +396,41 @@ fn preview<J: Job>(
             answer_tokens: shared.job.expected_answer_tokens(),
             every_file: shared.job.summarize_every_file(),
         };
-        let prompts = match plan::plan(changes, known, &capacity, &shape, timeout, false) {
-            plan::Plan::Single { input, .. } => vec![run::final_prompt(shared, input)],
-            plan::Plan::Map(map) => {
-                entry.note = Some(
-                    "then one final request over the per-file summaries these requests return; \
-                     it is built from their answers, so it cannot be shown before them"
-                        .to_string(),
-                );
-                map.batches.into_iter().map(|batch| batch.prompt).collect()
-            }
-        };
-        for prompt in prompts {
+        // Each prompt, and whether it waits for the answers to the ones before it.
+        let prompts: Vec<(Prompt, bool)> =
+            match plan::plan(changes, known, &capacity, &shape, timeout, false) {
+                plan::Plan::Single { input, .. } => vec![(run::final_prompt(shared, input), false)],
+                plan::Plan::Map(map) => {
+                    // The final request as the run builds it, with a placeholder for each
+                    // summary still to come.
+                    let mut summaries = map.known.clone();
+                    for unit in &map.units {
+                        if let Some(slot) = summaries.get_mut(unit.file) {
+                            *slot = Some(PENDING_SUMMARY.to_string());
+                        }
+                    }
+                    let input = plan::final_input(changes, &summaries, &shape, &capacity);
+                    let last = run::final_prompt(shared, input);
+                    entry.note = Some(format!(
+                        "the last request is built from the answers to the per-file requests \
+                         before it: it shows {PENDING_SUMMARY} where each of their summaries \
+                         will be"
+                    ));
+                    map.batches
+                        .into_iter()
+                        .map(|batch| (batch.prompt, false))
+                        .chain(std::iter::once((last, true)))
+                        .collect()
+                }
+            };
+        for (prompt, pending_summaries) in prompts {
             match model.preview(&prompt) {
                 Some((url, body)) => entry.requests.push(PlannedRequest {
                     url,
                     system: prompt.system,
                     user: prompt.user,
                     body,
+                    pending_summaries,
                 }),
                 None => entry.note = Some("no endpoint is configured: nothing is sent".into()),
             }

@@ -48,8 +48,10 @@ pub(crate) fn render_text(groups: &[Group<'_>]) -> String {
     for group in groups {
         let count = group.model.requests.len();
         for (index, request) in group.model.requests.iter().enumerate() {
+            let after =
+                if request.pending_summaries { ", built from the answers before it" } else { "" };
             text.push_str(&format!(
-                "=== request {} of {count} to {}: POST {} ===\n--- instructions ---\n{}",
+                "=== request {} of {count} to {}: POST {}{after} ===\n--- instructions ---\n{}",
                 index + 1,
                 group.names.join(", "),
                 crate::text::without_credentials(&request.url),
@@ -83,6 +85,7 @@ mod tests {
                 system: "Review.".to_string(),
                 user: user.to_string(),
                 body: serde_json::json!({}),
+                pending_summaries: false,
             }],
             note: None,
         }
@@ -107,5 +110,29 @@ mod tests {
         );
         assert!(text.ends_with("--- input ---\nother\n"), "{text}");
         assert!(!text.contains("secret"), "{text}");
+    }
+
+    #[test]
+    fn a_request_built_from_earlier_answers_says_so() {
+        let mut planned = model("a", "[F1] a.rs\n");
+        let mut last = planned.requests[0].clone();
+        last.user = format!("## a.rs\n{}\n", crate::engine::PENDING_SUMMARY);
+        last.pending_summaries = true;
+        planned.requests.push(last);
+        let models = [planned];
+        let text = render_text(&groups(&models));
+        assert!(
+            text.contains(
+                "=== request 1 of 2 to a: POST http://127.0.0.1:9/v1/chat/completions ===\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "=== request 2 of 2 to a: POST http://127.0.0.1:9/v1/chat/completions, built from \
+                 the answers before it ===\n"
+            ),
+            "{text}"
+        );
     }
 }

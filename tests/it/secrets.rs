@@ -431,14 +431,23 @@ fn files_under(folder: &std::path::Path) -> Vec<(std::path::PathBuf, u64)> {
     found
 }
 
-/// The JSON bodies of every request a `--dry-run --format json` printed, per model in order.
-fn planned_bodies(dry_run: &Run) -> Vec<Vec<u8>> {
+/// Every request a `--dry-run --format json` printed, model after model, each in order.
+fn planned_requests(dry_run: &Run) -> Vec<serde_json::Value> {
     let preview: serde_json::Value = serde_json::from_str(dry_run.success()).expect("JSON");
     assert_eq!(preview["dry_run"], true, "{preview}");
     let models = preview["models"].as_array().expect("models");
     models
         .iter()
         .flat_map(|model| model["requests"].as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
+/// The JSON bodies of the requests a dry run printed exactly as they would be sent (all but
+/// a final request waiting for per-file summaries).
+fn planned_bodies(dry_run: &Run) -> Vec<Vec<u8>> {
+    planned_requests(dry_run)
+        .iter()
+        .filter(|request| request["pending_summaries"] == false)
         .map(|request| serde_json::to_vec(&request["body"]).expect("serializes"))
         .collect()
 }
@@ -545,12 +554,18 @@ async fn the_report_dry_run_prints_byte_for_byte_what_the_report_then_sends() {
         );
     }
     assert!(
-        text.stderr.contains("then one final request over the per-file summaries"),
+        text.stderr.contains("the last request is built from the answers to the per-file requests"),
         "{}",
         text.stderr
     );
+    // The commits go in the final request only: it is shown, its summaries still to come.
+    assert!(text.success().contains("rotate token [REDACTED GitHub token]"), "{}", text.stdout);
     let planned = planned_bodies(&json);
     assert!(!planned.is_empty(), "{}", json.stdout);
+    let last = planned_requests(&json).pop().expect("a final request");
+    assert_eq!(last["pending_summaries"], true, "{last}");
+    let pending = last["user"].as_str().expect("its input");
+    assert!(pending.contains("[the summary the answers above will give]"), "{pending}");
 
     let real = run_off_runtime(&repo, crate::harness::CHANGES, &report).await;
     assert_eq!(real.code, 0, "{}", real.stderr);
@@ -571,9 +586,14 @@ async fn the_report_dry_run_prints_byte_for_byte_what_the_report_then_sends() {
     for body in &sent {
         assert!(!String::from_utf8_lossy(body).contains(token.as_str()));
     }
-    if planned.len() == 1 {
-        assert_printed_as_sent(text.success(), &sent[..1]);
-    }
+    // The final request sent is the one shown, but for the summaries the answers gave.
+    let final_sent: serde_json::Value = serde_json::from_slice(&sent[planned.len()]).expect("JSON");
+    assert_eq!(final_sent["messages"][0], last["body"]["messages"][0]);
+    let summaries = "Per-file summaries of the change";
+    let sent_input = final_sent["messages"][1]["content"].as_str().expect("input");
+    let before = |input: &str| input.split_once(summaries).map(|(head, _)| head.to_string());
+    assert_eq!(before(sent_input), before(pending), "{sent_input}");
+    assert!(sent_input.contains("rotate token [REDACTED GitHub token]"), "{sent_input}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
