@@ -637,6 +637,10 @@ async fn the_dry_runs_of_the_review_and_the_report_send_nothing_and_write_nothin
         let printed = run.success();
         assert!(printed.contains("pub fn a() -> u32 { 1 }"), "{printed}");
     }
+    let sarif = ["hook", "run", "pre-push", "--dry-run", "--format", "sarif"];
+    let refused = run_off_runtime(&repo, crate::harness::CHANGES, &sarif).await;
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stdout.is_empty() && refused.stderr.contains("nothing was sent"));
     assert!(
         runs[2].stdout.contains("- ") && runs[2].stdout.contains(" second"),
         "{}",
