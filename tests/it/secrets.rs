@@ -637,6 +637,11 @@ async fn the_dry_runs_of_the_review_and_the_report_send_nothing_and_write_nothin
         let printed = run.success();
         assert!(printed.contains("pub fn a() -> u32 { 1 }"), "{printed}");
     }
+    let range =
+        ["hook", "run", "pre-push", "--range", "HEAD..HEAD", "--dry-run", "--format", "json"];
+    let nothing = run_off_runtime(&repo, crate::harness::CHANGES, &range).await;
+    let empty: serde_json::Value = serde_json::from_str(nothing.success()).expect("JSON");
+    assert_eq!(empty, serde_json::json!({"dry_run": true, "models": []}));
     let sarif = ["hook", "run", "pre-push", "--dry-run", "--format", "sarif"];
     let refused = run_off_runtime(&repo, crate::harness::CHANGES, &sarif).await;
     assert_eq!(refused.code, 2, "{}", refused.stderr);

@@ -138,6 +138,11 @@ pub(crate) fn dry_run(context: &Context, args: &RunArgs) -> Result<(), Error> {
     let pushed = pushed(&repository, settings, source, updates, true)?;
     if pushed.outgoing.is_empty() {
         context.printer.info("changes: nothing to review: no commit would be sent");
+        if context.format == Format::Json {
+            // A program reading the dry run still gets a document: one with no request.
+            let empty = crate::report::dry_run::DryRunOutput { dry_run: true, models: &[] };
+            context.printer.data(&to_json(&empty))?;
+        }
         return Ok(());
     }
     let options = collect_options(&repository, settings)?;
