@@ -278,8 +278,13 @@ async fn no_secret_of_the_new_kinds_reaches_the_server_in_a_commit_draft() {
     assert!(run.stderr.contains("in a file name was replaced before sending"), "{}", run.stderr);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_push_review_sends_no_secret_from_files_names_or_commit_messages() {
+/// A made-up GitLab token in the body of the commit [`a_commit_to_push`] makes.
+const BODY_SECRET: &str = concat!("gl", "pat-", "BXYtuN30ItjcV9ShzkBZ");
+
+/// A pushed repository with its hooks, whose one model is on a server answering a review, and
+/// one commit to push: the files of [`new_kind_files`], with [`message_token`] in its subject
+/// and [`BODY_SECRET`] in its body.
+async fn a_commit_to_push() -> (MockServer, TestRepo, Vec<(String, String, Vec<String>)>) {
     let server = answering("Summary:\n- Rotates credentials\n\nRisks:\n- none\n").await;
     let repo = crate::push::pushed_repo();
     one_remote_model(&repo, &server);
@@ -287,10 +292,15 @@ async fn the_push_review_sends_no_secret_from_files_names_or_commit_messages() {
     for (path, content, _) in &files {
         repo.stage(path, content);
     }
-    let token = message_token();
-    let body_secret = concat!("gl", "pat-", "BXYtuN30ItjcV9ShzkBZ");
-    let message = format!("rotate token {token}\n\nThe old one was {body_secret}.");
+    let message = format!("rotate token {}\n\nThe old one was {BODY_SECRET}.", message_token());
     repo.git(&["commit", "-q", "--no-verify", "-m", &message]);
+    (server, repo, files)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_push_review_sends_no_secret_from_files_names_or_commit_messages() {
+    let (server, repo, files) = a_commit_to_push().await;
+    let (token, body_secret) = (message_token(), BODY_SECRET);
     let push = run_off_runtime(&repo, "git", &["push", "origin", "main"]).await;
     assert_eq!(push.code, 0, "{}", push.stderr);
     let bodies = received(&server).await;
@@ -305,8 +315,9 @@ async fn the_push_review_sends_no_secret_from_files_names_or_commit_messages() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_report_sends_no_secret_from_files_or_commit_subjects() {
+/// A repository whose one model is on a server answering a summary, with one commit in the
+/// period from 1 November: the files of [`new_kind_files`], [`message_token`] in its subject.
+async fn a_period_to_report() -> (MockServer, TestRepo, Vec<(String, String, Vec<String>)>) {
     let server = answering("The settings were rotated.").await;
     let mut repo = TestRepo::new();
     one_remote_model(&repo, &server);
@@ -316,6 +327,13 @@ async fn the_report_sends_no_secret_from_files_or_commit_subjects() {
     }
     let token = message_token();
     commit_two_days_ago(&mut repo, &format!("rotate token {token}"));
+    (server, repo, files)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_sends_no_secret_from_files_or_commit_subjects() {
+    let (server, repo, files) = a_period_to_report().await;
+    let token = message_token();
     let out = repo.home.join("report");
     let arguments = ["report", "--after", "2026-11-01", "--out", out.to_str().unwrap_or_default()];
     let run = run_off_runtime(&repo, crate::harness::CHANGES, &arguments).await;
@@ -363,18 +381,12 @@ async fn the_dry_run_prints_byte_for_byte_what_the_server_then_receives() {
     assert_eq!(String::from_utf8_lossy(&body), String::from_utf8_lossy(sent), "JSON body differs");
     assert_eq!(&body, sent);
 
-    let received: serde_json::Value = serde_json::from_slice(sent).expect("JSON body");
-    let system = received["messages"][0]["content"].as_str().expect("instructions");
-    let user = received["messages"][1]["content"].as_str().expect("input");
-    let printed = text.success();
-    let (head, input) = printed.split_once("--- input ---\n").expect("an input section");
-    let instructions = head.split_once("--- instructions ---\n").expect("instructions").1;
-    assert_eq!(input, user, "the printed input is what the server received");
-    assert_eq!(
-        instructions.strip_suffix('\n').unwrap_or(instructions),
-        system.trim_end_matches('\n')
+    assert_printed_as_sent(text.success(), std::slice::from_ref(sent));
+    let printed = &text.stdout;
+    assert!(
+        printed.starts_with("=== request 1 of 1 to remote: POST http://127.0.0.1:"),
+        "{printed}"
     );
-    assert!(head.starts_with("=== request 1 of 1 to remote: POST http://127.0.0.1:"), "{head}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -452,6 +464,29 @@ fn planned_bodies(dry_run: &Run) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// Runs `arguments` with `--dry-run`, as text and as JSON, and asserts what both must do with
+/// the files of [`new_kind_files`] staged or committed: send nothing, show `token` nowhere,
+/// and say on stderr that the Maven password was replaced.
+async fn dry_run_as_text_and_json(
+    repo: &TestRepo,
+    server: &MockServer,
+    arguments: &[&str],
+    token: &str,
+) -> (Run, Run) {
+    let text_arguments = [arguments, &["--dry-run"]].concat();
+    let text = run_off_runtime(repo, crate::harness::CHANGES, &text_arguments).await;
+    let json_arguments = [&text_arguments[..], &["--format", "json"]].concat();
+    let json = run_off_runtime(repo, crate::harness::CHANGES, &json_arguments).await;
+    assert!(received(server).await.is_empty(), "a dry run sends nothing");
+    for run in [&text, &json] {
+        let shown = format!("{}{}", run.stdout, run.stderr);
+        assert!(!shown.contains(token), "the commit subject's token is shown: {shown}");
+        let replaced = "settings.xml:5: a credential was replaced before sending";
+        assert!(run.stderr.contains(replaced), "{}", run.stderr);
+    }
+    (text, json)
+}
+
 /// Asserts that the text dry run shows, request by request, the instructions and the input
 /// of `bodies` (in the order the server received them, here one model's).
 fn assert_printed_as_sent(printed: &str, bodies: &[Vec<u8>]) {
@@ -473,36 +508,15 @@ fn assert_printed_as_sent(printed: &str, bodies: &[Vec<u8>]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_push_review_dry_run_prints_byte_for_byte_what_the_push_then_sends() {
-    let server = answering("Summary:\n- Rotates credentials\n\nRisks:\n- none\n").await;
-    let repo = crate::push::pushed_repo();
-    one_remote_model(&repo, &server);
-    let files = new_kind_files();
-    for (path, content, _) in &files {
-        repo.stage(path, content);
-    }
+    let (server, repo, _) = a_commit_to_push().await;
     let token = message_token();
-    repo.git(&["commit", "-q", "--no-verify", "-m", &format!("rotate token {token}")]);
-
-    let dry_run = ["hook", "run", "pre-push", "--dry-run"];
-    let text = run_off_runtime(&repo, crate::harness::CHANGES, &dry_run).await;
-    let json_arguments = ["hook", "run", "pre-push", "--dry-run", "--format", "json"];
-    let json = run_off_runtime(&repo, crate::harness::CHANGES, &json_arguments).await;
-    assert!(received(&server).await.is_empty(), "a dry run sends nothing");
+    let (text, json) =
+        dry_run_as_text_and_json(&repo, &server, &["hook", "run", "pre-push"], &token).await;
     assert!(crate::push::reports(&repo).is_empty(), "a dry run writes no report");
     for run in [&text, &json] {
-        let shown = format!("{}{}", run.stdout, run.stderr);
-        assert!(!shown.contains(token.as_str()), "the commit subject's token is shown: {shown}");
-        assert!(
-            run.stderr
-                .contains("a GitHub token in the commit messages was replaced before sending"),
-            "{}",
-            run.stderr
-        );
-        assert!(
-            run.stderr.contains("settings.xml:5: a credential was replaced before sending"),
-            "{}",
-            run.stderr
-        );
+        let replaced = "a GitHub token in the commit messages was replaced before sending";
+        assert!(run.stderr.contains(replaced), "{}", run.stderr);
+        assert!(!run.stdout.contains(BODY_SECRET) && !run.stderr.contains(BODY_SECRET));
     }
     assert!(text.success().contains("rotate token [REDACTED GitHub token]"), "{}", text.stdout);
     let planned = planned_bodies(&json);
@@ -526,33 +540,13 @@ async fn the_push_review_dry_run_prints_byte_for_byte_what_the_push_then_sends()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_report_dry_run_prints_byte_for_byte_what_the_report_then_sends() {
-    let server = answering("The settings were rotated.").await;
-    let mut repo = TestRepo::new();
-    one_remote_model(&repo, &server);
-    let files = new_kind_files();
-    for (path, content, _) in &files {
-        repo.stage(path, content);
-    }
+    let (server, repo, _) = a_period_to_report().await;
     let token = message_token();
-    commit_two_days_ago(&mut repo, &format!("rotate token {token}"));
     let out = repo.home.join("report");
     let out_text = out.to_str().unwrap_or_default().to_string();
     let report = ["report", "--after", "2026-11-01", "--out", &out_text];
-    let dry_run = [&report[..], &["--dry-run"]].concat();
-    let text = run_off_runtime(&repo, crate::harness::CHANGES, &dry_run).await;
-    let json_arguments = [&dry_run[..], &["--format", "json"]].concat();
-    let json = run_off_runtime(&repo, crate::harness::CHANGES, &json_arguments).await;
-    assert!(received(&server).await.is_empty(), "a dry run sends nothing");
+    let (text, json) = dry_run_as_text_and_json(&repo, &server, &report, &token).await;
     assert!(!out.exists(), "a dry run writes no report");
-    for run in [&text, &json] {
-        let shown = format!("{}{}", run.stdout, run.stderr);
-        assert!(!shown.contains(token.as_str()), "the commit subject's token is shown: {shown}");
-        assert!(
-            run.stderr.contains("settings.xml:5: a credential was replaced before sending"),
-            "{}",
-            run.stderr
-        );
-    }
     assert!(
         text.stderr.contains("the last request is built from the answers to the per-file requests"),
         "{}",
