@@ -110,15 +110,7 @@ pub(crate) fn print_dry_run(
     preview: &engine::Preview,
     about_secret: fn(&str) -> String,
 ) -> Result<(), Error> {
-    use crate::cli::Format;
     use crate::report::dry_run;
-    if matches!(context.format, Format::Sarif | Format::Rdjson) {
-        // A program asking for findings must not be handed requests it would misread.
-        return Err(Error::new(
-            crate::error::Kind::Usage,
-            "--dry-run prints requests as text or JSON (`--format json`); nothing was sent",
-        ));
-    }
     for secret in &preview.secrets {
         let line = secret.line.map(|line| format!(":{line}")).unwrap_or_default();
         context.printer.warn(&format!("{}{line}: {}", secret.path, about_secret(secret.kind)));
@@ -129,7 +121,7 @@ pub(crate) fn print_dry_run(
     for skipped in &preview.selection.skipped {
         context.printer.detail(&format!("{}: skipped: {}", skipped.model, skipped.reason));
     }
-    if context.format == Format::Json {
+    if context.format == crate::cli::Format::Json {
         let output = dry_run::DryRunOutput { dry_run: true, models: &preview.models };
         context.printer.data(&crate::report::output::to_json(&output))?;
         return Ok(());

@@ -300,7 +300,7 @@ pub(crate) struct Preview {
 impl Preview {
     /// Adds what a later run would send (the next range of a push): each model's requests
     /// follow its earlier ones, in the order they would be sent.
-    pub(crate) fn then(&mut self, later: Preview) {
+    pub(crate) fn append(&mut self, later: Preview) {
         for model in later.models {
             match self.models.iter_mut().find(|known| known.model == model.model) {
                 Some(known) => {

@@ -636,10 +636,15 @@ async fn the_dry_runs_of_the_review_and_the_report_send_nothing_and_write_nothin
     let nothing = run_off_runtime(&repo, crate::harness::CHANGES, &range).await;
     let empty: serde_json::Value = serde_json::from_str(nothing.success()).expect("JSON");
     assert_eq!(empty, serde_json::json!({"dry_run": true, "models": []}));
-    let sarif = ["hook", "run", "pre-push", "--dry-run", "--format", "sarif"];
-    let refused = run_off_runtime(&repo, crate::harness::CHANGES, &sarif).await;
-    assert_eq!(refused.code, 2, "{}", refused.stderr);
-    assert!(refused.stdout.is_empty() && refused.stderr.contains("nothing was sent"));
+    for findings in [
+        &["hook", "run", "pre-push", "--dry-run", "--format", "sarif"][..],
+        &["hook", "run", "pre-push", "--range", "HEAD..HEAD", "--dry-run", "--format", "rdjson"],
+        &["report", "--after", "2026-11-01", "--dry-run", "--format", "sarif"],
+    ] {
+        let refused = run_off_runtime(&repo, crate::harness::CHANGES, findings).await;
+        assert_eq!(refused.code, 2, "{}", refused.stderr);
+        assert!(refused.stdout.is_empty() && refused.stderr.contains("nothing was sent"));
+    }
     assert!(
         runs[2].stdout.contains("- ") && runs[2].stdout.contains(" second"),
         "{}",

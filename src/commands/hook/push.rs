@@ -162,7 +162,7 @@ pub(crate) fn dry_run(context: &Context, args: &RunArgs) -> Result<(), Error> {
             },
         )?;
         match &mut preview {
-            Some(earlier) => earlier.then(planned),
+            Some(earlier) => earlier.append(planned),
             None => preview = Some(planned),
         }
     }
