@@ -113,7 +113,9 @@ pub(crate) fn print_dry_run(
     use crate::report::dry_run;
     for secret in &preview.secrets {
         let line = secret.line.map(|line| format!(":{line}")).unwrap_or_default();
-        context.printer.warn(&format!("{}{line}: {}", secret.path, about_secret(secret.kind)));
+        // Named as the requests name it: a dry run's output is shared to show what is sent.
+        let path = crate::privacy::redact_text(&secret.path).0;
+        context.printer.warn(&format!("{path}{line}: {}", about_secret(secret.kind)));
     }
     for replaced in &preview.replaced {
         context.printer.warn(replaced);

@@ -598,6 +598,11 @@ async fn the_dry_runs_of_the_review_and_the_report_send_nothing_and_write_nothin
     repo.stage("a.rs", "pub fn a() {}\n");
     repo.commit("first");
     repo.stage("a.rs", "pub fn a() -> u32 { 1 }\n");
+    // A secret in a file whose name holds another: the warning names the file redacted.
+    let token = message_token();
+    let (_, maven, _) =
+        new_kind_files().into_iter().find(|(path, ..)| path == "settings.xml").expect("Maven");
+    repo.stage(&format!("keys/{token}/settings.xml"), maven);
     commit_two_days_ago(&mut repo, "second");
     repo.set_env("GITHUB_API_URL", &server.uri());
     repo.set_env("GITHUB_TOKEN", "gist-token");
@@ -630,6 +635,12 @@ async fn the_dry_runs_of_the_review_and_the_report_send_nothing_and_write_nothin
     for run in &runs {
         let printed = run.success();
         assert!(printed.contains("pub fn a() -> u32 { 1 }"), "{printed}");
+        assert!(
+            !printed.contains(token.as_str()) && !run.stderr.contains(token.as_str()),
+            "{run:?}"
+        );
+        let replaced = "keys/[REDACTED GitHub token]/settings.xml:5: a credential was replaced";
+        assert!(run.stderr.contains(replaced), "{}", run.stderr);
     }
     let range =
         ["hook", "run", "pre-push", "--range", "HEAD..HEAD", "--dry-run", "--format", "json"];
