@@ -737,6 +737,51 @@ mod tests {
     }
 
     #[test]
+    fn a_later_range_s_requests_follow_each_model_s_earlier_ones() {
+        let request = |user: &str| PlannedRequest {
+            url: "http://127.0.0.1:9/v1/chat/completions".to_string(),
+            system: "Review.".to_string(),
+            user: user.to_string(),
+            body: serde_json::json!({ "user": user }),
+            pending_summaries: false,
+        };
+        let model = |name: &str, users: &[&str], note: Option<&str>| ModelRequests {
+            model: name.to_string(),
+            provider: "openai-compatible".to_string(),
+            model_id: "m".to_string(),
+            requests: users.iter().map(|user| request(user)).collect(),
+            note: note.map(str::to_string),
+        };
+        let preview = |models: Vec<ModelRequests>, replaced: &str, description: &str| Preview {
+            selection: Selection { models: Vec::new(), skipped: Vec::new() },
+            models,
+            secrets: Vec::new(),
+            replaced: vec![replaced.to_string()],
+            description: description.to_string(),
+        };
+        let mut first = preview(
+            vec![model("a", &["main"], Some("built-in")), model("b", &["main"], None)],
+            "a token was replaced",
+            "main\n",
+        );
+        first.append(preview(
+            vec![model("a", &["feature"], Some("built-in")), model("b", &[], Some("later"))],
+            "a token was replaced",
+            "feature\n",
+        ));
+        let users: Vec<Vec<&str>> = first
+            .models
+            .iter()
+            .map(|model| model.requests.iter().map(|request| request.user.as_str()).collect())
+            .collect();
+        assert_eq!(users, [vec!["main", "feature"], vec!["main"]]);
+        assert_eq!(first.models[0].note.as_deref(), Some("built-in"));
+        assert_eq!(first.models[1].note.as_deref(), Some("later"));
+        assert_eq!(first.replaced, ["a token was replaced"]);
+        assert_eq!(first.description, "main\nfeature\n");
+    }
+
+    #[test]
     fn the_prompts_themselves_hold_nothing_the_redactor_replaces() {
         let commit = CommitJob {
             style: CommitStyle::Conventional,

@@ -539,6 +539,39 @@ async fn the_push_review_dry_run_prints_byte_for_byte_what_the_push_then_sends()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_of_a_push_of_two_branches_lists_the_requests_of_both_reviews() {
+    let (server, repo, _) = a_commit_to_push().await;
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.stage("src/feature.rs", "pub fn feature() -> bool { true }\n");
+    repo.commit("add the feature");
+    repo.git(&["checkout", "-q", "main"]);
+    let id = |revision: &str| repo.git(&["rev-parse", revision]).trim().to_string();
+    let refs = format!(
+        "refs/heads/main {} refs/heads/main {}\nrefs/heads/feature {} refs/heads/feature {}\n",
+        id("main"),
+        id("origin/main"),
+        id("feature"),
+        "0".repeat(40)
+    );
+    let by_git = format!(
+        "printf '{refs}' | '{}' hook run --dry-run --format json pre-push origin /nowhere.git",
+        crate::harness::CHANGES
+    );
+    let json = run_off_runtime(&repo, "sh", &["-c", &by_git]).await;
+    assert!(received(&server).await.is_empty(), "a dry run sends nothing");
+    let mut planned = planned_bodies(&json);
+    assert_eq!(planned.len(), 2, "one review per branch: {}", json.stdout);
+
+    let push = run_off_runtime(&repo, "git", &["push", "origin", "main", "feature"]).await;
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    let requests = server.received_requests().await.expect("recorded");
+    let mut sent: Vec<Vec<u8>> = requests.iter().map(|request| request.body.clone()).collect();
+    planned.sort();
+    sent.sort();
+    assert_eq!(planned, sent, "the two reviews' bodies differ");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_report_dry_run_prints_byte_for_byte_what_the_report_then_sends() {
     let (server, repo, _) = a_period_to_report().await;
     let token = message_token();
