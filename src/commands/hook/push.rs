@@ -124,6 +124,7 @@ pub(crate) fn run_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error
 /// send (or `--range A..B`, or, given git's arguments, the refs on stdin), built by the same
 /// functions as the review itself; asks no model and writes nothing.
 pub(crate) fn dry_run(context: &Context, args: &RunArgs) -> Result<(), Error> {
+    let started = Instant::now();
     let lossy = |argument: &std::ffi::OsString| argument.to_string_lossy().into_owned();
     let remote = args.arguments.first().map(lossy);
     let url = args.arguments.get(1).map(lossy).or_else(|| remote.clone());
@@ -152,13 +153,15 @@ pub(crate) fn dry_run(context: &Context, args: &RunArgs) -> Result<(), Error> {
     for range in &pushed.outgoing {
         let changes = repository.range(range.base.as_deref(), &range.tip, &options)?;
         let commits = commits_of(context, &repository, range, &options, false);
+        // Planned for the time a review would have left at this point, as the review plans.
+        let remaining = settings.push.timeout.saturating_sub(started.elapsed());
         let planned = engine::preview_review(
             &changes,
             commits,
             engine::Options {
                 conventions: conventions.clone(),
                 progress: None,
-                ..engine_options(context, &repository, settings, settings.push.timeout)
+                ..engine_options(context, &repository, settings, remaining)
             },
         )?;
         match &mut preview {
