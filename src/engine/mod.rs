@@ -250,7 +250,7 @@ fn commit_job(changes: &ChangeSet, options: &Options<'_>) -> CommitJob {
 /// hold the key).
 #[derive(Debug, Clone, serde::Serialize)]
 pub(crate) struct PlannedRequest {
-    /// Where it is posted.
+    /// Where it is posted (without any credentials the configured address holds).
     pub(crate) url: String,
     /// The instructions it carries.
     pub(crate) system: String,
@@ -426,7 +426,8 @@ fn preview<J: Job>(
         for (prompt, pending_summaries) in prompts {
             match model.preview(&prompt) {
                 Some((url, body)) => entry.requests.push(PlannedRequest {
-                    url,
+                    // Credentials in a `base_url` go in a header, and are never shown.
+                    url: crate::text::without_credentials(&url),
                     system: prompt.system,
                     user: prompt.user,
                     body,

@@ -675,6 +675,16 @@ async fn the_dry_runs_of_the_review_and_the_report_send_nothing_and_write_nothin
         let replaced = "keys/[REDACTED GitHub token]/settings.xml:5: a credential was replaced";
         assert!(run.stderr.contains(replaced), "{}", run.stderr);
     }
+    // Credentials in a model's address are never shown.
+    let yaml = format!(
+        "models:\n  - name: remote\n    provider: openai-compatible\n    model: m\n    base_url: http://user:Addr3ssPa55@{}/v1\ndefaults: [remote]\n",
+        server.address()
+    );
+    std::fs::write(repo.home.join(".config/changes/config.yaml"), yaml).expect("configuration");
+    let json = ["hook", "run", "pre-push", "--dry-run", "--format", "json"];
+    let shown = run_off_runtime(&repo, crate::harness::CHANGES, &json).await;
+    assert!(shown.success().contains("\"url\": \"http://127.0.0.1:"), "{}", shown.stdout);
+    assert!(!shown.stdout.contains("Addr3ssPa55"), "{}", shown.stdout);
     let range =
         ["hook", "run", "pre-push", "--range", "HEAD..HEAD", "--dry-run", "--format", "json"];
     let nothing = run_off_runtime(&repo, crate::harness::CHANGES, &range).await;
