@@ -153,6 +153,17 @@ pub(crate) fn features(shape: &Shape) -> Vec<u64> {
     out
 }
 
+/// The hashed signals of a change's content, sorted and without repeats: what it says about
+/// the kind of change, kept apart from the structural features because it says nothing
+/// about where the change belongs.
+pub(crate) fn signal_features(shape: &Shape) -> Vec<u64> {
+    let mut out: Vec<u64> =
+        shape.signals.iter().map(|signal| Fnv::new().text("sg:").text(signal).0).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

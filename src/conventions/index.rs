@@ -33,7 +33,7 @@ use super::subject::{self, Body};
 
 /// Bumped whenever what a record holds or how a shape is computed changes: records of other
 /// versions are ignored, then dropped by the next compaction.
-pub(crate) const INDEX_VERSION: u32 = 3;
+pub(crate) const INDEX_VERSION: u32 = 4;
 /// A log larger than this is compacted (rewritten with one line per commit) when appended to.
 const MAX_LOG_BYTES: u64 = 32 * 1024 * 1024;
 /// Records kept by a compaction, newest first.

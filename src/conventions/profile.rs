@@ -15,7 +15,7 @@ use std::sync::{Arc, LazyLock};
 use regex::Regex;
 
 use super::cache::{Reader, Writer};
-use super::features::features;
+use super::features::{features, signal_features};
 use super::index::Record;
 use super::model::{Sample, Softmax, Vector, Vocabulary};
 use super::shape::{Shape, ShapeBump, ShapeFile};
@@ -27,8 +27,15 @@ pub(crate) const MAX_TRAINING: usize = 1000;
 pub(crate) const MIN_LABELLED: usize = 20;
 /// The half-life of a commit's weight, in commits.
 const HALF_LIFE: f32 = 200.0;
-/// Neighbours that vote on the scope.
+/// The half-life of a commit's weight in the type regression. Longer than the habits' one:
+/// on eight Conventional Commits repositories (`changes eval --last 200`) 600 matched the
+/// type on 79.9% of commits, against 79.2% with 200, 79.8% with 350 and 79.7% with 1,500.
+const TYPE_HALF_LIFE: f32 = 600.0;
+/// Neighbours that vote on the style and that a templated summary is looked for among.
 const NEIGHBOURS: usize = 10;
+/// Neighbours that vote on the scope: 6 matched it on 73.0% of commits of the same eight,
+/// against 72.3% with 10, 72.9% with 5 and 71.5% with 16.
+const SCOPE_NEIGHBOURS: usize = 6;
 /// Real subjects shown to network models as examples of style.
 pub(crate) const MAX_EXAMPLES: usize = 8;
 
@@ -59,7 +66,12 @@ struct Learned {
     /// Style as this repository reads it (a known type in a component repository is still
     /// a component).
     style: Style,
+    /// Feature ids: the structural ones (paths, kinds, sizes) first, then the signals of the
+    /// content (`features::signal_features`).
     ids: Vec<u32>,
+    /// How many of `ids` are structural: only those place a commit among its neighbours,
+    /// since the words of a change say what kind of change it is, not where it belongs.
+    structural: usize,
     vector: Vector,
     weight: f32,
 }
@@ -143,20 +155,26 @@ impl Profile {
         let mut learned: Vec<Learned> = Vec::with_capacity(usable.len());
         let mut all_ids = Vec::with_capacity(usable.len());
         for record in &usable {
-            let shape = record.shape.as_ref().map(features).unwrap_or_default();
-            all_ids.push(vocabulary.learn(&shape));
+            let (mut ids, signals) = match record.shape.as_ref() {
+                Some(shape) => (vocabulary.learn(&features(shape)), signal_features(shape)),
+                None => (Vec::new(), Vec::new()),
+            };
+            let structural = ids.len();
+            ids.extend(vocabulary.learn(&signals));
+            all_ids.push((ids, structural));
         }
         let idf = vocabulary.idf(usable.len());
-        for (position, ((record, subject), ids)) in
+        for (position, ((record, subject), (ids, structural))) in
             usable.iter().zip(parsed).zip(all_ids).enumerate()
         {
-            let vector = Vector::new(&ids, &idf);
+            let vector = Vector::new(ids.get(..structural).unwrap_or_default(), &idf);
             let style = style_of(&subject);
             learned.push(Learned {
                 record: Arc::clone(record),
                 subject,
                 style,
                 ids,
+                structural,
                 vector,
                 weight: recency(position),
             });
@@ -205,6 +223,7 @@ impl Profile {
             writer.bool(subject.prefix_capitalised);
             writer.style(entry.style);
             writer.u32s(&entry.ids);
+            writer.len(entry.structural);
             let shape = record.shape.as_ref();
             let files = shape.map_or(&[][..], |shape| shape.files.as_slice());
             writer.len(files.len());
@@ -301,6 +320,10 @@ impl Profile {
             };
             let style = reader.style()?;
             let ids = reader.u32s()?;
+            let structural = reader.len(0)?;
+            if structural > ids.len() {
+                return None;
+            }
             let mut shape = Shape::default();
             for _ in 0..reader.len(4)? {
                 shape.files.push(ShapeFile {
@@ -334,7 +357,7 @@ impl Profile {
                 shape: Some(shape),
                 brought: Vec::new(),
             };
-            entries.push((Arc::new(record), subject, style, ids));
+            entries.push((Arc::new(record), subject, style, ids, structural));
         }
         let component_repository = reader.bool()?;
         let vocabulary = Vocabulary::decode(reader)?;
@@ -342,12 +365,13 @@ impl Profile {
         let learned = entries
             .into_iter()
             .enumerate()
-            .map(|(position, (record, subject, style, ids))| Learned {
+            .map(|(position, (record, subject, style, ids, structural))| Learned {
                 record,
                 subject,
                 style,
-                vector: Vector::new(&ids, &idf),
+                vector: Vector::new(ids.get(..structural).unwrap_or_default(), &idf),
                 ids,
+                structural,
                 weight: recency(position),
             })
             .collect();
@@ -550,7 +574,8 @@ impl Profile {
             .filter_map(|(position, entry)| {
                 let commit_type = entry.subject.commit_type()?;
                 let label = classes.iter().position(|class| class == commit_type)?;
-                Some(Sample { features: &entry.ids, label, weight: recency(position) })
+                let weight = 0.5f32.powf(position as f32 / TYPE_HALF_LIFE);
+                Some(Sample { features: &entry.ids, label, weight })
             })
             .collect();
         match classes.len() {
@@ -595,8 +620,10 @@ impl Profile {
 
     /// What this repository would call `shape`.
     pub(crate) fn predict(&self, shape: &Shape) -> Prediction {
-        let ids = self.vocabulary.lookup(&features(shape));
-        let neighbours = self.neighbours(&ids);
+        let structural = self.vocabulary.lookup(&features(shape));
+        let neighbours = self.neighbours(&structural);
+        let mut ids = structural;
+        ids.extend(self.vocabulary.lookup(&signal_features(shape)));
         // In a mixed history the regression says which kinds of change get which style, and
         // the nearest commits say what the newest habit is (a bot that switched styles).
         let style = match &self.style_model {
@@ -681,7 +708,7 @@ impl Profile {
             let Some(vote) = label(entry) else { continue };
             *votes.entry(vote).or_default() += similarity * similarity * (0.5 + 0.5 * entry.weight);
             counted += 1;
-            if counted == NEIGHBOURS {
+            if counted == SCOPE_NEIGHBOURS {
                 break;
             }
         }

@@ -83,6 +83,9 @@ pub(crate) struct Shape {
     /// The scope today's rules give.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) rule_scope: Option<String>,
+    /// What the content says about the kind of change (`offline::Analysed::signals`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) signals: Vec<String>,
     /// The author's e-mail address, lower-cased: in a history that mixes styles, people keep
     /// their own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,6 +110,7 @@ impl Shape {
             bump_count: facts.bumps.len(),
             changelog_entry: facts.changelog_entry.clone(),
             changelog_release: facts.changelog_release,
+            signals: analysed.signals(),
             ..Shape::default()
         };
         shape.whitespace_only =

@@ -24,6 +24,7 @@ mod patch;
 mod paths;
 mod range;
 mod review;
+mod signals;
 mod text;
 mod voice;
 

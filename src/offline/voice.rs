@@ -125,6 +125,11 @@ impl Analysed<'_> {
         self.decision.scope.as_deref()
     }
 
+    /// What the content says about the kind of change, for the conventions profile.
+    pub(crate) fn signals(&self) -> Vec<String> {
+        super::signals::signals(&self.analyses)
+    }
+
     /// The facts the conventions profile learns from.
     pub(crate) fn facts(&self) -> ChangeFacts {
         let mut facts = ChangeFacts::default();
@@ -252,7 +257,7 @@ fn kind_of(analysis: &FileAnalysis<'_>) -> &'static str {
 }
 
 /// True for CHANGELOG, CHANGES, HISTORY and NEWS files.
-fn is_changelog(path: &str) -> bool {
+pub(super) fn is_changelog(path: &str) -> bool {
     let stem = paths::stem(paths::file_name(path)).to_ascii_lowercase();
     matches!(stem.as_str(), "changelog" | "changes" | "history" | "news" | "release-notes")
 }

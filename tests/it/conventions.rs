@@ -530,3 +530,33 @@ fn a_warm_run_reuses_the_trained_profile_until_the_history_changes() {
     assert!(torn.stderr.contains("learned from 25 commits (0 indexed"), "{}", torn.stderr);
     assert_eq!(torn.stdout, after.stdout);
 }
+
+/// A changeset declaring `level` for a code change in `src/lib.rs`.
+fn stage_changeset(repo: &TestRepo, index: usize, level: &str, text: &str) {
+    repo.stage(
+        &format!(".changeset/change-{index}.md"),
+        format!("---\n\"app\": {level}\n---\n\n{text}\n"),
+    );
+    repo.stage("src/lib.rs", format!("pub fn step() -> usize {{\n    {index}\n}}\n"));
+}
+
+#[test]
+fn the_release_level_a_changeset_declares_decides_between_feat_and_fix() {
+    let fix = ("patch", "Fixed a crash when the input is empty.", "fix: handle case");
+    let feat = ("minor", "Added an option to print the step.", "feat: add option");
+    // The same file, the same size of change: only the changeset tells a fix from a feature.
+    // The older half of the history is of the kind asked for, so recency alone would answer
+    // the other type.
+    for (older, newer) in [(fix, feat), (feat, fix)] {
+        let repo = TestRepo::new();
+        for index in 0..30 {
+            let (level, text, subject) = if index < 15 { older } else { newer };
+            stage_changeset(&repo, index, level, text);
+            repo.commit(&format!("{subject} {index}"));
+        }
+        stage_changeset(&repo, 100, older.0, older.1);
+        let draft = draft(&repo);
+        let wanted = older.2.split(':').next().unwrap_or_default();
+        assert!(draft.starts_with(&format!("{wanted}:")), "a {} changeset: {draft}", older.0);
+    }
+}
