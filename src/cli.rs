@@ -147,6 +147,7 @@ pub enum HookCommand {
   changes hook run --dry-run              print each request as it would be sent, ask none
   changes hook run --models local         use only the built-in model
   changes hook run pre-push               review what `git push` would send
+  changes hook run pre-push --dry-run     print the review's requests as they would be sent
   changes hook run pre-push --range main..feature --format json
   changes hook run pre-push --format sarif > review.sarif")]
     Run(RunArgs),
@@ -173,8 +174,9 @@ pub struct RunArgs {
     /// With `pre-push`: review this range (`A..B`) instead of what `git push` would send.
     #[arg(long, value_name = "A..B")]
     pub range: Option<String>,
-    /// Print each request exactly as it would be sent, after redaction, and ask none
-    /// (`--format json`: the request bodies, per model).
+    /// Print each request exactly as it would be sent, after redaction, and ask none; with
+    /// `pre-push`, the review's requests, and no report is written (`--format json`: the
+    /// request bodies, per model).
     #[arg(long)]
     pub dry_run: bool,
 }
@@ -204,6 +206,7 @@ Examples:
   changes report --days 30 --models local      the last 30 days, the built-in model only
   changes report --after \"2 weeks ago\" --only 'src/**'
   changes report --after 2026-11-01 --before 2026-11-15 --out reports/ --gist
+  changes report --dry-run --format json       each model's requests, as they would be sent
   CHANGES_NOW=2026-11-15 changes report --days 7   the week before 15 November"
 )]
 pub struct ReportArgs {
@@ -225,6 +228,10 @@ pub struct ReportArgs {
     /// Publish the reports as a secret GitHub gist.
     #[arg(long)]
     pub gist: bool,
+    /// Print each request exactly as it would be sent, after redaction, and ask none; write
+    /// no report and publish nothing (`--format json`: the request bodies, per model).
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `changes eval [--last N] [--yes]`

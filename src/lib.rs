@@ -116,6 +116,18 @@ fn dispatch(context: &Context, command: &Command) -> Result<(), Error> {
             if hook == "pre-push"
     );
     let review_only = matches!(context.format, cli::Format::Sarif | cli::Format::Rdjson);
+    let dry_run = matches!(
+        command,
+        Command::Hook(HookArgs { command: HookCommand::Run(RunArgs { dry_run: true, .. }) })
+            | Command::Report(cli::ReportArgs { dry_run: true, .. })
+    );
+    if review_only && dry_run {
+        // A program reading findings must not be handed requests it would misread.
+        return Err(Error::new(
+            Kind::Usage,
+            "--dry-run prints requests as text or JSON (`--format json`); nothing was sent",
+        ));
+    }
     if review_only && !reviews_a_push {
         return Err(Error::new(
             Kind::Usage,

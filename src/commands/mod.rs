@@ -96,6 +96,56 @@ pub(crate) fn warn_about_run<T>(
     }
 }
 
+/// What a secret replaced before sending is told as, in a review or a report (the commit
+/// draft asks whether the file is meant to be committed instead).
+pub(crate) fn about_replaced_secret(kind: &str) -> String {
+    format!("{} {kind} was replaced before sending", crate::privacy::article(kind))
+}
+
+/// `--dry-run`: prints the requests of `preview` byte for byte as they would be sent, with
+/// what redaction replaced on stderr (each secret in file content said by `about_secret`);
+/// `--format json` gives them per model with their bodies. Nothing is sent.
+pub(crate) fn print_dry_run(
+    context: &Context,
+    preview: &engine::Preview,
+    about_secret: fn(&str) -> String,
+) -> Result<(), Error> {
+    use crate::report::dry_run;
+    for secret in &preview.secrets {
+        let line = secret.line.map(|line| format!(":{line}")).unwrap_or_default();
+        // Named as the requests name it: a dry run's output is shared to show what is sent.
+        let path = crate::privacy::redact_text(&secret.path).0;
+        context.printer.warn(&format!("{path}{line}: {}", about_secret(secret.kind)));
+    }
+    for replaced in &preview.replaced {
+        context.printer.warn(replaced);
+    }
+    for skipped in &preview.selection.skipped {
+        context.printer.detail(&format!("{}: skipped: {}", skipped.model, skipped.reason));
+    }
+    if context.format == crate::cli::Format::Json {
+        let output = dry_run::DryRunOutput { dry_run: true, models: &preview.models };
+        context.printer.data(&crate::report::output::to_json(&output))?;
+        return Ok(());
+    }
+    let groups = dry_run::groups(&preview.models);
+    if groups.is_empty() {
+        context.printer.info(
+            "changes: no selected model sends anything (the built-in `local` answers on this \
+             machine); below is what a network model would be sent",
+        );
+        context.printer.data(&preview.description)?;
+        return Ok(());
+    }
+    for group in &groups {
+        if let Some(note) = &group.model.note {
+            context.printer.info(&format!("changes: {}: {note}", group.names.join(", ")));
+        }
+    }
+    context.printer.data(&dry_run::render_text(&groups))?;
+    Ok(())
+}
+
 /// Where a draft's history starts: the commit the change is described from.
 pub(crate) enum Base {
     /// The staged changes: `HEAD` (none before the first commit); rule files from the work
@@ -174,14 +224,16 @@ pub(crate) fn learn_conventions(
 }
 
 /// The commits `ids` with what the intent grouping needs (their subjects and changes), read
-/// through the history index; trouble writing the index is said once.
+/// through the history index (kept in it when `write`); trouble writing the index is said
+/// once.
 pub(crate) fn intent_commits(
     context: &Context,
     repository: &Repository,
     ids: &[&str],
     options: &crate::git::CollectOptions,
+    write: bool,
 ) -> Vec<crate::offline::intent::Commit> {
-    let (commits, warning) = crate::conventions::intent_commits(repository, ids, options);
+    let (commits, warning) = crate::conventions::intent_commits(repository, ids, options, write);
     if let Some(warning) = warning {
         context.printer.warn(&warning);
     }

@@ -7,7 +7,8 @@ use jiff::Zoned;
 
 use crate::cli::ReportArgs;
 use crate::commands::{
-    engine_options, intent_commits, learn_conventions, warn_about_run, Base, Context,
+    about_replaced_secret, engine_options, intent_commits, learn_conventions, print_dry_run,
+    warn_about_run, Base, Context,
 };
 use crate::engine;
 use crate::env;
@@ -100,24 +101,26 @@ pub(crate) fn cmd_report(context: &Context, args: &ReportArgs) -> Result<(), Err
         })
         .collect();
     let ids: Vec<&str> = window.commits.iter().map(|commit| commit.id.as_str()).collect();
-    let intents = intent_commits(context, &repository, &ids, &options);
+    // A dry run writes nothing, not even the caches of what was learned.
+    let write = !args.dry_run;
+    let intents = intent_commits(context, &repository, &ids, &options, write);
     let conventions =
-        learn_conventions(context, &repository, settings, &options, &Base::Staged, true);
-    let drafts = engine::summarize_range(
-        &changes,
-        engine::Commits { lines, intents },
-        engine::Options {
-            conventions,
-            ..engine_options(context, &repository, settings, settings.report.timeout)
-        },
-    )?;
-    warn_about_run(
-        context,
-        &drafts,
-        Some(|kind| {
-            format!("{} {kind} was replaced before sending", crate::privacy::article(kind))
-        }),
-    );
+        learn_conventions(context, &repository, settings, &options, &Base::Staged, write);
+    let commits = engine::Commits { lines, intents };
+    let options = engine::Options {
+        conventions,
+        ..engine_options(context, &repository, settings, settings.report.timeout)
+    };
+    if args.dry_run {
+        let preview = engine::preview_range(
+            &changes,
+            commits,
+            engine::Options { progress: None, ..options },
+        )?;
+        return print_dry_run(context, &preview, about_replaced_secret);
+    }
+    let drafts = engine::summarize_range(&changes, commits, options)?;
+    warn_about_run(context, &drafts, Some(about_replaced_secret));
 
     let repository_name = repository
         .work_tree()

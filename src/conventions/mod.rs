@@ -124,12 +124,15 @@ pub(crate) fn learn(
 /// The commits `ids` (on any branch) as the intent grouping reads them, in their order, from
 /// the history index: commits not indexed yet are read from git now and added to it. Trouble
 /// writing the index comes back as a warning; a commit that cannot be read is left out.
+/// Unless `write`, commits read now are not kept in the index (a dry run writes nothing).
 pub(crate) fn intent_commits(
     repository: &Repository,
     ids: &[&str],
     options: &CollectOptions,
+    write: bool,
 ) -> (Vec<offline::intent::Commit>, Option<String>) {
     let mut index = Index::open(&repository.common_dir());
+    index.read_only = !write;
     let records = index.records(repository, ids, options);
     let commits = records
         .iter()

@@ -30,7 +30,7 @@ use crate::conventions::check::{self, Checked};
 use crate::env::Environment;
 use crate::error::Error;
 use crate::git::ChangeSet;
-use crate::llm::{provider, Model, Spent};
+use crate::llm::{provider, Model, Prompt, Spent};
 use crate::privacy::{self, SecretFound};
 
 use job::{CommitJob, Job, RangeJob, ReviewJob};
@@ -250,7 +250,7 @@ fn commit_job(changes: &ChangeSet, options: &Options<'_>) -> CommitJob {
 /// hold the key).
 #[derive(Debug, Clone, serde::Serialize)]
 pub(crate) struct PlannedRequest {
-    /// Where it is posted.
+    /// Where it is posted (without any credentials the configured address holds).
     pub(crate) url: String,
     /// The instructions it carries.
     pub(crate) system: String,
@@ -258,6 +258,10 @@ pub(crate) struct PlannedRequest {
     pub(crate) user: String,
     /// The JSON body, as the provider's adapter builds it.
     pub(crate) body: serde_json::Value,
+    /// True for the final request after per-file summary requests: it is built from their
+    /// answers, so each summary still to come is shown as [`PENDING_SUMMARY`]; everything
+    /// else in it (instructions, commits, stats, cached summaries) is as it would be sent.
+    pub(crate) pending_summaries: bool,
 }
 
 /// What a run would send to one model.
@@ -271,10 +275,12 @@ pub(crate) struct ModelRequests {
     pub(crate) model_id: String,
     /// The requests known before any answer, in the order they would be sent.
     pub(crate) requests: Vec<PlannedRequest>,
-    /// What would follow that cannot be shown before answers come (the final request over
-    /// per-file summaries), or why nothing is sent.
+    /// What would follow that cannot be shown before answers come, or why nothing is sent.
     pub(crate) note: Option<String>,
 }
+
+/// What a dry run shows in the final request where a per-file summary will be.
+pub(crate) const PENDING_SUMMARY: &str = "[the summary the answers above will give]";
 
 /// What a run would send, model by model, and what redaction replaced on the way.
 #[derive(Debug)]
@@ -291,14 +297,80 @@ pub(crate) struct Preview {
     pub(crate) description: String,
 }
 
+impl Preview {
+    /// Adds what a later run would send (the next range of a push): each model's requests
+    /// follow its earlier ones, in the order they would be sent.
+    pub(crate) fn append(&mut self, later: Preview) {
+        for model in later.models {
+            match self.models.iter_mut().find(|known| known.model == model.model) {
+                Some(known) => {
+                    known.requests.extend(model.requests);
+                    known.note = match (known.note.take(), model.note) {
+                        (Some(first), Some(second)) if first != second => {
+                            Some(format!("{first}; {second}"))
+                        }
+                        (first, second) => first.or(second),
+                    };
+                }
+                None => self.models.push(model),
+            }
+        }
+        self.secrets.extend(later.secrets);
+        for line in later.replaced {
+            if !self.replaced.contains(&line) {
+                self.replaced.push(line);
+            }
+        }
+        self.description.push_str(&later.description);
+    }
+}
+
 /// The requests a commit draft would send for `changes`, built by the same functions as the
 /// real run (redaction, planning, the provider adapters), sending nothing.
-pub(crate) fn preview_commit(
-    changes: &ChangeSet,
-    mut options: Options<'_>,
-) -> Result<Preview, Error> {
+pub(crate) fn preview_commit(changes: &ChangeSet, options: Options<'_>) -> Result<Preview, Error> {
     let job = commit_job(changes, &options);
     let synthesize = options.settings.commit.merge == MergeMode::Synthesize;
+    let mut preview = preview(changes, options, job)?;
+    if synthesize {
+        // Only network models with their requests shown have no note yet.
+        for model in preview.models.iter_mut().filter(|model| model.note.is_none()) {
+            model.note = Some(
+                "with `commit.merge: synthesize`, one more request merges the drafts".to_string(),
+            );
+        }
+    }
+    Ok(preview)
+}
+
+/// The requests a push review of `changes` would send, built as `review_push` builds them,
+/// sending nothing.
+pub(crate) fn preview_review(
+    changes: &ChangeSet,
+    commits: Commits,
+    options: Options<'_>,
+) -> Result<Preview, Error> {
+    let job = review_job(commits, &options);
+    preview(changes, options, job)
+}
+
+/// The requests a summary of a period would send, built as `summarize_range` builds them,
+/// sending nothing.
+pub(crate) fn preview_range(
+    changes: &ChangeSet,
+    commits: Commits,
+    options: Options<'_>,
+) -> Result<Preview, Error> {
+    let job = range_job(commits, &options);
+    preview(changes, options, job)
+}
+
+/// The requests `job` would send for `changes`: the same selection, redaction, plan and
+/// provider adapter as a real run, with nothing sent.
+fn preview<J: Job>(
+    changes: &ChangeSet,
+    mut options: Options<'_>,
+    job: J,
+) -> Result<Preview, Error> {
     let timeout = options.timeout;
     let prepared = prepare(changes, &mut options, job)?;
     let shared = &prepared.shared;
@@ -324,32 +396,45 @@ pub(crate) fn preview_commit(
             answer_tokens: shared.job.expected_answer_tokens(),
             every_file: shared.job.summarize_every_file(),
         };
-        let prompts = match plan::plan(changes, known, &capacity, &shape, timeout, false) {
-            plan::Plan::Single { input, .. } => vec![run::final_prompt(shared, input)],
-            plan::Plan::Map(map) => {
-                entry.note = Some(
-                    "then one final request over the per-file summaries these requests return; \
-                     it is built from their answers, so it cannot be shown before them"
-                        .to_string(),
-                );
-                map.batches.into_iter().map(|batch| batch.prompt).collect()
-            }
-        };
-        for prompt in prompts {
+        // Each prompt, and whether it waits for the answers to the ones before it.
+        let prompts: Vec<(Prompt, bool)> =
+            match plan::plan(changes, known, &capacity, &shape, timeout, false) {
+                plan::Plan::Single { input, .. } => vec![(run::final_prompt(shared, input), false)],
+                plan::Plan::Map(map) => {
+                    // The final request as the run builds it, with a placeholder for each
+                    // summary still to come.
+                    let mut summaries = map.known.clone();
+                    for unit in &map.units {
+                        if let Some(slot) = summaries.get_mut(unit.file) {
+                            *slot = Some(PENDING_SUMMARY.to_string());
+                        }
+                    }
+                    let input = plan::final_input(changes, &summaries, &shape, &capacity);
+                    let last = run::final_prompt(shared, input);
+                    entry.note = Some(format!(
+                        "the last request is built from the answers to the per-file requests \
+                         before it: it shows {PENDING_SUMMARY} where each of their summaries \
+                         will be"
+                    ));
+                    map.batches
+                        .into_iter()
+                        .map(|batch| (batch.prompt, false))
+                        .chain(std::iter::once((last, true)))
+                        .collect()
+                }
+            };
+        for (prompt, pending_summaries) in prompts {
             match model.preview(&prompt) {
                 Some((url, body)) => entry.requests.push(PlannedRequest {
-                    url,
+                    // Credentials in a `base_url` go in a header, and are never shown.
+                    url: crate::text::without_credentials(&url),
                     system: prompt.system,
                     user: prompt.user,
                     body,
+                    pending_summaries,
                 }),
                 None => entry.note = Some("no endpoint is configured: nothing is sent".into()),
             }
-        }
-        if synthesize && entry.note.is_none() {
-            entry.note = Some(
-                "with `commit.merge: synthesize`, one more request merges the drafts".to_string(),
-            );
         }
         models.push(entry);
     }
@@ -378,11 +463,7 @@ pub(crate) fn review_push(
     commits: Commits,
     mut options: Options<'_>,
 ) -> Result<Run<Review>, Error> {
-    let job = ReviewJob {
-        commits: commits.lines,
-        intents: commits.intents,
-        conventions: options.conventions.clone(),
-    };
+    let job = review_job(commits, &options);
     let session = Session::new()?;
     let prepared = prepare(changes, &mut options, job)?;
     let mut run = execute(&session, &prepared, &options)?;
@@ -405,13 +486,27 @@ pub(crate) fn summarize_range(
     mut options: Options<'_>,
 ) -> Result<Run<RangeSummary>, Error> {
     let session = Session::new()?;
-    let job = RangeJob {
+    let job = range_job(commits, &options);
+    let prepared = prepare(changes, &mut options, job)?;
+    execute(&session, &prepared, &options)
+}
+
+/// The push-review job over `commits`.
+fn review_job(commits: Commits, options: &Options<'_>) -> ReviewJob {
+    ReviewJob {
         commits: commits.lines,
         intents: commits.intents,
         conventions: options.conventions.clone(),
-    };
-    let prepared = prepare(changes, &mut options, job)?;
-    execute(&session, &prepared, &options)
+    }
+}
+
+/// The job of summarizing a period of `commits`.
+fn range_job(commits: Commits, options: &Options<'_>) -> RangeJob {
+    RangeJob {
+        commits: commits.lines,
+        intents: commits.intents,
+        conventions: options.conventions.clone(),
+    }
 }
 
 /// The models a run with these settings and `--models` names would ask.
@@ -640,6 +735,51 @@ mod tests {
         let sendable = super::sendable(&changes, &settings(), &commit);
         assert!(!sendable.instructions.contains(TOKEN));
         assert!(sendable.instructions.contains("chore: rotate [REDACTED GitHub token]"));
+    }
+
+    #[test]
+    fn a_later_range_s_requests_follow_each_model_s_earlier_ones() {
+        let request = |user: &str| PlannedRequest {
+            url: "http://127.0.0.1:9/v1/chat/completions".to_string(),
+            system: "Review.".to_string(),
+            user: user.to_string(),
+            body: serde_json::json!({ "user": user }),
+            pending_summaries: false,
+        };
+        let model = |name: &str, users: &[&str], note: Option<&str>| ModelRequests {
+            model: name.to_string(),
+            provider: "openai-compatible".to_string(),
+            model_id: "m".to_string(),
+            requests: users.iter().map(|user| request(user)).collect(),
+            note: note.map(str::to_string),
+        };
+        let preview = |models: Vec<ModelRequests>, replaced: &str, description: &str| Preview {
+            selection: Selection { models: Vec::new(), skipped: Vec::new() },
+            models,
+            secrets: Vec::new(),
+            replaced: vec![replaced.to_string()],
+            description: description.to_string(),
+        };
+        let mut first = preview(
+            vec![model("a", &["main"], Some("built-in")), model("b", &["main"], None)],
+            "a token was replaced",
+            "main\n",
+        );
+        first.append(preview(
+            vec![model("a", &["feature"], Some("built-in")), model("b", &[], Some("later"))],
+            "a token was replaced",
+            "feature\n",
+        ));
+        let users: Vec<Vec<&str>> = first
+            .models
+            .iter()
+            .map(|model| model.requests.iter().map(|request| request.user.as_str()).collect())
+            .collect();
+        assert_eq!(users, [vec!["main", "feature"], vec!["main"]]);
+        assert_eq!(first.models[0].note.as_deref(), Some("built-in"));
+        assert_eq!(first.models[1].note.as_deref(), Some("later"));
+        assert_eq!(first.replaced, ["a token was replaced"]);
+        assert_eq!(first.description, "main\nfeature\n");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Pure renderers of what `changes` shows and writes: the commit message file, the push
-//! review (text, markdown, SARIF), the date-range report, and the structured outputs they and `--format json` share.
+//! review (text, markdown, SARIF), the date-range report, what a dry run would send, and the structured outputs they and `--format json` share.
 
 pub(crate) mod commit;
+pub(crate) mod dry_run;
 pub(crate) mod output;
 pub(crate) mod push;
 pub(crate) mod range;

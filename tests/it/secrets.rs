@@ -278,8 +278,13 @@ async fn no_secret_of_the_new_kinds_reaches_the_server_in_a_commit_draft() {
     assert!(run.stderr.contains("in a file name was replaced before sending"), "{}", run.stderr);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_push_review_sends_no_secret_from_files_names_or_commit_messages() {
+/// A made-up GitLab token in the body of the commit [`a_commit_to_push`] makes.
+const BODY_SECRET: &str = concat!("gl", "pat-", "BXYtuN30ItjcV9ShzkBZ");
+
+/// A pushed repository with its hooks, whose one model is on a server answering a review, and
+/// one commit to push: the files of [`new_kind_files`], with [`message_token`] in its subject
+/// and [`BODY_SECRET`] in its body.
+async fn a_commit_to_push() -> (MockServer, TestRepo, Vec<(String, String, Vec<String>)>) {
     let server = answering("Summary:\n- Rotates credentials\n\nRisks:\n- none\n").await;
     let repo = crate::push::pushed_repo();
     one_remote_model(&repo, &server);
@@ -287,10 +292,15 @@ async fn the_push_review_sends_no_secret_from_files_names_or_commit_messages() {
     for (path, content, _) in &files {
         repo.stage(path, content);
     }
-    let token = message_token();
-    let body_secret = concat!("gl", "pat-", "BXYtuN30ItjcV9ShzkBZ");
-    let message = format!("rotate token {token}\n\nThe old one was {body_secret}.");
+    let message = format!("rotate token {}\n\nThe old one was {BODY_SECRET}.", message_token());
     repo.git(&["commit", "-q", "--no-verify", "-m", &message]);
+    (server, repo, files)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_push_review_sends_no_secret_from_files_names_or_commit_messages() {
+    let (server, repo, files) = a_commit_to_push().await;
+    let (token, body_secret) = (message_token(), BODY_SECRET);
     let push = run_off_runtime(&repo, "git", &["push", "origin", "main"]).await;
     assert_eq!(push.code, 0, "{}", push.stderr);
     let bodies = received(&server).await;
@@ -305,8 +315,9 @@ async fn the_push_review_sends_no_secret_from_files_names_or_commit_messages() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_report_sends_no_secret_from_files_or_commit_subjects() {
+/// A repository whose one model is on a server answering a summary, with one commit in the
+/// period from 1 November: the files of [`new_kind_files`], [`message_token`] in its subject.
+async fn a_period_to_report() -> (MockServer, TestRepo, Vec<(String, String, Vec<String>)>) {
     let server = answering("The settings were rotated.").await;
     let mut repo = TestRepo::new();
     one_remote_model(&repo, &server);
@@ -316,6 +327,13 @@ async fn the_report_sends_no_secret_from_files_or_commit_subjects() {
     }
     let token = message_token();
     commit_two_days_ago(&mut repo, &format!("rotate token {token}"));
+    (server, repo, files)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_sends_no_secret_from_files_or_commit_subjects() {
+    let (server, repo, files) = a_period_to_report().await;
+    let token = message_token();
     let out = repo.home.join("report");
     let arguments = ["report", "--after", "2026-11-01", "--out", out.to_str().unwrap_or_default()];
     let run = run_off_runtime(&repo, crate::harness::CHANGES, &arguments).await;
@@ -363,18 +381,12 @@ async fn the_dry_run_prints_byte_for_byte_what_the_server_then_receives() {
     assert_eq!(String::from_utf8_lossy(&body), String::from_utf8_lossy(sent), "JSON body differs");
     assert_eq!(&body, sent);
 
-    let received: serde_json::Value = serde_json::from_slice(sent).expect("JSON body");
-    let system = received["messages"][0]["content"].as_str().expect("instructions");
-    let user = received["messages"][1]["content"].as_str().expect("input");
-    let printed = text.success();
-    let (head, input) = printed.split_once("--- input ---\n").expect("an input section");
-    let instructions = head.split_once("--- instructions ---\n").expect("instructions").1;
-    assert_eq!(input, user, "the printed input is what the server received");
-    assert_eq!(
-        instructions.strip_suffix('\n').unwrap_or(instructions),
-        system.trim_end_matches('\n')
+    assert_printed_as_sent(text.success(), std::slice::from_ref(sent));
+    let printed = &text.stdout;
+    assert!(
+        printed.starts_with("=== request 1 of 1 to remote: POST http://127.0.0.1:"),
+        "{printed}"
     );
-    assert!(head.starts_with("=== request 1 of 1 to remote: POST http://127.0.0.1:"), "{head}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -413,28 +425,306 @@ async fn a_published_gist_holds_no_secret_from_file_names_or_commit_subjects() {
     assert!(local.contains("](#keysredacted-github-tokentxt)"), "{local}");
 }
 
+/// Every file under `folder` with its size, sorted: what a run wrote there.
+fn files_under(folder: &std::path::Path) -> Vec<(std::path::PathBuf, u64)> {
+    let mut found = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            match entry.metadata() {
+                Ok(metadata) if metadata.is_dir() => pending.push(path),
+                Ok(metadata) => found.push((path, metadata.len())),
+                Err(_) => {}
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Every request a `--dry-run --format json` printed, model after model, each in order.
+fn planned_requests(dry_run: &Run) -> Vec<serde_json::Value> {
+    let preview: serde_json::Value = serde_json::from_str(dry_run.success()).expect("JSON");
+    assert_eq!(preview["dry_run"], true, "{preview}");
+    let models = preview["models"].as_array().expect("models");
+    models
+        .iter()
+        .flat_map(|model| model["requests"].as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
+/// The JSON bodies of the requests a dry run printed exactly as they would be sent (all but
+/// a final request waiting for per-file summaries).
+fn planned_bodies(dry_run: &Run) -> Vec<Vec<u8>> {
+    planned_requests(dry_run)
+        .iter()
+        .filter(|request| request["pending_summaries"] == false)
+        .map(|request| serde_json::to_vec(&request["body"]).expect("serializes"))
+        .collect()
+}
+
+/// Runs `arguments` with `--dry-run`, as text and as JSON, and asserts what both must do with
+/// the files of [`new_kind_files`] staged or committed: send nothing, show `token` nowhere,
+/// and say on stderr that the Maven password was replaced.
+async fn dry_run_as_text_and_json(
+    repo: &TestRepo,
+    server: &MockServer,
+    arguments: &[&str],
+    token: &str,
+) -> (Run, Run) {
+    let text_arguments = [arguments, &["--dry-run"]].concat();
+    let text = run_off_runtime(repo, crate::harness::CHANGES, &text_arguments).await;
+    let json_arguments = [&text_arguments[..], &["--format", "json"]].concat();
+    let json = run_off_runtime(repo, crate::harness::CHANGES, &json_arguments).await;
+    assert!(received(server).await.is_empty(), "a dry run sends nothing");
+    for run in [&text, &json] {
+        let shown = format!("{}{}", run.stdout, run.stderr);
+        assert!(!shown.contains(token), "the commit subject's token is shown: {shown}");
+        let replaced = "settings.xml:5: a credential was replaced before sending";
+        assert!(run.stderr.contains(replaced), "{}", run.stderr);
+    }
+    (text, json)
+}
+
+/// Asserts that the text dry run shows, request by request, the instructions and the input
+/// of `bodies` (in the order the server received them, here one model's).
+fn assert_printed_as_sent(printed: &str, bodies: &[Vec<u8>]) {
+    let sections: Vec<&str> = printed.split("=== request ").skip(1).collect();
+    assert_eq!(sections.len(), bodies.len(), "{printed}");
+    for (section, body) in sections.iter().zip(bodies) {
+        let sent: serde_json::Value = serde_json::from_slice(body).expect("JSON body");
+        let system = sent["messages"][0]["content"].as_str().expect("instructions");
+        let user = sent["messages"][1]["content"].as_str().expect("input");
+        let (head, input) = section.split_once("--- input ---\n").expect("an input section");
+        let instructions = head.split_once("--- instructions ---\n").expect("instructions").1;
+        assert_eq!(input, user, "the printed input is what the server received");
+        assert_eq!(
+            instructions.strip_suffix('\n').unwrap_or(instructions),
+            system.trim_end_matches('\n')
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_dry_run_of_a_hook_sends_nothing_and_writes_no_report() {
-    // Only the commit draft has a dry run: with a hook name the flag must not be ignored,
-    // or a user asking to see what would leave would send it.
+async fn the_push_review_dry_run_prints_byte_for_byte_what_the_push_then_sends() {
+    let (server, repo, _) = a_commit_to_push().await;
+    let token = message_token();
+    let (text, json) =
+        dry_run_as_text_and_json(&repo, &server, &["hook", "run", "pre-push"], &token).await;
+    assert!(crate::push::reports(&repo).is_empty(), "a dry run writes no report");
+    for run in [&text, &json] {
+        let replaced = "a GitHub token in the commit messages was replaced before sending";
+        assert!(run.stderr.contains(replaced), "{}", run.stderr);
+        assert!(!run.stdout.contains(BODY_SECRET) && !run.stderr.contains(BODY_SECRET));
+    }
+    assert!(text.success().contains("rotate token [REDACTED GitHub token]"), "{}", text.stdout);
+    let planned = planned_bodies(&json);
+    assert_eq!(planned.len(), 1, "{}", json.stdout);
+
+    let push = run_off_runtime(&repo, "git", &["push", "origin", "main"]).await;
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    let requests = server.received_requests().await.expect("recorded");
+    let sent: Vec<Vec<u8>> = requests.iter().map(|request| request.body.clone()).collect();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        String::from_utf8_lossy(&planned[0]),
+        String::from_utf8_lossy(&sent[0]),
+        "JSON body differs"
+    );
+    assert_eq!(planned, sent);
+    assert!(!String::from_utf8_lossy(&sent[0]).contains(token.as_str()));
+    assert_printed_as_sent(text.success(), &sent);
+    assert!(text.stdout.starts_with("=== request 1 of 1 to remote: POST http://127.0.0.1:"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_of_a_push_of_two_branches_lists_the_requests_of_both_reviews() {
+    let (server, repo, _) = a_commit_to_push().await;
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.stage("src/feature.rs", "pub fn feature() -> bool { true }\n");
+    repo.commit("add the feature");
+    repo.git(&["checkout", "-q", "main"]);
+    let id = |revision: &str| repo.git(&["rev-parse", revision]).trim().to_string();
+    let refs = format!(
+        "refs/heads/main {} refs/heads/main {}\nrefs/heads/feature {} refs/heads/feature {}\n",
+        id("main"),
+        id("origin/main"),
+        id("feature"),
+        "0".repeat(40)
+    );
+    let by_git = format!(
+        "printf '{refs}' | '{}' hook run --dry-run --format json pre-push origin /nowhere.git",
+        crate::harness::CHANGES
+    );
+    let json = run_off_runtime(&repo, "sh", &["-c", &by_git]).await;
+    assert!(received(&server).await.is_empty(), "a dry run sends nothing");
+    let mut planned = planned_bodies(&json);
+    assert_eq!(planned.len(), 2, "one review per branch: {}", json.stdout);
+
+    let push = run_off_runtime(&repo, "git", &["push", "origin", "main", "feature"]).await;
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    let requests = server.received_requests().await.expect("recorded");
+    let mut sent: Vec<Vec<u8>> = requests.iter().map(|request| request.body.clone()).collect();
+    planned.sort();
+    sent.sort();
+    assert_eq!(planned, sent, "the two reviews' bodies differ");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_dry_run_prints_byte_for_byte_what_the_report_then_sends() {
+    let (server, repo, _) = a_period_to_report().await;
+    let token = message_token();
+    let out = repo.home.join("report");
+    let out_text = out.to_str().unwrap_or_default().to_string();
+    let report = ["report", "--after", "2026-11-01", "--out", &out_text];
+    let (text, json) = dry_run_as_text_and_json(&repo, &server, &report, &token).await;
+    assert!(!out.exists(), "a dry run writes no report");
+    assert!(
+        text.stderr.contains("the last request is built from the answers to the per-file requests"),
+        "{}",
+        text.stderr
+    );
+    // The commits go in the final request only: it is shown, its summaries still to come.
+    assert!(text.success().contains("rotate token [REDACTED GitHub token]"), "{}", text.stdout);
+    let planned = planned_bodies(&json);
+    assert!(!planned.is_empty(), "{}", json.stdout);
+    let last = planned_requests(&json).pop().expect("a final request");
+    assert_eq!(last["pending_summaries"], true, "{last}");
+    let pending = last["user"].as_str().expect("its input");
+    assert!(pending.contains("[the summary the answers above will give]"), "{pending}");
+
+    let real = run_off_runtime(&repo, crate::harness::CHANGES, &report).await;
+    assert_eq!(real.code, 0, "{}", real.stderr);
+    assert!(out.join("remote.md").exists(), "the real run writes the report");
+    let requests = server.received_requests().await.expect("recorded");
+    let sent: Vec<Vec<u8>> = requests.iter().map(|request| request.body.clone()).collect();
+    // The per-file requests the dry run showed, then the final one built from their answers.
+    assert_eq!(sent.len(), planned.len() + 1, "{}", json.stdout);
+    let mut per_file = sent[..planned.len()].to_vec();
+    per_file.sort();
+    let mut shown = planned.clone();
+    shown.sort();
+    assert_eq!(
+        shown.iter().map(|body| String::from_utf8_lossy(body)).collect::<Vec<_>>(),
+        per_file.iter().map(|body| String::from_utf8_lossy(body)).collect::<Vec<_>>(),
+        "JSON bodies differ"
+    );
+    for body in &sent {
+        assert!(!String::from_utf8_lossy(body).contains(token.as_str()));
+    }
+    // The final request sent is the one shown, but for the summaries the answers gave.
+    let final_sent: serde_json::Value = serde_json::from_slice(&sent[planned.len()]).expect("JSON");
+    assert_eq!(final_sent["messages"][0], last["body"]["messages"][0]);
+    let summaries = "Per-file summaries of the change";
+    let sent_input = final_sent["messages"][1]["content"].as_str().expect("input");
+    let before = |input: &str| input.split_once(summaries).map(|(head, _)| head.to_string());
+    assert_eq!(before(sent_input), before(pending), "{sent_input}");
+    assert!(sent_input.contains("rotate token [REDACTED GitHub token]"), "{sent_input}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dry_runs_of_the_review_and_the_report_send_nothing_and_write_nothing() {
     let server = answering("- [low] a.rs: fine").await;
-    let mut repo = TestRepo::new();
+    let mut repo = crate::push::pushed_repo();
     one_remote_model(&repo, &server);
     repo.stage("a.rs", "pub fn a() {}\n");
     repo.commit("first");
     repo.stage("a.rs", "pub fn a() -> u32 { 1 }\n");
+    // A secret in a file whose name holds another: the warning names the file redacted.
+    let token = message_token();
+    let (_, maven, _) =
+        new_kind_files().into_iter().find(|(path, ..)| path == "settings.xml").expect("Maven");
+    repo.stage(&format!("keys/{token}/settings.xml"), maven);
     commit_two_days_ago(&mut repo, "second");
-    let review = ["hook", "run", "pre-push", "--range", "HEAD~1..HEAD", "--dry-run"];
-    let run = run_off_runtime(&repo, crate::harness::CHANGES, &review).await;
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("nothing was sent"), "{}", run.stderr);
+    repo.set_env("GITHUB_API_URL", &server.uri());
+    repo.set_env("GITHUB_TOKEN", "gist-token");
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    let remote = repo.git(&["rev-parse", "origin/main"]);
+    let refs = format!("refs/heads/main {} refs/heads/main {}\n", head.trim(), remote.trim());
+    let by_git = format!(
+        "printf '{refs}' | '{}' hook run --dry-run pre-push origin /nowhere.git",
+        crate::harness::CHANGES
+    );
+    let state = repo.path(".git/changes");
+    let before = files_under(&state);
+    let runs = [
+        run_off_runtime(&repo, crate::harness::CHANGES, &["hook", "run", "pre-push", "--dry-run"])
+            .await,
+        run_off_runtime(
+            &repo,
+            crate::harness::CHANGES,
+            &["hook", "run", "pre-push", "--range", "HEAD~1..HEAD", "--dry-run"],
+        )
+        .await,
+        run_off_runtime(&repo, "sh", &["-c", &by_git]).await,
+        run_off_runtime(
+            &repo,
+            crate::harness::CHANGES,
+            &["report", "--after", "2026-11-01", "--gist", "--dry-run", "--format", "json"],
+        )
+        .await,
+    ];
+    for run in &runs {
+        let printed = run.success();
+        assert!(printed.contains("pub fn a() -> u32 { 1 }"), "{printed}");
+        assert!(
+            !printed.contains(token.as_str()) && !run.stderr.contains(token.as_str()),
+            "{run:?}"
+        );
+        let replaced = "keys/[REDACTED GitHub token]/settings.xml:5: a credential was replaced";
+        assert!(run.stderr.contains(replaced), "{}", run.stderr);
+    }
+    // Credentials in a model's address are never shown.
+    let yaml = format!(
+        "models:\n  - name: remote\n    provider: openai-compatible\n    model: m\n    base_url: http://user:Addr3ssPa55@{}/v1\ndefaults: [remote]\n",
+        server.address()
+    );
+    std::fs::write(repo.home.join(".config/changes/config.yaml"), yaml).expect("configuration");
+    let json = ["hook", "run", "pre-push", "--dry-run", "--format", "json"];
+    let shown = run_off_runtime(&repo, crate::harness::CHANGES, &json).await;
+    assert!(shown.success().contains("\"url\": \"http://127.0.0.1:"), "{}", shown.stdout);
+    assert!(!shown.stdout.contains("Addr3ssPa55"), "{}", shown.stdout);
+    let range =
+        ["hook", "run", "pre-push", "--range", "HEAD..HEAD", "--dry-run", "--format", "json"];
+    let nothing = run_off_runtime(&repo, crate::harness::CHANGES, &range).await;
+    let empty: serde_json::Value = serde_json::from_str(nothing.success()).expect("JSON");
+    assert_eq!(empty, serde_json::json!({"dry_run": true, "models": []}));
+    for findings in [
+        &["hook", "run", "pre-push", "--dry-run", "--format", "sarif"][..],
+        &["hook", "run", "pre-push", "--range", "HEAD..HEAD", "--dry-run", "--format", "rdjson"],
+        &["report", "--after", "2026-11-01", "--dry-run", "--format", "sarif"],
+    ] {
+        let refused = run_off_runtime(&repo, crate::harness::CHANGES, findings).await;
+        assert_eq!(refused.code, 2, "{}", refused.stderr);
+        assert!(refused.stdout.is_empty() && refused.stderr.contains("nothing was sent"));
+    }
+    assert!(
+        runs[2].stdout.contains("- ") && runs[2].stdout.contains(" second"),
+        "{}",
+        runs[2].stdout
+    );
+    assert!(received(&server).await.is_empty(), "a dry run sent a request");
+    assert!(crate::push::reports(&repo).is_empty(), "a dry run wrote a push report");
+    assert_eq!(files_under(&state), before, "a dry run wrote under {}", state.display());
+    assert!(!repo.path(".git/changes/reports").exists(), "a dry run wrote a report");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_of_the_commit_hook_is_refused_and_sends_nothing() {
+    // The hook git runs for a commit has no dry run of its own: the flag must not be
+    // ignored, or a user asking to see what would leave would send it.
+    let server = answering("feat: add a").await;
+    let repo = TestRepo::new();
+    one_remote_model(&repo, &server);
+    repo.stage("a.rs", "pub fn a() {}\n");
     let message = repo.path("message.txt");
     let message = message.to_str().unwrap_or_default();
     let prepare = ["hook", "run", "--dry-run", "prepare-commit-msg", message];
     let run = run_off_runtime(&repo, crate::harness::CHANGES, &prepare).await;
     assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was sent"), "{}", run.stderr);
     assert!(received(&server).await.is_empty(), "a dry run sent a request");
-    assert!(!repo.path(".git/changes/reports").exists(), "a dry run wrote a report");
     assert!(!repo.path("message.txt").exists());
 }
 

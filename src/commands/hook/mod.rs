@@ -21,12 +21,17 @@ pub(crate) fn cmd_hook(context: &Context, args: &HookArgs) -> Result<(), Error> 
         HookCommand::Install { hooks, force } => install::cmd_install(context, hooks, *force),
         HookCommand::Uninstall { hooks } => install::cmd_uninstall(context, hooks),
         HookCommand::Status => install::cmd_status(context),
-        // Only the commit draft has a dry run; a review or a hook run that ignored the flag
-        // would send what the user asked only to see.
+        // A dry run's trouble is a real error: nobody's commit or push waits on it.
+        HookCommand::Run(run) if run.dry_run && run.hook.as_deref() == Some("pre-push") => {
+            push::dry_run(context, run)
+        }
+        // The commit draft and the push review have a dry run; a hook run that ignored the
+        // flag would send what the user asked only to see.
         HookCommand::Run(run) if run.dry_run && run.hook.is_some() => Err(Error::new(
             Kind::Usage,
-            "--dry-run shows the requests of a commit draft (`changes hook run --dry-run`); \
-             with a hook name it has none, and nothing was sent",
+            "--dry-run shows the requests of a commit draft (`changes hook run --dry-run`) or \
+             of a push review (`changes hook run pre-push --dry-run`); this hook has none, and \
+             nothing was sent",
         )),
         HookCommand::Run(run) => match &run.hook {
             Some(hook) if hook == "pre-push" && run.arguments.is_empty() => {
@@ -111,9 +116,8 @@ fn draft_options<'a>(
     Ok(options)
 }
 
-/// `--dry-run`: prints the requests a draft would send, byte for byte as they would be sent
-/// (after redaction, from the same functions as the real run), with what redaction replaced
-/// on stderr; `--format json` gives them per model with their bodies. Nothing is sent.
+/// `--dry-run`: prints the requests a draft would send, built by the same functions as the
+/// real run, sending nothing.
 fn dry_run(
     context: &Context,
     repository: &Repository,
@@ -124,75 +128,7 @@ fn dry_run(
     let mut options = draft_options(context, repository, settings, changes, base, false)?;
     options.progress = None;
     let preview = engine::preview_commit(changes, options)?;
-    for secret in &preview.secrets {
-        let line = secret.line.map(|line| format!(":{line}")).unwrap_or_default();
-        context.printer.warn(&format!(
-            "{}{line}: {}",
-            secret.path,
-            about_staged_secret(secret.kind)
-        ));
-    }
-    for replaced in &preview.replaced {
-        context.printer.warn(replaced);
-    }
-    for skipped in &preview.selection.skipped {
-        context.printer.detail(&format!("{}: skipped: {}", skipped.model, skipped.reason));
-    }
-    if context.format == crate::cli::Format::Json {
-        let output = serde_json::json!({ "dry_run": true, "models": preview.models });
-        context.printer.data(&to_json(&output))?;
-        return Ok(());
-    }
-    let sending: Vec<&engine::ModelRequests> =
-        preview.models.iter().filter(|model| !model.requests.is_empty()).collect();
-    if sending.is_empty() {
-        context.printer.info(
-            "changes: no selected model sends anything (the built-in `local` answers on this \
-             machine); below is what a network model would be sent",
-        );
-        context.printer.data(&preview.description)?;
-        return Ok(());
-    }
-    // Models sent the same requests are shown once, together.
-    let mut groups: Vec<(Vec<&str>, &engine::ModelRequests)> = Vec::new();
-    for model in sending {
-        let same = |other: &engine::ModelRequests| {
-            other.requests.len() == model.requests.len()
-                && other.requests.iter().zip(&model.requests).all(|(left, right)| {
-                    left.url == right.url && left.system == right.system && left.user == right.user
-                })
-        };
-        match groups.iter_mut().find(|(_, first)| same(first)) {
-            Some((names, _)) => names.push(&model.model),
-            None => groups.push((vec![&model.model], model)),
-        }
-    }
-    let mut text = String::new();
-    for (names, model) in groups {
-        let count = model.requests.len();
-        for (index, request) in model.requests.iter().enumerate() {
-            text.push_str(&format!(
-                "=== request {} of {count} to {}: POST {} ===\n--- instructions ---\n{}",
-                index + 1,
-                names.join(", "),
-                crate::text::without_credentials(&request.url),
-                request.system
-            ));
-            if !request.system.ends_with('\n') {
-                text.push('\n');
-            }
-            text.push_str("--- input ---\n");
-            text.push_str(&request.user);
-            if !request.user.ends_with('\n') {
-                text.push('\n');
-            }
-        }
-        if let Some(note) = &model.note {
-            context.printer.info(&format!("changes: {}: {note}", names.join(", ")));
-        }
-    }
-    context.printer.data(&text)?;
-    Ok(())
+    crate::commands::print_dry_run(context, &preview, about_staged_secret)
 }
 
 /// Selects the models and asks each for a commit message, warning about replaced secrets

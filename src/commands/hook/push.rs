@@ -13,7 +13,8 @@ use crate::answer::{Finding, Review};
 use crate::checks::{self, GitSides};
 use crate::cli::{Format, RunArgs};
 use crate::commands::{
-    engine_options, intent_commits, learn_conventions, warn_about_run, Base, Context,
+    about_replaced_secret, engine_options, intent_commits, learn_conventions, print_dry_run,
+    warn_about_run, Base, Context,
 };
 use crate::config::Settings;
 use crate::engine::{self, findings, Run};
@@ -21,7 +22,7 @@ use crate::env;
 use crate::error::{Error, Kind};
 use crate::files::write_atomically;
 use crate::git::push::{self, Outgoing, RefUpdate};
-use crate::git::{ChangeSet, Repository};
+use crate::git::{ChangeSet, CollectOptions, Repository};
 use crate::report::output::{
     to_json, ManualRange, PushCommit, PushFile, PushModel, PushOutput, PushRange, PushRemote,
     ReviewSource,
@@ -58,6 +59,16 @@ pub(crate) fn run_for_git(
     let remote = arguments.first().map_or_else(|| "origin".to_string(), lossy);
     let url = arguments.get(1).map_or_else(|| remote.clone(), lossy);
     let (remote, url) = (remote.as_str(), url.as_str());
+    let updates = refs_from_stdin()?;
+    if updates.is_empty() {
+        return Ok(());
+    }
+    review(context, Source::Git { remote, url }, updates, None)
+}
+
+/// The ref updates git writes on stdin, one line each; none when stdin is empty or a
+/// terminal.
+fn refs_from_stdin() -> Result<Vec<RefUpdate>, Error> {
     let mut input = String::new();
     // git always pipes the refs; a terminal on stdin means someone typed the command, and
     // waiting for them to type refs would be a prompt.
@@ -67,11 +78,9 @@ pub(crate) fn run_for_git(
         })?;
     }
     if input.trim().is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
-    let updates = push::parse_push_input(&input)
-        .map_err(|error| Error::new(Kind::Usage, error.to_string()))?;
-    review(context, Source::Git { remote, url }, updates, None)
+    push::parse_push_input(&input).map_err(|error| Error::new(Kind::Usage, error.to_string()))
 }
 
 /// Called by the pre-commit framework, which passes the refs in variables instead of stdin.
@@ -111,19 +120,81 @@ pub(crate) fn run_by_hand(context: &Context, args: &RunArgs) -> Result<(), Error
     review(context, source, Vec::new(), Some(args))
 }
 
-fn review(
-    context: &Context,
-    source: Source<'_>,
-    updates: Vec<RefUpdate>,
-    by_hand: Option<&RunArgs>,
-) -> Result<(), Error> {
+/// `--dry-run`: prints the requests each model would be sent to review what `git push` would
+/// send (or `--range A..B`, or, given git's arguments, the refs on stdin), built by the same
+/// functions as the review itself; asks no model and writes nothing.
+pub(crate) fn dry_run(context: &Context, args: &RunArgs) -> Result<(), Error> {
     let started = Instant::now();
+    let lossy = |argument: &std::ffi::OsString| argument.to_string_lossy().into_owned();
+    let remote = args.arguments.first().map(lossy);
+    let url = args.arguments.get(1).map(lossy).or_else(|| remote.clone());
+    let (source, updates) = match (&args.range, &remote, &url) {
+        (Some(range), _, _) => (Source::Range(range), Vec::new()),
+        (None, Some(remote), Some(url)) => (Source::Git { remote, url }, refs_from_stdin()?),
+        _ => (Source::Upstream, Vec::new()),
+    };
     let repository = Repository::discover()?;
     let loaded = context.load_config(Some(&repository))?;
     let settings = &loaded.settings;
-    if settings.skip && by_hand.is_none() {
+    let pushed = pushed(&repository, settings, source, updates, true)?;
+    if pushed.outgoing.is_empty() {
+        context.printer.info("changes: nothing to review: no commit would be sent");
+        if context.format == Format::Json {
+            // A program reading the dry run still gets a document: one with no request.
+            let empty = crate::report::dry_run::DryRunOutput { dry_run: true, models: &[] };
+            context.printer.data(&to_json(&empty))?;
+        }
         return Ok(());
     }
+    let options = collect_options(&repository, settings)?;
+    let conventions =
+        learn_conventions(context, &repository, settings, &options, &Base::Staged, false);
+    let mut preview: Option<engine::Preview> = None;
+    for range in &pushed.outgoing {
+        let changes = repository.range(range.base.as_deref(), &range.tip, &options)?;
+        let commits = commits_of(context, &repository, range, &options, false);
+        // Planned for the time a review would have left at this point, as the review plans.
+        let remaining = settings.push.timeout.saturating_sub(started.elapsed());
+        let planned = engine::preview_review(
+            &changes,
+            commits,
+            engine::Options {
+                conventions: conventions.clone(),
+                progress: None,
+                ..engine_options(context, &repository, settings, remaining)
+            },
+        )?;
+        match &mut preview {
+            Some(earlier) => earlier.append(planned),
+            None => preview = Some(planned),
+        }
+    }
+    match preview {
+        Some(preview) => print_dry_run(context, &preview, about_replaced_secret),
+        None => Ok(()),
+    }
+}
+
+/// What a review is about: where its refs came from and the ranges they push.
+struct Pushed {
+    /// What started the review.
+    source: ReviewSource,
+    /// The remote pushed to, when known.
+    remote: Option<PushRemote>,
+    /// The range given by hand, if any.
+    range: Option<ManualRange>,
+    /// The outgoing ranges, each reviewed once.
+    outgoing: Vec<Outgoing>,
+}
+
+/// The ranges `source` and `updates` push (`by_hand`: run by a person, not by git).
+fn pushed(
+    repository: &Repository,
+    settings: &Settings,
+    source: Source<'_>,
+    updates: Vec<RefUpdate>,
+    by_hand: bool,
+) -> Result<Pushed, Error> {
     let (remote, range, updates) = match source {
         Source::Git { remote, url } => (
             Some(PushRemote {
@@ -160,12 +231,11 @@ fn review(
             (None, Some(manual), vec![update])
         }
     };
-    let source = match (&remote, &range, by_hand) {
-        (_, Some(_), _) => ReviewSource::Range,
-        (_, None, Some(_)) => ReviewSource::Upstream,
-        _ => ReviewSource::Push,
+    let source = match (&range, by_hand) {
+        (Some(_), _) => ReviewSource::Range,
+        (None, true) => ReviewSource::Upstream,
+        (None, false) => ReviewSource::Push,
     };
-
     let mut outgoing: Vec<Outgoing> = Vec::new();
     let remote_name = remote.as_ref().map(|remote| remote.name.as_str());
     for update in &updates {
@@ -176,6 +246,43 @@ fn review(
             }
         }
     }
+    Ok(Pushed { source, remote, range, outgoing })
+}
+
+/// The commits of `range` as a review sends them, and as the built-in engine groups them
+/// (kept in the history index when `write`).
+fn commits_of(
+    context: &Context,
+    repository: &Repository,
+    range: &Outgoing,
+    options: &CollectOptions,
+    write: bool,
+) -> engine::Commits {
+    let lines: String = range
+        .commits
+        .iter()
+        .map(|commit| format!("- {} {}\n", short_id(&commit.id), commit.summary))
+        .collect();
+    let ids: Vec<&str> = range.commits.iter().map(|commit| commit.id.as_str()).collect();
+    let intents = intent_commits(context, repository, &ids, options, write);
+    engine::Commits { lines, intents }
+}
+
+fn review(
+    context: &Context,
+    source: Source<'_>,
+    updates: Vec<RefUpdate>,
+    by_hand: Option<&RunArgs>,
+) -> Result<(), Error> {
+    let started = Instant::now();
+    let repository = Repository::discover()?;
+    let loaded = context.load_config(Some(&repository))?;
+    let settings = &loaded.settings;
+    if settings.skip && by_hand.is_none() {
+        return Ok(());
+    }
+    let Pushed { source, remote, range, outgoing } =
+        pushed(&repository, settings, source, updates, by_hand.is_some())?;
     if outgoing.is_empty() {
         if by_hand.is_some() {
             context.printer.info("changes: nothing to review: no commit would be sent");
@@ -200,14 +307,7 @@ fn review(
     let mut reviewed: Vec<(Outgoing, ChangeSet, Run<Review>, Vec<Finding>)> = Vec::new();
     for range in outgoing {
         let changes = repository.range(range.base.as_deref(), &range.tip, &options)?;
-        let lines: String = range
-            .commits
-            .iter()
-            .map(|commit| format!("- {} {}\n", short_id(&commit.id), commit.summary))
-            .collect();
-        let ids: Vec<&str> = range.commits.iter().map(|commit| commit.id.as_str()).collect();
-        let intents = intent_commits(context, &repository, &ids, &options);
-        let commits = engine::Commits { lines, intents };
+        let commits = commits_of(context, &repository, &range, &options, true);
         // One deadline for the whole hook: git keeps the remote's connection open meanwhile.
         let remaining = settings.push.timeout.saturating_sub(started.elapsed());
         // The deterministic checks first: what they find needs no model and no deadline.
