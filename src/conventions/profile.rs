@@ -36,6 +36,11 @@ const NEIGHBOURS: usize = 10;
 /// Neighbours that vote on the scope: 6 matched it on 73.0% of commits of the same eight,
 /// against 72.3% with 10, 72.9% with 5 and 71.5% with 16.
 const SCOPE_NEIGHBOURS: usize = 6;
+/// An author's newest commits that vote on the style of their next one.
+const AUTHOR_COMMITS: usize = 5;
+/// How much the author's own newest commits count in the style, against the regression's
+/// probability and the neighbours' vote (each summing to one).
+const AUTHOR_WEIGHT: f32 = 1.0;
 /// Real subjects shown to network models as examples of style.
 pub(crate) const MAX_EXAMPLES: usize = 8;
 
@@ -238,6 +243,7 @@ impl Profile {
                 writer.option_str(bump.new.as_deref());
             }
             writer.len(shape.map_or(0, |shape| shape.bump_count));
+            writer.option_str(shape.and_then(|shape| shape.author.as_deref()));
             let version = shape.and_then(|shape| shape.version.as_ref());
             writer.bool(version.is_some());
             if let Some((old, new)) = version {
@@ -343,6 +349,7 @@ impl Profile {
                 });
             }
             shape.bump_count = reader.len(0)?;
+            shape.author = reader.option_string()?;
             if reader.bool()? {
                 shape.version = Some((reader.string()?, reader.string()?));
             }
@@ -638,6 +645,13 @@ impl Profile {
                         *slot += share;
                     }
                 }
+                let author = shape.author.as_deref().map(|author| self.author_styles(author));
+                for (style, share) in author.unwrap_or_default() {
+                    let position = styles.iter().position(|known| *known == style);
+                    if let Some(slot) = position.and_then(|position| scores.get_mut(position)) {
+                        *slot += AUTHOR_WEIGHT * share;
+                    }
+                }
                 argmax(&scores)
                     .and_then(|(index, _)| styles.get(index).copied())
                     .unwrap_or(self.style)
@@ -674,6 +688,34 @@ impl Profile {
         };
         let templated_summary = self.template(shape, &neighbours);
         Prediction { style, commit_type, scope, learned, templated_summary }
+    }
+
+    /// The styles `author` wrote their newest commits in, as shares, once they wrote at least
+    /// two: people write the way they wrote on their own branch yesterday, and a first-time
+    /// contributor's earlier commits of the same pull request say more than the rest of the
+    /// history.
+    fn author_styles(&self, author: &str) -> Vec<(Style, f32)> {
+        let mut votes: Vec<(Style, f32)> = Vec::new();
+        let own = self.learned.iter().filter(|entry| {
+            !entry.record.bot
+                && entry.record.shape.as_ref().and_then(|shape| shape.author.as_deref())
+                    == Some(author)
+        });
+        let mut seen = 0;
+        for entry in own.take(AUTHOR_COMMITS) {
+            seen += 1;
+            match votes.iter_mut().find(|(style, _)| *style == entry.style) {
+                Some(vote) => vote.1 += 1.0,
+                None => votes.push((entry.style, 1.0)),
+            }
+        }
+        if seen < 2 {
+            return Vec::new();
+        }
+        for vote in &mut votes {
+            vote.1 /= seen as f32;
+        }
+        votes
     }
 
     /// The nearest earlier commits: (similarity, position in `learned`), most similar first.
