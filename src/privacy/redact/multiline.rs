@@ -257,7 +257,8 @@ pub(super) fn values(
             return found;
         }
     }
-    if trimmed.contains("name") || trimmed.contains("key") {
+    let mapping_key = trimmed.trim_start().trim_start_matches(['-', ' ', '\t', '"', '\'']);
+    if mapping_key.starts_with("name") || mapping_key.starts_with("key") {
         if let Some(named) =
             openers.named.captures(lowercased).and_then(|found| found.name("named"))
         {
