@@ -201,7 +201,7 @@ pub(super) fn values(
     let lowercased = opening.lowercased;
     let trimmed = lowercased.trim_end();
     let after = opening.start + opening.body.len();
-    let uncommented = trimmed.split(" #").next().unwrap_or(trimmed).trim_end();
+    let uncommented = before_comment(trimmed);
     let key_like = uncommented.rfind(':').is_some_and(|colon| {
         let rest = uncommented[colon + 1..].trim_start();
         rest.is_empty() || rest.starts_with(['|', '>'])
@@ -229,7 +229,7 @@ pub(super) fn values(
             return found;
         }
     }
-    if trimmed.contains("\"\"\"") || trimmed.contains("'''") {
+    if holds(trimmed, b"\"\"\"") || holds(trimmed, b"'''") {
         if let Some(captures) = openers.triple.captures(lowercased) {
             for &side in sides {
                 found.extend(triple_quoted(text, opening, &captures, side, context));
@@ -249,7 +249,7 @@ pub(super) fn values(
         }
         return found;
     }
-    if trimmed.contains("<<") {
+    if holds(trimmed, b"<<") {
         if let Some(captures) = openers.heredoc.captures(lowercased) {
             for &side in sides {
                 found.extend(heredoc(text, opening, &captures, side, context));
@@ -285,6 +285,19 @@ pub(super) fn values(
         }
     }
     found
+}
+
+/// Whether `haystack` holds `needle`, a short literal. Most lines visited hold none of the
+/// openers' literals, and for them a plain scan is cheaper than setting up a substring search.
+pub(super) fn holds(haystack: &str, needle: &[u8]) -> bool {
+    haystack.as_bytes().windows(needle.len()).any(|window| window == needle)
+}
+
+/// A line's text before a ` #` comment, without trailing blanks.
+fn before_comment(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let comment = (1..bytes.len()).find(|&index| bytes[index] == b'#' && bytes[index - 1] == b' ');
+    text[..comment.unwrap_or(text.len())].trim_end()
 }
 
 /// The column where a mapping's keys start on a line: after the indentation and any `- `.
@@ -577,7 +590,7 @@ fn scalar(text: &str) -> Option<(Range<usize>, bool)> {
         let end = text[1..].find(quote).map_or(text.len(), |close| close + 1);
         return (end > 1).then_some((1..end, true));
     }
-    let bare = text.split(" #").next().unwrap_or(text).trim_end().trim_end_matches(',');
+    let bare = before_comment(text).trim_end_matches(',');
     (!bare.is_empty()).then_some((0..bare.len(), false))
 }
 

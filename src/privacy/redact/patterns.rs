@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex, RegexSet};
 
-use super::encoded;
+use super::{encoded, multiline};
 use super::heuristics::{self, FileContext};
 use super::SecretKind;
 
@@ -644,7 +644,7 @@ pub(super) fn find_spans(
                 assignment_span(&captures, fragment, context, &mut spans);
             }
         }
-        if lowercased.contains("--") {
+        if multiline::holds(lowercased, b"--") {
             for captures in compiled.flag_pair.captures_iter(lowercased) {
                 flag_pair_span(&captures, fragment, context, &mut spans);
             }
