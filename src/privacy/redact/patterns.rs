@@ -14,9 +14,9 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex, RegexSet};
 
-use super::{encoded, multiline};
 use super::heuristics::{self, FileContext};
 use super::SecretKind;
+use super::{encoded, multiline};
 
 /// One replacement to make inside a line: a byte range and what it was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
