@@ -728,40 +728,13 @@ async fn a_dry_run_of_the_commit_hook_is_refused_and_sends_nothing() {
     assert!(!repo.path("message.txt").exists());
 }
 
-/// Standard padded base64, to wrap a blob as `base64` does.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut encoded = String::new();
-    for chunk in bytes.chunks(3) {
-        let buffer = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |buffer, (index, &byte)| buffer | u32::from(byte) << (16 - 8 * index));
-        for index in 0..4 {
-            let sextet = (buffer >> (18 - 6 * index) & 63) as usize;
-            encoded.push(if index <= chunk.len() { char::from(ALPHABET[sextet]) } else { '=' });
-        }
-    }
-    encoded
-}
-
-/// A blob cut into lines of `width`, each after `indent`: the text and the lines.
-fn wrap(blob: &str, width: usize, indent: &str) -> (String, Vec<String>) {
-    let pieces: Vec<String> = blob
-        .as_bytes()
-        .chunks(width)
-        .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
-        .collect();
-    (pieces.iter().map(|piece| format!("{indent}{piece}\n")).collect(), pieces)
-}
-
 /// Files whose secrets sit on the lines after their names, are wrapped over several lines,
 /// hold spaces or sit in markup attributes, as (path, content, the secret values in it).
 fn spanning_files() -> Vec<(String, String, Vec<String>)> {
     let strings = |values: &[&str]| values.iter().map(|value| value.to_string()).collect();
     let kubeconfig = "apiVersion: v1\nkind: Config\nusers:\n- name: ci\n  user:\n    username: ci\n    password: Kub3!Wr4pped9\n";
-    let (yaml_blob, mut yaml_pieces) = wrap(&base64(kubeconfig.as_bytes()), 76, "    ");
-    let (plain_blob, plain_pieces) = wrap(&base64(kubeconfig.as_bytes()), 64, "");
+    let (yaml_blob, mut yaml_pieces) = wrapped(&encode_base64(kubeconfig.as_bytes()), 76, "    ");
+    let (plain_blob, plain_pieces) = wrapped(&encode_base64(kubeconfig.as_bytes()), 64, "");
     yaml_pieces.extend(plain_pieces);
     yaml_pieces.push("Kub3!Wr4pped9".to_string());
     vec![

@@ -201,7 +201,7 @@ pub(super) fn values(
     let lowercased = opening.lowercased;
     let trimmed = lowercased.trim_end();
     let after = opening.start + opening.body.len();
-    let uncommented = trimmed.split(" #").next().unwrap_or(trimmed).trim_end();
+    let uncommented = before_comment(trimmed);
     let key_like = uncommented.rfind(':').is_some_and(|colon| {
         let rest = uncommented[colon + 1..].trim_start();
         rest.is_empty() || rest.starts_with(['|', '>'])
@@ -229,7 +229,7 @@ pub(super) fn values(
             return found;
         }
     }
-    if trimmed.contains("\"\"\"") || trimmed.contains("'''") {
+    if holds(trimmed, b"\"\"\"") || holds(trimmed, b"'''") {
         if let Some(captures) = openers.triple.captures(lowercased) {
             for &side in sides {
                 found.extend(triple_quoted(text, opening, &captures, side, context));
@@ -249,7 +249,7 @@ pub(super) fn values(
         }
         return found;
     }
-    if trimmed.contains("<<") {
+    if holds(trimmed, b"<<") {
         if let Some(captures) = openers.heredoc.captures(lowercased) {
             for &side in sides {
                 found.extend(heredoc(text, opening, &captures, side, context));
@@ -257,7 +257,8 @@ pub(super) fn values(
             return found;
         }
     }
-    if trimmed.contains("name") || trimmed.contains("key") {
+    let mapping_key = trimmed.trim_start().trim_start_matches(['-', ' ', '\t', '"', '\'']);
+    if mapping_key.starts_with("name") || mapping_key.starts_with("key") {
         if let Some(named) =
             openers.named.captures(lowercased).and_then(|found| found.name("named"))
         {
@@ -284,6 +285,19 @@ pub(super) fn values(
         }
     }
     found
+}
+
+/// Whether `haystack` holds `needle`, a short literal. Most lines visited hold none of the
+/// openers' literals, and for them a plain scan is cheaper than setting up a substring search.
+pub(super) fn holds(haystack: &str, needle: &[u8]) -> bool {
+    haystack.as_bytes().windows(needle.len()).any(|window| window == needle)
+}
+
+/// A line's text before a ` #` comment, without trailing blanks.
+fn before_comment(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let comment = (1..bytes.len()).find(|&index| bytes[index] == b'#' && bytes[index - 1] == b' ');
+    text[..comment.unwrap_or(text.len())].trim_end()
 }
 
 /// The column where a mapping's keys start on a line: after the indentation and any `- `.
@@ -388,17 +402,34 @@ fn heredoc(
         return Vec::new();
     };
     let after = after_line(text, opening.start + opening.body.len());
-    let mut pieces = Vec::new();
-    for line in later_lines(text, after, side).take(MAX_BLOCK_LINES) {
-        let (start, trimmed) = line.trimmed();
-        if trimmed.eq_ignore_ascii_case(word.as_str()) {
-            return judge_pieces(&opening.body[name.range()], &pieces, true, context);
-        }
+    let lines = later_lines(text, after, side);
+    let closes = |body: &str| body.trim().eq_ignore_ascii_case(word.as_str()).then_some(0);
+    pieces_until(lines, Vec::new(), closes)
+        .map(|pieces| judge_pieces(&opening.body[name.range()], &pieces, true, context))
+        .unwrap_or_default()
+}
+
+/// The pieces of a string that later lines continue, after those of the opening line, up to
+/// the line that `closes` it (which says where the string ends on that line); `None` when
+/// no line within reach does.
+fn pieces_until<'a>(
+    lines: impl Iterator<Item = Later<'a>>,
+    mut pieces: Vec<(usize, &'a str)>,
+    closes: impl Fn(&str) -> Option<usize>,
+) -> Option<Vec<(usize, &'a str)>> {
+    for line in lines.take(MAX_BLOCK_LINES) {
+        let close = closes(line.body);
+        let body = &line.body[..close.unwrap_or(line.body.len())];
+        let trimmed = body.trim();
         if !trimmed.is_empty() {
-            pieces.push((start, trimmed));
+            let lead = body.len() - body.trim_start().len();
+            pieces.push((line.start + lead, trimmed));
+        }
+        if close.is_some() {
+            return Some(pieces);
         }
     }
-    Vec::new()
+    None
 }
 
 /// The offset of the line after the one ending at or after `offset`.
@@ -455,18 +486,22 @@ fn judge_pieces(
             else {
                 return Vec::new();
             };
-            pieces
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, piece))| !piece.is_empty())
-                .map(|(index, &(start, piece))| Spanning {
-                    range: start..start + piece.len(),
-                    kind,
-                    counted: index == 0,
-                })
-                .collect()
+            every_piece(pieces, kind)
         }
     }
+}
+
+/// Replaces every piece of one value, each `(start in the text, piece)`, reporting the first.
+fn every_piece(pieces: &[(usize, &str)], kind: SecretKind) -> Vec<Spanning> {
+    pieces
+        .iter()
+        .enumerate()
+        .map(|(index, &(start, piece))| Spanning {
+            range: start..start + piece.len(),
+            kind,
+            counted: index == 0,
+        })
+        .collect()
 }
 
 /// A reported replacement.
@@ -555,7 +590,7 @@ fn scalar(text: &str) -> Option<(Range<usize>, bool)> {
         let end = text[1..].find(quote).map_or(text.len(), |close| close + 1);
         return (end > 1).then_some((1..end, true));
     }
-    let bare = text.split(" #").next().unwrap_or(text).trim_end().trim_end_matches(',');
+    let bare = before_comment(text).trim_end_matches(',');
     (!bare.is_empty()).then_some((0..bare.len(), false))
 }
 
@@ -616,26 +651,10 @@ fn triple_quoted(
         pieces.push((opening.start + rest.start() + lead, first.trim()));
     }
     let after = after_line(text, opening.start + opening.body.len());
-    let mut closed = false;
-    for line in later_lines(text, after, side).take(MAX_BLOCK_LINES) {
-        let (body, done) = match line.body.find(delimiter) {
-            Some(close) => (&line.body[..close], true),
-            None => (line.body, false),
-        };
-        let trimmed = body.trim();
-        if !trimmed.is_empty() {
-            let lead = body.len() - body.trim_start().len();
-            pieces.push((line.start + lead, trimmed));
-        }
-        if done {
-            closed = true;
-            break;
-        }
-    }
-    if !closed {
-        return Vec::new();
-    }
-    judge_pieces(name, &pieces, true, context)
+    let lines = later_lines(text, after, side);
+    pieces_until(lines, pieces, |body| body.find(delimiter))
+        .map(|pieces| judge_pieces(name, &pieces, true, context))
+        .unwrap_or_default()
 }
 
 /// The value of `name=start\` continued on the following lines, as `.properties` files and
@@ -679,15 +698,7 @@ fn continued(
     let Some((_, kind)) = heuristics::judge_assignment(name, &joined, false, context) else {
         return Vec::new();
     };
-    pieces
-        .iter()
-        .enumerate()
-        .map(|(index, &(start, piece))| Spanning {
-            range: start..start + piece.len(),
-            kind,
-            counted: index == 0,
-        })
-        .collect()
+    every_piece(&pieces, kind)
 }
 
 /// A blob of base64 whose first line is `opening`, wrapped over the following lines on
@@ -748,16 +759,7 @@ pub(super) fn wrapped_base64(
         }
         pieces.pop();
     }
-    let spans = pieces
-        .iter()
-        .enumerate()
-        .map(|(index, &(start, piece))| Spanning {
-            range: start..start + piece.len(),
-            kind: SecretKind::EncodedSecret,
-            counted: index == 0,
-        })
-        .collect();
-    (spans, end)
+    (every_piece(&pieces, SecretKind::EncodedSecret), end)
 }
 
 /// Whether a line's text is nothing but base64, padding only at its end.

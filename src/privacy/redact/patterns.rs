@@ -14,9 +14,9 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex, RegexSet};
 
-use super::encoded;
 use super::heuristics::{self, FileContext};
 use super::SecretKind;
+use super::{encoded, multiline};
 
 /// One replacement to make inside a line: a byte range and what it was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -644,7 +644,7 @@ pub(super) fn find_spans(
                 assignment_span(&captures, fragment, context, &mut spans);
             }
         }
-        if lowercased.contains("--") {
+        if multiline::holds(lowercased, b"--") {
             for captures in compiled.flag_pair.captures_iter(lowercased) {
                 flag_pair_span(&captures, fragment, context, &mut spans);
             }

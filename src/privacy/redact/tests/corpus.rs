@@ -828,37 +828,6 @@ fn multi(path: &'static str, body: &str, secrets: &[&str], kind: SecretKind) -> 
     MultiLineCase { path, body: body.to_string(), secrets, kind }
 }
 
-/// Standard padded base64, for the wrapped blobs of the multi-line corpus.
-pub(super) fn encode_base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut encoded = String::new();
-    for chunk in bytes.chunks(3) {
-        let buffer = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |buffer, (index, &byte)| buffer | u32::from(byte) << (16 - 8 * index));
-        for index in 0..4 {
-            if index <= chunk.len() {
-                encoded.push(char::from(ALPHABET[(buffer >> (18 - 6 * index) & 63) as usize]));
-            } else {
-                encoded.push('=');
-            }
-        }
-    }
-    encoded
-}
-
-/// `blob` cut into lines of `width`, each prefixed by `prefix` (a diff marker and indentation).
-pub(super) fn wrapped(blob: &str, width: usize, prefix: &str) -> (String, Vec<String>) {
-    let pieces: Vec<String> = blob
-        .as_bytes()
-        .chunks(width)
-        .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
-        .collect();
-    let body = pieces.iter().map(|piece| format!("{prefix}{piece}\n")).collect();
-    (body, pieces)
-}
-
 /// A kubeconfig whose last lines hold a token and a password, as `KUBECONFIG_B64` carries it.
 const KUBECONFIG_TEXT: &str = "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://k8s.acme.io:6443\n  name: prod\ncontexts:\n- context:\n    cluster: prod\n    user: ci\n  name: prod\ncurrent-context: prod\nusers:\n- name: ci\n  user:\n    username: ci\n    password: Kub3!Wr4pped9\n";
 

@@ -193,3 +193,35 @@ pub(super) const DOCKER_AUTH: &str = concat!("ZGVwbG95OkRr", "ciFQYXNzNDI=");
 pub(super) const NPM_AUTH: &str = concat!("dXNlcjpOcG0h", "UGFzczQy");
 /// A Cargo registry token.
 pub(super) const CARGO_TOKEN: &str = concat!("cio", "AbC123xYz789", "QwErTy456UiOp0");
+
+/// Standard padded base64, for the wrapped blobs of the multi-line corpus and the secrets
+/// test.
+pub(super) fn encode_base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut encoded = String::new();
+    for chunk in bytes.chunks(3) {
+        let buffer = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |buffer, (index, &byte)| buffer | u32::from(byte) << (16 - 8 * index));
+        for index in 0..4 {
+            if index <= chunk.len() {
+                encoded.push(char::from(ALPHABET[(buffer >> (18 - 6 * index) & 63) as usize]));
+            } else {
+                encoded.push('=');
+            }
+        }
+    }
+    encoded
+}
+
+/// `blob` cut into lines of `width`, each prefixed by `prefix` (a diff marker and indentation).
+pub(super) fn wrapped(blob: &str, width: usize, prefix: &str) -> (String, Vec<String>) {
+    let pieces: Vec<String> = blob
+        .as_bytes()
+        .chunks(width)
+        .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
+        .collect();
+    let body = pieces.iter().map(|piece| format!("{prefix}{piece}\n")).collect();
+    (body, pieces)
+}
