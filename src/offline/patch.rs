@@ -143,6 +143,12 @@ pub(super) fn analyze(
 }
 
 /// The text git prints after the second `@@`: the line it found above the hunk.
+/// The added lines of a patch's hunks, without their `+` (a patch holds hunks only, so a
+/// line `+++x` is an added `++x`, not a file header).
+pub(super) fn added_lines(patch: &str) -> impl Iterator<Item = &str> {
+    patch.lines().filter_map(|line| line.strip_prefix('+'))
+}
+
 fn hunk_context(after_first_marker: &str) -> &str {
     match after_first_marker.find("@@") {
         Some(position) => {

@@ -31,7 +31,7 @@ fn finding(
 }
 
 fn added_lines(file: &FileChange) -> impl Iterator<Item = &str> {
-    file.patch.iter().flat_map(|patch| patch.lines()).filter_map(|line| line.strip_prefix('+'))
+    file.patch.iter().flat_map(|patch| super::patch::added_lines(patch))
 }
 
 fn risky_migration(file: &FileChange) -> Option<Finding> {

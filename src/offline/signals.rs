@@ -10,6 +10,7 @@
 //! and left out: once these were in, each lowered it.
 
 use super::analysis::FileAnalysis;
+use super::patch::added_lines;
 use super::paths;
 
 /// Words kept per change: the first ones of the most telling sources.
@@ -95,11 +96,6 @@ fn release_levels(patch: &str) -> Vec<String> {
         }
     }
     levels
-}
-
-/// The added lines of a patch, without their `+`.
-fn added_lines(patch: &str) -> impl Iterator<Item = &str> {
-    patch.lines().filter(|line| !line.starts_with("+++")).filter_map(|line| line.strip_prefix('+'))
 }
 
 /// The prose a changeset or CHANGELOG gains: added lines outside front matter and headings.
