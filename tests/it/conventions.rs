@@ -560,3 +560,34 @@ fn the_release_level_a_changeset_declares_decides_between_feat_and_fix() {
         assert!(draft.starts_with(&format!("{wanted}:")), "a {} changeset: {draft}", older.0);
     }
 }
+
+#[test]
+fn a_bot_that_changed_its_style_is_drafted_in_its_newest_one() {
+    // People here write Conventional Commits; dependabot wrote plain `Bump …` subjects until
+    // its configuration changed six bumps ago. Its newest commits, not the look of a bump,
+    // say how its next one is written.
+    let repo = TestRepo::new();
+    let bot = "--author=dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>";
+    for index in 0..34 {
+        let module = ["parser", "cache", "output"][index % 3];
+        repo.stage(
+            &format!("src/{module}/mod.rs"),
+            format!("pub fn step_{index}() -> usize {{\n    {index}\n}}\n"),
+        );
+        repo.commit(&format!("feat({module}): add step {index}"));
+        let (old, new) = (format!("1.0.{index}"), format!("1.0.{}", index + 1));
+        stage_dependency(&repo, "serde", &new);
+        let subject = if index < 28 {
+            format!("Bump serde from {old} to {new}")
+        } else {
+            format!("build(deps): bump serde from {old} to {new}")
+        };
+        repo.git(&["commit", "-q", "--no-verify", bot, "-m", &subject]);
+    }
+    let run = repo.changes(&["eval", "--last", "1", "--models", "local", "--format", "json"]);
+    let report: Value = serde_json::from_str(run.success()).expect("json");
+    let replayed = &report["replayed"][0];
+    assert_eq!(replayed["bot"], true, "{replayed}");
+    let subject = replayed["drafts"][0]["subject"].as_str().unwrap_or_default();
+    assert!(subject.starts_with("build(deps): bump serde"), "{replayed}");
+}
