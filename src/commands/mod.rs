@@ -201,7 +201,7 @@ pub(crate) fn learn_conventions(
         ));
     });
     line.finish();
-    let learned = match learned {
+    let mut learned = match learned {
         Ok(learned) => learned,
         Err(error) => {
             context.printer.warn(&format!("conventions not learned: {error}"));
@@ -214,6 +214,9 @@ pub(crate) fn learn_conventions(
         } else {
             context.printer.warn(warning);
         }
+    }
+    if matches!(base, Base::Staged) {
+        learned.branch = repository.branch_name();
     }
     if write {
         for line in conventions::describe(&learned) {

@@ -12,6 +12,7 @@ use crate::offline;
 use super::profile::Prediction;
 use super::rules::SubjectCase;
 use super::subject::{self, Style, Subject, TYPE_SYNONYMS};
+use super::ticket;
 use super::Conventions;
 
 /// A habit this strong is treated like a rule for case and full stops.
@@ -221,12 +222,36 @@ pub(crate) fn check(conventions: &Conventions, message: &Message, max_subject: u
         _ => {}
     }
 
-    // The length.
+    // The length, leaving room for the branch's ticket key where this repository writes one.
     let limit =
         rules.header_max.as_ref().map_or(max_subject, |(length, _)| (*length).min(max_subject));
-    if subject_line.chars().count() > limit {
-        subject_line = cut_at_word(&subject_line, limit);
+    let habit = profile.and_then(|profile| profile.ticket_habit());
+    let ticket = conventions.branch.as_deref().zip(habit.as_ref()).and_then(|(branch, habit)| {
+        Some((ticket::from_branch(branch, habit)?, habit.form.clone()))
+    });
+    if let Some(habit) = &habit {
+        let keep = ticket.as_ref().map(|(key, _)| key.as_str());
+        let (without, removed) = ticket::without_foreign(&subject_line, habit, keep);
+        if !removed.is_empty() {
+            subject_line = without;
+            repairs.push(format!("{} removed: not this branch's ticket", removed.join(", ")));
+        }
+    }
+    let room = |line: &str| match &ticket {
+        Some((key, form)) => ticket::apply(line, key, form)
+            .map_or(0, |with| with.chars().count().saturating_sub(line.chars().count())),
+        None => 0,
+    };
+    let room = room(&subject_line);
+    if subject_line.chars().count() + room > limit {
+        subject_line = cut_at_word(&subject_line, limit.saturating_sub(room));
         repairs.push(format!("subject shortened to {limit} characters"));
+    }
+    if let Some((key, form)) = &ticket {
+        if let Some(with) = ticket::apply(&subject_line, key, form) {
+            subject_line = with;
+            repairs.push(format!("{key} from the branch name, where this repository writes it"));
+        }
     }
     Checked {
         message: Message { subject: subject_line, body: message.body.clone() },

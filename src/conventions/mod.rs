@@ -25,6 +25,7 @@ pub(crate) mod prompt;
 pub(crate) mod rules;
 pub(crate) mod shape;
 pub(crate) mod subject;
+mod ticket;
 mod voice;
 
 #[cfg(test)]
@@ -61,6 +62,8 @@ pub(crate) struct Conventions {
     pub(crate) warnings: Vec<String>,
     /// The e-mail address of whoever the draft is for (`user.email`), lower-cased.
     pub(crate) author: Option<String>,
+    /// The branch staged changes are committed on, whose ticket key a draft may carry.
+    pub(crate) branch: Option<String>,
 }
 
 /// Where a run's history starts and how much of it to read.
@@ -166,6 +169,7 @@ impl Conventions {
             shallow: history.shallow,
             warnings,
             author: None,
+            branch: None,
         }
     }
 
@@ -179,6 +183,7 @@ impl Conventions {
             shallow,
             warnings,
             author: None,
+            branch: None,
         }
     }
 

@@ -623,6 +623,13 @@ impl Profile {
         (Softmax::train(&samples, features, styles.len()), styles)
     }
 
+    /// How this repository writes ticket keys in subjects, when it does.
+    pub(crate) fn ticket_habit(&self) -> Option<super::ticket::Habit> {
+        super::ticket::habit(
+            self.learned.iter().map(|entry| (entry.record.subject.as_str(), entry.weight)),
+        )
+    }
+
     /// The share of summaries in `style` that start with a capital, when there are any.
     pub(crate) fn capital_share(&self, style: Style) -> Option<f32> {
         self.capitalised.get(&style).copied()

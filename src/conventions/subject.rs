@@ -119,13 +119,29 @@ static PREFIXED: LazyLock<Regex> = LazyLock::new(|| {
 static PULL_REQUEST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s*\((?:#\d+(?:,\s*)?)+\)\s*$").expect("literal pattern compiles")
 });
+/// A ticket key at the start of a subject (`ABC-123: `, `[ABC-123] `): it names the work, not
+/// a component, and is read by `ticket` instead.
+static LEADING_TICKET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\[\s*)?[A-Z][A-Z0-9]{1,9}-\d{1,6}(?:\s*\])?\s*[:-]?\s+")
+        .expect("literal pattern compiles")
+});
+/// A ticket key at the end of a subject (`(ABC-123)`, `[ABC-123]`).
+static TRAILING_TICKET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s*[(\[][A-Z][A-Z0-9]{1,9}-\d{1,6}[)\]]\s*$").expect("literal pattern compiles")
+});
 static GITMOJI_CODE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^:[a-z0-9_+-]+:\s*").expect("literal pattern compiles"));
 
 /// Takes a subject line apart.
 pub(crate) fn parse(subject: &str) -> Subject {
-    let line = subject.trim();
-    let summary_of = |text: &str| PULL_REQUEST.replace(text.trim(), "").trim().to_string();
+    let mut line = subject.trim();
+    if let Some(found) = LEADING_TICKET.find(line).filter(|found| found.end() < line.len()) {
+        line = &line[found.end()..];
+    }
+    let summary_of = |text: &str| {
+        let text = PULL_REQUEST.replace(text.trim(), "");
+        TRAILING_TICKET.replace(text.trim(), "").trim().to_string()
+    };
     if let Some(found) = GITMOJI_CODE.find(line) {
         return Subject::bare(Style::Gitmoji, summary_of(&line[found.end()..]));
     }
@@ -152,7 +168,7 @@ pub(crate) fn parse(subject: &str) -> Subject {
                 },
                 prefix_capitalised: word != lower,
                 prefix: Some(lower),
-                scope: scope.filter(|scope| !scope.is_empty()),
+                scope: scope.filter(|scope| !scope.is_empty() && !super::ticket::is_key(scope)),
                 breaking: captures.name("breaking").is_some(),
                 summary: summary_of(&captures["summary"]),
             };

@@ -591,3 +591,70 @@ fn a_bot_that_changed_its_style_is_drafted_in_its_newest_one() {
     let subject = replayed["drafts"][0]["subject"].as_str().unwrap_or_default();
     assert!(subject.starts_with("build(deps): bump serde"), "{replayed}");
 }
+
+#[test]
+fn a_ticket_key_comes_from_the_branch_only_where_the_history_writes_one() {
+    let ticketed = TestRepo::new();
+    let plain = TestRepo::new();
+    for index in 0..24 {
+        for (repo, subject) in [
+            (&ticketed, format!("ABC-{}: Add step {index}", 100 + index)),
+            (&plain, format!("Add step {index}")),
+        ] {
+            repo.stage("src/lib.rs", format!("pub fn step() -> usize {{\n    {index}\n}}\n"));
+            repo.commit(&subject);
+        }
+    }
+    for repo in [&ticketed, &plain] {
+        repo.stage("src/lib.rs", "pub fn step() -> usize {\n    99\n}\n");
+    }
+    // On a branch without a key, no key: an old one is not reused as if it were a component.
+    let subject = draft(&ticketed);
+    assert!(!subject.contains("ABC-") && !subject.contains("abc-"), "{subject}");
+    // The branch's key, upper-cased, in the form the history uses.
+    ticketed.git(&["checkout", "-q", "-b", "feature/abc-345-login"]);
+    let subject = draft(&ticketed);
+    assert!(subject.starts_with("ABC-345: ") && !subject.contains("ABC-1"), "{subject}");
+    // A repository that never writes keys gets none, and neither does a branch whose key
+    // names a project the history does not.
+    plain.git(&["checkout", "-q", "-b", "feature/ABC-345-login"]);
+    assert!(!draft(&plain).contains("ABC-345"), "{}", draft(&plain));
+    ticketed.git(&["checkout", "-q", "-b", "fix/utf-8-paths"]);
+    let subject = draft(&ticketed);
+    assert!(!subject.contains("UTF-8") && !subject.contains("ABC-"), "{subject}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_model_that_copies_an_examples_ticket_key_gets_the_branchs() {
+    let server = MockServer::start().await;
+    let fixed = Fixed { answer: "ABC-105: Add step 99".to_string(), bodies: Arc::default() };
+    Mock::given(wiremock::matchers::path("/v1/chat/completions"))
+        .respond_with(fixed.clone())
+        .mount(&server)
+        .await;
+    let repo = TestRepo::new();
+    for index in 0..12 {
+        repo.stage("src/lib.rs", format!("pub fn step() -> usize {{\n    {index}\n}}\n"));
+        repo.commit(&format!("ABC-{}: Add step {index}", 100 + index));
+    }
+    let path = repo.home.join(".config/changes/config.yaml");
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+    std::fs::write(
+        &path,
+        format!(
+            "models:\n  - name: m1\n    provider: openai-compatible\n    model: model-1\n    base_url: {}/v1\ndefaults: [m1]\n",
+            server.uri()
+        ),
+    )
+    .expect("user configuration");
+    repo.git(&["checkout", "-q", "-b", "ABC-900-steps"]);
+    repo.stage("src/lib.rs", "pub fn step() -> usize {\n    99\n}\n");
+    let mut command = repo.command(crate::harness::CHANGES);
+    command.args(["hook", "run", "--models", "m1"]);
+    let output =
+        tokio::task::spawn_blocking(move || command.output().expect("runs")).await.expect("joined");
+    let run = crate::harness::Run::from(output);
+    let draft = run.success();
+    assert!(draft.starts_with("ABC-900: Add step 99\n"), "{draft}");
+    assert!(!draft.contains("ABC-105"), "{draft}");
+}
