@@ -119,7 +119,8 @@ pub(crate) fn block(conventions: &Conventions, changes: &ChangeSet, advice: &Adv
         }
     }
     if let Some((path, excerpt)) = &rules.guide {
-        let _ = writeln!(text, "- From the guide {path}: {}", one_line(excerpt, 400));
+        let _ =
+            writeln!(text, "- From the guide {}: {}", one_line(path, 100), one_line(excerpt, 400));
     }
     if let Some(profile) = profile {
         let examples = profile.examples(&advice.shape);
@@ -162,10 +163,10 @@ fn scopes_for_paths(profile: &super::profile::Profile, shape: &Shape) -> Vec<Str
     out
 }
 
-/// The text on one line, at most `max` characters.
+/// The text on one line, at most `max` characters, without escape sequences or control
+/// characters: a guide or a commit subject is the repository's text, not the prompt's.
 fn one_line(text: &str, max: usize) -> String {
-    let joined: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    cut(&joined, max)
+    cut(&crate::text::one_line(text), max)
 }
 
 fn cut(text: &str, max: usize) -> String {
