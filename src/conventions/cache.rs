@@ -23,7 +23,7 @@ use super::profile::Profile;
 use super::subject::Style;
 
 /// Bumped whenever what the file holds or how a profile is trained changes.
-const CACHE_VERSION: u32 = 3;
+const CACHE_VERSION: u32 = 4;
 /// The file's first bytes.
 const MAGIC: &[u8; 16] = b"changes-profile\n";
 

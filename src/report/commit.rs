@@ -175,7 +175,9 @@ pub(crate) fn render_message_file(
             let broken = crate::text::one_line(&broken.join("; "));
             block.push(commented(comment, &format!("(breaks: {broken})")));
         }
-        block.extend(message.to_text().lines().map(|line| commented(comment, line)));
+        block.extend(
+            message.to_text().lines().map(|line| commented(comment, &crate::text::sanitize(line))),
+        );
     }
     for answer in summary.answers {
         if let Err(error) = &answer.outcome {
@@ -272,7 +274,9 @@ fn scissors_index(lines: &[&str], comment: &str) -> usize {
 /// comment gets a leading space, so the user sees it rather than loses it, and none can be
 /// mistaken for `commit -v`'s scissors line.
 fn draft_line(comment: &str, line: &str) -> String {
-    let line = without_scissors(line);
+    // A draft is ours: no escape or control character of a history, a rule file or an
+    // answer reaches the message file.
+    let line = without_scissors(&crate::text::sanitize(line));
     if line.starts_with(comment) {
         format!(" {line}")
     } else {

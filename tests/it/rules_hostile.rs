@@ -382,3 +382,99 @@ async fn odd_commitlint_values_cannot_write_lines_into_the_message_or_the_prompt
     assert!(raw_controls(system.as_bytes()).is_empty(), "{system}");
     assert!(system.len() < 4000, "a compact prompt: {} bytes", system.len());
 }
+
+/// Commits what is staged with `message` as it is, bytes git would refuse on the command
+/// line (escapes, NUL) included: the commit object is written by hand.
+fn commit_raw(repo: &TestRepo, message: &[u8]) {
+    let tree = repo.git(&["write-tree"]).trim().to_string();
+    let parent =
+        repo.git_output(&["rev-parse", "-q", "--verify", "HEAD"]).stdout.trim().to_string();
+    let mut object = format!("tree {tree}\n").into_bytes();
+    if !parent.is_empty() {
+        object.extend_from_slice(format!("parent {parent}\n").as_bytes());
+    }
+    object.extend_from_slice(b"author Test Author <author@example.com> 1793534400 +0000\ncommitter Test Committer <committer@example.com> 1793534400 +0000\n\n");
+    object.extend_from_slice(message);
+    object.push(b'\n');
+    let file = repo.home.join("commit-object");
+    std::fs::write(&file, &object).expect("object");
+    let id = repo.git(&[
+        "hash-object",
+        "-t",
+        "commit",
+        "-w",
+        "--literally",
+        &file.display().to_string(),
+    ]);
+    repo.git(&["update-ref", "HEAD", id.trim()]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_commit_subjects_reach_no_terminal_message_file_or_prompt_as_they_came() {
+    let server = answering("feat(parser): add a step").await;
+    let repo = TestRepo::new();
+    let scope = "\u{1b}]8;;https://evil.example\u{7}parser\u{1b}]8;;\u{7}";
+    let hostile: Vec<Vec<u8>> = vec![
+        format!("feat({scope}): add step \u{1b}[2J\u{1b}[31mred").into_bytes(),
+        "feat(parser): add \u{202e}txt.exe\u{202c} step \u{9b}31m c1".as_bytes().to_vec(),
+        b"feat(parser): add step\0 with a NUL\x07\x08\x7f".to_vec(),
+        format!("feat(parser): add {}", "very long words ".repeat(700)).into_bytes(),
+        b"feat(parser): \xff\xfe not UTF-8 \xc3\x28".to_vec(),
+    ];
+    for round in 0..4 {
+        for (index, message) in hostile.iter().enumerate() {
+            repo.stage("src/parser/mod.rs", format!("pub fn step_{round}_{index}() {{}}\n"));
+            if round == 0 && index == 0 {
+                repo.commit("feat(parser): start the parser");
+                repo.stage("src/parser/mod.rs", "pub fn again() {}\n");
+            }
+            let mut message = message.clone();
+            message.extend_from_slice(format!(" {round}").as_bytes());
+            commit_raw(&repo, &message);
+        }
+    }
+    // The scope with the escapes is the one these paths were filed under.
+    for round in 0..6 {
+        repo.stage("src/parser/mod.rs", format!("pub fn more_{round}() {{}}\n"));
+        commit_raw(&repo, format!("feat({scope}): add more {round}").as_bytes());
+    }
+    repo.stage("src/parser/mod.rs", "pub fn step_final() -> usize {\n    1\n}\n");
+
+    let shown = repo.changes(&["config", "show"]);
+    let mut failures = Vec::new();
+    let mut check = |what: &str, bytes: &[u8]| {
+        let found = raw_controls(bytes);
+        if !found.is_empty() {
+            failures.push(format!("{what}: {found:?}: {}", String::from_utf8_lossy(bytes)));
+        }
+    };
+    check("config show", shown.success().as_bytes());
+    check("config show stderr", shown.stderr.as_bytes());
+    let (code, stderr, _, written) = run_hook(&repo, "local");
+    assert_eq!(code, 0, "{stderr}");
+    check("-v", stderr.as_bytes());
+    check("the message file", &written);
+    let by_hand = repo.changes(&["-v", "hook", "run", "--models", "local"]);
+    check("hook run", by_hand.success().as_bytes());
+    let eval = repo.changes(&["eval", "--last", "3", "--models", "local"]);
+    check("eval", eval.success().as_bytes());
+    let json = repo.changes(&["eval", "--last", "3", "--models", "local", "--format", "json"]);
+    check("eval json", json.success().as_bytes());
+
+    one_remote_model(&repo, &server);
+    let run = changes(&repo, &["-v", "hook", "run", "--models", "remote"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    check("the remote run", run.stdout.as_bytes());
+    let bodies = received(&server).await;
+    let body: serde_json::Value = serde_json::from_str(&bodies[0]).expect("json");
+    let system = body["messages"][0]["content"].as_str().unwrap_or_default().to_string();
+    check("the prompt", system.as_bytes());
+    assert!(failures.is_empty(), "{failures:#?}");
+    let examples: Vec<&str> =
+        system.lines().skip_while(|line| !line.contains("examples of style")).skip(1).collect();
+    assert!(!examples.is_empty(), "{system}");
+    for example in &examples {
+        assert!(example.chars().count() <= 110, "a bounded example: {example}");
+    }
+    assert!(system.len() < 4000, "a compact prompt: {} bytes", system.len());
+}
