@@ -478,3 +478,87 @@ async fn hostile_commit_subjects_reach_no_terminal_message_file_or_prompt_as_the
     }
     assert!(system.len() < 4000, "a compact prompt: {} bytes", system.len());
 }
+
+#[test]
+fn a_tampered_or_truncated_cache_never_fails_or_stalls_the_hook() {
+    let repo = TestRepo::new();
+    history(&repo, 8, &|kind, index| match kind {
+        "deps" => format!("chore(deps): bump serde to 1.0.{index}"),
+        "code" => format!("feat(parser): add step {index}"),
+        _ => format!("docs: describe release {index}"),
+    });
+    repo.stage("src/parser/mod.rs", "pub fn step_final() -> usize {\n    1\n}\n");
+    let (code, stderr, _, _) = run_hook(&repo, "local");
+    assert_eq!(code, 0, "{stderr}");
+    let folder = repo.root.join(".git/changes/conventions");
+    let profile = std::fs::read(folder.join("profile.bin")).expect("a kept profile");
+    let index = std::fs::read(folder.join("index.log")).expect("an index");
+    let mut failures = Vec::new();
+    let mut attempt = |what: String| {
+        let (code, stderr, elapsed, written) = run_hook(&repo, "local");
+        let written = String::from_utf8_lossy(&written).into_owned();
+        if code != 0
+            || stderr.contains("internal error")
+            || elapsed > Duration::from_secs(5)
+            || !written.starts_with("feat")
+        {
+            failures.push(format!("{what}: exit {code} after {elapsed:?}: {stderr}\n{written}"));
+        }
+    };
+    // Every byte of the profile past its key flipped in turn (a sample), then cut short.
+    let key_end = profile.len().min(120);
+    let step = ((profile.len() - key_end) / 16).max(1);
+    for position in (key_end..profile.len()).step_by(step) {
+        for flip in [0xff_u8, 0x01] {
+            let mut tampered = profile.clone();
+            tampered[position] ^= flip;
+            std::fs::write(folder.join("profile.bin"), &tampered).expect("tamper");
+            std::fs::write(folder.join("index.log"), &index).expect("index");
+            attempt(format!("profile byte {position} ^ {flip:#x}"));
+        }
+    }
+    for length in (0..profile.len()).step_by((profile.len() / 6).max(1)) {
+        std::fs::write(folder.join("profile.bin"), &profile[..length]).expect("truncate");
+        attempt(format!("profile cut at {length}"));
+    }
+    // An index whose records are odd but parse: a parent cycle, absurd counts, a huge
+    // subject, a merge that brings in itself; then one cut in the middle of a line.
+    std::fs::remove_file(folder.join("profile.bin")).expect("no profile");
+    let text = String::from_utf8_lossy(&index).into_owned();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let ids: Vec<String> = lines
+        .iter()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line.split_once(' ')?.1).ok())
+        .filter_map(|record| record["id"].as_str().map(str::to_string))
+        .collect();
+    let version = text.split(' ').next().unwrap_or("0").to_string();
+    for (position, line) in lines.iter_mut().enumerate() {
+        let Some((_, json)) = line.split_once(' ') else { continue };
+        let Ok(mut record) = serde_json::from_str::<serde_json::Value>(json) else { continue };
+        match position % 4 {
+            0 => record["parent"] = json!(ids[(position + 1) % ids.len()]),
+            1 => {
+                if let Some(shape) = record.get_mut("shape").filter(|shape| shape.is_object()) {
+                    for (_, value) in shape.as_object_mut().expect("object").iter_mut() {
+                        if value.is_u64() {
+                            *value = json!(u64::MAX);
+                        }
+                    }
+                }
+            }
+            2 => record["subject"] = json!("feat(parser): ".to_string() + &"x".repeat(200_000)),
+            _ => {
+                record["merge"] = json!(true);
+                record["brought"] = json!(ids);
+            }
+        }
+        *line = format!("{version} {record}");
+    }
+    let odd = lines.join("\n") + "\n";
+    std::fs::write(folder.join("index.log"), &odd).expect("odd index");
+    attempt("an index of odd records".to_string());
+    std::fs::remove_file(folder.join("profile.bin")).ok();
+    std::fs::write(folder.join("index.log"), &odd[..odd.len() / 2]).expect("torn index");
+    attempt("a torn index".to_string());
+    assert!(failures.is_empty(), "{} failures: {failures:#?}", failures.len());
+}
