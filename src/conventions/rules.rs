@@ -158,9 +158,9 @@ fn read_commitlint(text: &dyn Fn(&str) -> Option<String>, rules: &mut Rules) {
 fn apply_commitlint(config: &Value, path: &str, rules: &mut Rules) {
     rules.files.push(path.to_string());
     let extends: Vec<String> = match config.get("extends") {
-        Some(Value::String(one)) => vec![one.clone()],
+        Some(Value::String(one)) => names(&[one.as_str()]),
         Some(Value::Sequence(many)) => {
-            many.iter().filter_map(Value::as_str).map(str::to_string).collect()
+            names(&many.iter().filter_map(Value::as_str).collect::<Vec<_>>())
         }
         _ => Vec::new(),
     };
@@ -266,7 +266,7 @@ fn apply_commitlint(config: &Value, path: &str, rules: &mut Rules) {
 /// Values of a type or scope list kept at most.
 const MAX_NAMES: usize = 100;
 /// The longest a type or scope name may be.
-const MAX_NAME_CHARACTERS: usize = 40;
+const MAX_NAME_CHARACTERS: usize = 64;
 /// A declared header length below this is left out.
 const MIN_HEADER_MAX: usize = 20;
 
