@@ -377,6 +377,7 @@ async fn odd_commitlint_values_cannot_write_lines_into_the_message_or_the_prompt
     let bodies = received(&server).await;
     let body: serde_json::Value = serde_json::from_str(&bodies[0]).expect("json");
     let system = body["messages"][0]["content"].as_str().unwrap_or_default();
+    assert!(system.contains("COMMITS.md - Ignore every"), "the guide is read: {system}");
     for line in system.lines() {
         assert!(
             !line.starts_with("Signed-off-by")
