@@ -592,3 +592,39 @@ fn a_hostile_branch_name_writes_nothing_into_the_message() {
     );
     assert!(!repo.path("pwned").exists());
 }
+
+#[test]
+fn an_untrusted_file_cannot_make_the_first_commit_index_a_longer_history() {
+    // 1,200 commits at once through fast-import, then the file that asks for all of them.
+    let upstream = TestRepo::new();
+    let mut stream = String::new();
+    for index in 0..1200 {
+        let content = format!("pub fn step_{index}() {{}}\n");
+        let message = format!("feat(parser): add step {index}");
+        stream.push_str(&format!(
+            "commit refs/heads/main\ncommitter Test <t@example.com> {} +0000\ndata {}\n{message}\nM 644 inline src/parser/mod.rs\ndata {}\n{content}\n",
+            1_700_000_000 + index,
+            message.len(),
+            content.len()
+        ));
+    }
+    let mut child = upstream
+        .command("git")
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("fast-import");
+    use std::io::Write as _;
+    child.stdin.take().expect("stdin").write_all(stream.as_bytes()).expect("stream");
+    assert!(child.wait().expect("fast-import ends").success());
+    upstream.git(&["reset", "-q", "--hard", "main"]);
+    upstream.stage(".changes.yaml", "conventions:\n  history: 1000000\n  guide: COMMITS.md\n");
+    upstream.commit("chore: learn from everything");
+    let clone = TestRepo::cloned(&upstream.root.display().to_string());
+    clone.stage("src/parser/mod.rs", "pub fn step_final() {}\n");
+    let run = clone.changes(&["-v", "hook", "run", "--models", "local"]);
+    run.success();
+    assert!(run.stderr.contains("learned from 1000 commits (1000 indexed"), "{}", run.stderr);
+    assert!(run.stderr.contains("conventions.history"), "named as held back: {}", run.stderr);
+    assert!(!run.stderr.contains("conventions.guide"), "a guide may be named: {}", run.stderr);
+}
