@@ -95,8 +95,8 @@ impl Repository {
 
     /// The content of the file at `path` in commit `id`, when it is a blob of at most
     /// `max_bytes` (its size is read from the object's header first, so a huge blob is never
-    /// loaded); `None` when there is no such file, it is larger, or `path` is not a plain
-    /// relative path.
+    /// loaded); `None` when there is no such file, it is a link or larger, or `path` is not a
+    /// plain relative path.
     pub fn small_file_at(
         &self,
         id: &str,
@@ -111,7 +111,8 @@ impl Repository {
         let commit = self.resolve_commit(id)?;
         let tree = commit.tree().context("reading a tree")?;
         let Ok(entry) = tree.get_path(plain) else { return Ok(None) };
-        if entry.kind() != Some(git2::ObjectType::Blob) {
+        // A link's blob is its target's name, not a file's content.
+        if entry.kind() != Some(git2::ObjectType::Blob) || entry.filemode() == 0o120000 {
             return Ok(None);
         }
         let odb = self.inner.odb().context("opening the object database")?;

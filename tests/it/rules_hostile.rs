@@ -160,6 +160,13 @@ async fn a_guide_or_rule_file_outside_the_work_tree_never_reaches_a_prompt() {
         if bodies.iter().any(|body| body.contains("NETRC-SECRET")) {
             failures.push(format!("{what}: the secret reached the server"));
         }
+        // From the commit's tree (`--rev`), neither.
+        let replayed =
+            changes(&repo, &["-v", "hook", "run", "--models", "remote", "--rev", "HEAD"]).await;
+        assert_eq!(replayed.code, 0, "{what}: {}", replayed.stderr);
+        if received(&server).await.iter().any(|body| body.contains("NETRC-SECRET")) {
+            failures.push(format!("{what}: the secret reached the server from --rev"));
+        }
         let said = run.stderr.contains("conventions.guide") && run.stderr.contains("not read");
         if what.contains("guide") && !what.contains("default") && !said {
             failures.push(format!("{what}: the refusal is not said: {}", run.stderr));
