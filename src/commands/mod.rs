@@ -170,6 +170,7 @@ pub(crate) fn learn_conventions(
     write: bool,
 ) -> Option<std::sync::Arc<crate::conventions::Conventions>> {
     use crate::conventions::{self, Source};
+    use crate::git::Exclusion;
     if !settings.conventions.enabled {
         return None;
     }
@@ -187,21 +188,21 @@ pub(crate) fn learn_conventions(
             refused.borrow_mut().push((path.to_string(), reason));
             None
         };
-        if let Some(exclusion) = options.filter.classify_path(path).filter(|exclusion| {
-            matches!(
-                exclusion,
-                crate::git::Exclusion::Secret | crate::git::Exclusion::UserExcluded(_)
-            )
-        }) {
-            return refuse(format!("it is excluded ({exclusion})"));
-        }
-        if from_tree {
+        let bytes = if from_tree {
             let id = base_id.as_deref()?;
-            return repository.small_file_at(id, path, MAX_RULE_FILE_BYTES).ok().flatten();
-        }
-        match crate::files::read_in_work_tree(root.as_deref()?, path, MAX_RULE_FILE_BYTES) {
-            Ok(bytes) => bytes,
-            Err(reason) => refuse(reason),
+            repository.small_file_at(id, path, MAX_RULE_FILE_BYTES).ok().flatten()?
+        } else {
+            match crate::files::read_in_work_tree(root.as_deref()?, path, MAX_RULE_FILE_BYTES) {
+                Ok(bytes) => bytes?,
+                Err(reason) => return refuse(reason),
+            }
+        };
+        // Said only of a file that is there: the names looked for are many.
+        match options.filter.classify_path(path) {
+            Some(exclusion @ (Exclusion::Secret | Exclusion::UserExcluded(_))) => {
+                refuse(format!("it is excluded ({exclusion})"))
+            }
+            _ => Some(bytes),
         }
     };
     let line = crate::ui::ProgressLine::new();
