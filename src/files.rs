@@ -128,6 +128,70 @@ pub(crate) fn write_atomically_with_mode(
     Ok(())
 }
 
+/// Reads the file at `relative` inside the work tree `root` for what a repository declares
+/// (rule files, a guide), so that neither a path nor a link chosen by a cloned repository can
+/// make it read anything else on the machine: `relative` must be a plain relative path (no
+/// root, no `..`), the file it names, links resolved, must lie inside the root's own real
+/// path and outside any `.git` folder, and be a regular file of at most `max_bytes`. It is
+/// opened without following a link and without blocking, and read for `max_bytes` at most.
+/// `Ok(None)`: there is no such file; `Err` says why the file was refused.
+pub(crate) fn read_in_work_tree(
+    root: &Path,
+    relative: &str,
+    max_bytes: u64,
+) -> Result<Option<Vec<u8>>, String> {
+    use std::path::Component;
+    let path = Path::new(relative);
+    if relative.is_empty()
+        || !path
+            .components()
+            .all(|component| matches!(component, Component::Normal(_) | Component::CurDir))
+    {
+        return Err("only a relative path inside the work tree, without `..`, is read".into());
+    }
+    let absent = |error: &std::io::Error| {
+        matches!(error.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory)
+    };
+    let real_root = std::fs::canonicalize(root).map_err(|error| error.to_string())?;
+    let real = match std::fs::canonicalize(root.join(path)) {
+        Ok(real) => real,
+        Err(error) if absent(&error) => return Ok(None),
+        Err(error) => return Err(format!("cannot be read ({error})")),
+    };
+    let inside = real.strip_prefix(&real_root).map_err(|_| {
+        "it is outside the work tree (through a symbolic link or an absolute path)".to_string()
+    })?;
+    if inside.components().any(|component| {
+        component.as_os_str().to_str().is_some_and(|name| name.eq_ignore_ascii_case(".git"))
+    }) {
+        return Err("it is inside a `.git` folder".into());
+    }
+    let metadata = std::fs::metadata(&real).map_err(|error| error.to_string())?;
+    if !metadata.is_file() {
+        return Err("not a regular file".into());
+    }
+    if metadata.len() > max_bytes {
+        return Err(format!("larger than {} KB", max_bytes / 1024));
+    }
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(&real)
+        .map_err(|error| format!("cannot be read ({error})"))?;
+    // What was opened is what was checked, even if the path changed in between.
+    if !file.metadata().is_ok_and(|metadata| metadata.is_file()) {
+        return Err("not a regular file".into());
+    }
+    let mut bytes = Vec::new();
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| format!("cannot be read ({error})"))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(format!("larger than {} KB", max_bytes / 1024));
+    }
+    Ok(Some(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,7 +84,12 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
             None => History::default(),
         };
         let read = |path: &str| {
-            parent.as_deref().and_then(|parent| repository.file_at(parent, path).ok().flatten())
+            parent.as_deref().and_then(|parent| {
+                repository
+                    .small_file_at(parent, path, crate::commands::MAX_RULE_FILE_BYTES)
+                    .ok()
+                    .flatten()
+            })
         };
         let rules = rules::read(&read, settings.conventions.guide.as_deref());
         let mut conventions = Conventions::from_history(before, rules, Vec::new());

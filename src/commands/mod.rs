@@ -146,6 +146,9 @@ pub(crate) fn print_dry_run(
     Ok(())
 }
 
+/// The most of a rule file or guide that is read: a configuration, not a data set.
+pub(crate) const MAX_RULE_FILE_BYTES: u64 = 512 * 1024;
+
 /// Where a draft's history starts: the commit the change is described from.
 pub(crate) enum Base {
     /// The staged changes: `HEAD` (none before the first commit); rule files from the work
@@ -167,6 +170,7 @@ pub(crate) fn learn_conventions(
     write: bool,
 ) -> Option<std::sync::Arc<crate::conventions::Conventions>> {
     use crate::conventions::{self, Source};
+    use crate::git::Exclusion;
     if !settings.conventions.enabled {
         return None;
     }
@@ -175,17 +179,31 @@ pub(crate) fn learn_conventions(
         Base::Commit(id) => (id.clone(), true),
     };
     let root = repository.work_tree().map(std::path::Path::to_path_buf);
+    // A repository chooses which files these are (`conventions.guide` even when untrusted),
+    // and a guide's text goes into prompts: only its own files are read, never through a
+    // link out of it, never `.git` or a file the user excludes, never a special file.
+    let refused: std::cell::RefCell<Vec<(String, String)>> = std::cell::RefCell::default();
     let read = |path: &str| -> Option<Vec<u8>> {
-        if from_tree {
+        let refuse = |reason: String| {
+            refused.borrow_mut().push((path.to_string(), reason));
+            None
+        };
+        let bytes = if from_tree {
             let id = base_id.as_deref()?;
-            return repository.file_at(id, path).ok().flatten();
+            repository.small_file_at(id, path, MAX_RULE_FILE_BYTES).ok().flatten()?
+        } else {
+            match crate::files::read_in_work_tree(root.as_deref()?, path, MAX_RULE_FILE_BYTES) {
+                Ok(bytes) => bytes?,
+                Err(reason) => return refuse(reason),
+            }
+        };
+        // Said only of a file that is there: the names looked for are many.
+        match options.filter.classify_path(path) {
+            Some(exclusion @ (Exclusion::Secret | Exclusion::UserExcluded(_))) => {
+                refuse(format!("it is excluded ({exclusion})"))
+            }
+            _ => Some(bytes),
         }
-        // A link could point anywhere on the machine, and a guide's text goes into prompts.
-        let full = root.as_ref()?.join(path);
-        let metadata = std::fs::symlink_metadata(&full).ok()?;
-        (metadata.is_file() && metadata.len() < 1_000_000)
-            .then(|| std::fs::read(&full).ok())
-            .flatten()
     };
     let line = crate::ui::ProgressLine::new();
     let source = Source {
@@ -201,6 +219,14 @@ pub(crate) fn learn_conventions(
         ));
     });
     line.finish();
+    let guide = settings.conventions.guide.as_deref();
+    for (path, reason) in refused.borrow().iter() {
+        if Some(path.as_str()) == guide {
+            context.printer.warn(&format!("conventions.guide `{path}` not read: {reason}"));
+        } else {
+            context.printer.detail(&format!("rule file skipped: {path}: not read: {reason}"));
+        }
+    }
     let mut learned = match learned {
         Ok(learned) => learned,
         Err(error) => {

@@ -16,8 +16,14 @@ use super::locate::scalar_text;
 use super::settings::Settings;
 
 /// Keys a repository file may always set, at the top level or `section.key`.
-const ALWAYS: &[&str] =
-    &["exclude", "commit.style", "commit.max_subject", "commit.merge", "conventions"];
+const ALWAYS: &[&str] = &[
+    "exclude",
+    "commit.style",
+    "commit.max_subject",
+    "commit.merge",
+    "conventions.enabled",
+    "conventions.guide",
+];
 /// Numbers and durations a repository file may lower but never raise.
 const LOWER_ONLY: &[&str] = &[
     "commit.timeout",
@@ -26,6 +32,8 @@ const LOWER_ONLY: &[&str] = &[
     "report.timeout",
     "limits.max_file_bytes",
     "limits.max_total_bytes",
+    // Indexing a longer history makes a first commit take longer: a deadline.
+    "conventions.history",
 ];
 /// Switches a repository file may turn one way only: `(key, the careful value)`.
 const ONE_WAY: &[(&str, bool)] = &[("redact", true), ("skip", true)];
@@ -57,7 +65,7 @@ pub(crate) fn vet(tree: &Value, base: &Settings, trusted: bool) -> Vetted {
         let name = scalar_text(key);
         match name.as_str() {
             "models" => vet_models(value, base, trusted, &mut vetted),
-            section @ ("commit" | "push" | "report" | "limits") => {
+            section @ ("commit" | "push" | "report" | "limits" | "conventions") => {
                 let Some(fields) = value.as_mapping() else {
                     hold(&mut vetted, trusted, &name, key, value);
                     continue;

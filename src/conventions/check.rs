@@ -131,7 +131,7 @@ pub(crate) fn check(conventions: &Conventions, message: &Message, max_subject: u
                         None => match &rules.types {
                             Some(types) if types.strict => violations.push(format!(
                                 "type `{commit_type}` is not one of {} ({})",
-                                types.values.join(", "),
+                                listed(&types.values),
                                 types.source
                             )),
                             Some(_) => {}
@@ -163,7 +163,7 @@ pub(crate) fn check(conventions: &Conventions, message: &Message, max_subject: u
                 if !declared.values.iter().any(|allowed| allowed == current) {
                     repairs.push(format!(
                         "scope `{current}` dropped: not one of {} ({})",
-                        declared.values.join(", "),
+                        listed(&declared.values),
                         declared.source
                     ));
                     scope = None;
@@ -276,6 +276,16 @@ pub(crate) fn fitness(checked: &Checked, prediction: Option<&Prediction>) -> i64
         }
     }
     score
+}
+
+/// Names in a line: the first dozen, then how many more.
+fn listed(values: &[String]) -> String {
+    const SHOWN: usize = 12;
+    let mut text = values.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if values.len() > SHOWN {
+        text.push_str(&format!(" and {} more", values.len() - SHOWN));
+    }
+    text
 }
 
 fn capitalised(text: &str) -> String {

@@ -55,7 +55,7 @@ fn hash(text: &str) -> u64 {
 
 /// `⌊log₂(n + 1)⌋`, so 0, 1, 2–3, 4–7... fall in buckets of their own.
 fn bucket(number: usize) -> usize {
-    (usize::BITS - (number + 1).leading_zeros() - 1) as usize
+    (usize::BITS - number.saturating_add(1).leading_zeros() - 1) as usize
 }
 
 /// The hashed features of a change, sorted and without repeats.
@@ -114,7 +114,7 @@ pub(crate) fn features(shape: &Shape) -> Vec<u64> {
     add(fnv().text("nf:").number(bucket(shape.file_count)));
     add(fnv().text("na:").number(bucket(shape.added)));
     add(fnv().text("nr:").number(bucket(shape.removed)));
-    if let Some(ratio) = (shape.added * 4).checked_div(shape.changed_lines()) {
+    if let Some(ratio) = shape.added.saturating_mul(4).checked_div(shape.changed_lines()) {
         add(fnv().text("ratio:").number(ratio));
     }
     if shape.whitespace_only {

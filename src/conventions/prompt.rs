@@ -53,7 +53,7 @@ pub(crate) fn block(conventions: &Conventions, changes: &ChangeSet, advice: &Adv
     }
     let mut text = String::from("This repository's own conventions for commit messages:\n");
     if let Some(source) = &rules.conventional {
-        let _ = writeln!(text, "- Conventional Commits, declared by {source}.");
+        let _ = writeln!(text, "- Conventional Commits, declared by {}.", one_line(source, 200));
     }
     if let Some(profile) = profile {
         let share = profile.style_shares.first().map_or(0.0, |(_, share)| *share);
@@ -75,8 +75,12 @@ pub(crate) fn block(conventions: &Conventions, changes: &ChangeSet, advice: &Adv
     }
     match (&rules.types, profile) {
         (Some(types), _) => {
-            let _ =
-                writeln!(text, "- Types allowed ({}): {}.", types.source, types.values.join(", "));
+            let _ = writeln!(
+                text,
+                "- Types allowed ({}): {}.",
+                one_line(&types.source, 200),
+                one_line(&types.values.join(", "), 600)
+            );
         }
         (None, Some(profile)) if !profile.types.is_empty() => {
             let listed: Vec<String> = profile
@@ -90,14 +94,19 @@ pub(crate) fn block(conventions: &Conventions, changes: &ChangeSet, advice: &Adv
         _ => {}
     }
     if let Some(scopes) = &rules.scopes {
-        let _ =
-            writeln!(text, "- Scopes allowed ({}): {}.", scopes.source, scopes.values.join(", "));
+        let _ = writeln!(
+            text,
+            "- Scopes allowed ({}): {}.",
+            one_line(&scopes.source, 200),
+            one_line(&scopes.values.join(", "), 600)
+        );
     }
     if let Some(profile) = profile {
         let scopes = scopes_for_paths(profile, &advice.shape);
         if !scopes.is_empty() {
             let word = if profile.style == Style::Component { "Component" } else { "Scope" };
-            let _ = writeln!(text, "- {word} used before for these paths: {}.", scopes.join("; "));
+            let scopes = one_line(&scopes.join("; "), 400);
+            let _ = writeln!(text, "- {word} used before for these paths: {scopes}.");
         }
         if let Some(prediction) = &advice.prediction {
             let mut guess = Vec::new();
@@ -119,7 +128,8 @@ pub(crate) fn block(conventions: &Conventions, changes: &ChangeSet, advice: &Adv
         }
     }
     if let Some((path, excerpt)) = &rules.guide {
-        let _ = writeln!(text, "- From the guide {path}: {}", one_line(excerpt, 400));
+        let _ =
+            writeln!(text, "- From the guide {}: {}", one_line(path, 100), one_line(excerpt, 400));
     }
     if let Some(profile) = profile {
         let examples = profile.examples(&advice.shape);
@@ -162,10 +172,10 @@ fn scopes_for_paths(profile: &super::profile::Profile, shape: &Shape) -> Vec<Str
     out
 }
 
-/// The text on one line, at most `max` characters.
+/// The text on one line, at most `max` characters, without escape sequences or control
+/// characters: a guide or a commit subject is the repository's text, not the prompt's.
 fn one_line(text: &str, max: usize) -> String {
-    let joined: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    cut(&joined, max)
+    cut(&crate::text::one_line(text), max)
 }
 
 fn cut(text: &str, max: usize) -> String {

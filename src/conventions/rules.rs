@@ -119,6 +119,10 @@ fn read_commitlint(text: &dyn Fn(&str) -> Option<String>, rules: &mut Rules) {
     ];
     for path in DATA {
         if let Some(content) = text(path) {
+            if let Err(reason) = shallow_enough(&content) {
+                rules.skipped.push(format!("{path}: not read, {reason}"));
+                return;
+            }
             match yaml_serde::from_str::<Value>(&content) {
                 Ok(value) => apply_commitlint(&value, path, rules),
                 Err(error) => {
@@ -139,7 +143,7 @@ fn read_commitlint(text: &dyn Fn(&str) -> Option<String>, rules: &mut Rules) {
             return;
         }
     }
-    if let Some(package) = text("package.json") {
+    if let Some(package) = text("package.json").filter(|package| shallow_enough(package).is_ok()) {
         if let Ok(value) = serde_json::from_str::<serde_json::Value>(&package) {
             if let Some(config) = value.get("commitlint") {
                 if let Ok(value) = yaml_serde::to_value(config) {
@@ -154,9 +158,9 @@ fn read_commitlint(text: &dyn Fn(&str) -> Option<String>, rules: &mut Rules) {
 fn apply_commitlint(config: &Value, path: &str, rules: &mut Rules) {
     rules.files.push(path.to_string());
     let extends: Vec<String> = match config.get("extends") {
-        Some(Value::String(one)) => vec![one.clone()],
+        Some(Value::String(one)) => names(&[one.as_str()]),
         Some(Value::Sequence(many)) => {
-            many.iter().filter_map(Value::as_str).map(str::to_string).collect()
+            names(&many.iter().filter_map(Value::as_str).collect::<Vec<_>>())
         }
         _ => Vec::new(),
     };
@@ -193,14 +197,30 @@ fn apply_commitlint(config: &Value, path: &str, rules: &mut Rules) {
             continue;
         }
         let list = |value: Option<&Value>| -> Vec<String> {
-            match value {
-                Some(Value::Sequence(items)) => {
-                    items.iter().filter_map(Value::as_str).map(str::to_string).collect()
-                }
-                Some(Value::String(one)) => vec![one.clone()],
+            let all: Vec<&str> = match value {
+                Some(Value::Sequence(items)) => items.iter().filter_map(Value::as_str).collect(),
+                Some(Value::String(one)) => vec![one.as_str()],
                 _ => Vec::new(),
-            }
+            };
+            names(&all)
         };
+        let refused = |value: Option<&Value>| -> Option<String> {
+            let count = match value {
+                Some(Value::Sequence(items)) => items.iter().filter_map(Value::as_str).count(),
+                Some(Value::String(_)) => 1,
+                _ => 0,
+            };
+            let kept = list(value).len();
+            (kept < count).then(|| {
+                format!(
+                    "{path}: {name}: {} of {count} values left out (not names, or past the first {MAX_NAMES})",
+                    count - kept
+                )
+            })
+        };
+        if let Some(said) = refused(value).filter(|_| name == "type-enum" || name == "scope-enum") {
+            rules.skipped.push(said);
+        }
         match name {
             "type-enum" if always => {
                 rules.types =
@@ -210,11 +230,17 @@ fn apply_commitlint(config: &Value, path: &str, rules: &mut Rules) {
                 rules.scopes =
                     Some(Allowed { values: list(value), source: source(name), strict: true });
             }
-            "header-max-length" => {
-                if let Some(length) = value.and_then(Value::as_u64) {
-                    rules.header_max = Some((length as usize, source(name)));
+            "header-max-length" => match value.and_then(Value::as_u64) {
+                // No header fits in fewer: such a rule would only cut every subject away.
+                Some(length) if length < MIN_HEADER_MAX as u64 => rules.skipped.push(format!(
+                    "{path}: header-max-length {length} left out (a subject needs {MIN_HEADER_MAX} characters at least)"
+                )),
+                Some(length) => {
+                    let length = usize::try_from(length).unwrap_or(usize::MAX);
+                    rules.header_max = Some((length, source(name)));
                 }
-            }
+                None => {}
+            },
             "subject-case" => {
                 let cases = list(value);
                 let lower = if always {
@@ -235,6 +261,83 @@ fn apply_commitlint(config: &Value, path: &str, rules: &mut Rules) {
             _ => {}
         }
     }
+}
+
+/// Values of a type or scope list kept at most.
+const MAX_NAMES: usize = 100;
+/// The longest a type or scope name may be.
+const MAX_NAME_CHARACTERS: usize = 64;
+/// A declared header length below this is left out.
+const MIN_HEADER_MAX: usize = 20;
+
+/// The values of a declared list that can be type or scope names (letters, digits and
+/// `-_./@+*`, at most [`MAX_NAME_CHARACTERS`]), the first [`MAX_NAMES`] of them: a value
+/// with spaces, line breaks or escapes would write lines of its own into a prompt or a
+/// message file.
+fn names(values: &[&str]) -> Vec<String> {
+    values
+        .iter()
+        .filter(|value| {
+            (1..=MAX_NAME_CHARACTERS).contains(&value.chars().count())
+                && value
+                    .chars()
+                    .all(|character| character.is_alphanumeric() || "-_./@+*".contains(character))
+        })
+        .take(MAX_NAMES)
+        .map(|value| value.to_string())
+        .collect()
+}
+
+/// Nesting deeper than this is not a configuration: parsing it would only cost time.
+const MAX_NESTING: usize = 64;
+
+/// Refuses text nested deeper than [`MAX_NESTING`] (brackets outside quotes, or indentation
+/// levels of block YAML), which the parsers would spend seconds or their stack on.
+fn shallow_enough(text: &str) -> Result<(), String> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    // The last character outside quotes that was not a space: a quote opens a string only
+    // where a value starts, as in `'don't'` but not `don't`.
+    let mut previous = '\n';
+    for character in text.chars() {
+        match (quote, character) {
+            // Over-counting a string that spans lines only refuses sooner.
+            (Some(_), '\n') => (quote, escaped) = (None, false),
+            (Some(_), _) if escaped => escaped = false,
+            (Some('"'), '\\') => escaped = true,
+            (Some(open), _) if character == open => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"')
+                if matches!(previous, '\n' | '[' | '{' | ',' | ':' | '-' | '=' | '(') =>
+            {
+                quote = Some(character);
+            }
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(format!("it is nested more than {MAX_NESTING} levels deep"));
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if quote.is_none() && (character == '\n' || !character.is_whitespace()) {
+            previous = character;
+        }
+    }
+    let mut indents: Vec<usize> = Vec::new();
+    for line in text.lines().filter(|line| !line.trim().is_empty()) {
+        let indent = line.len() - line.trim_start().len();
+        while indents.last().is_some_and(|last| *last >= indent) {
+            indents.pop();
+        }
+        indents.push(indent);
+        if indents.len() > MAX_NESTING {
+            return Err(format!("it is nested more than {MAX_NESTING} levels deep"));
+        }
+    }
+    Ok(())
 }
 
 static LINE_COMMENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -290,6 +393,7 @@ fn literal_object(script: &str) -> Result<Value, String> {
         return Err("it computes values (spread, functions or require)".to_string());
     }
     let literal = TRAILING_COMMA.replace_all(&literal, "$1");
+    shallow_enough(&literal)?;
     yaml_serde::from_str::<Value>(&literal)
         .map_err(|_| "its object is not a plain literal".to_string())
 }

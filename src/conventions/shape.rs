@@ -143,11 +143,11 @@ impl Shape {
 
     /// Lines added and removed.
     pub(crate) fn changed_lines(&self) -> usize {
-        self.added + self.removed
+        self.added.saturating_add(self.removed)
     }
 
     /// True when at least half of the changed lines only move versions.
     pub(crate) fn pure_bump(&self) -> bool {
-        self.bump_lines > 0 && self.bump_lines * 2 >= self.changed_lines()
+        self.bump_lines > 0 && self.bump_lines.saturating_mul(2) >= self.changed_lines()
     }
 }

@@ -112,7 +112,7 @@ pub(crate) struct Subject {
 
 static PREFIXED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?P<word>[A-Za-z][A-Za-z0-9_./-]{0,29}(?:, ?[A-Za-z][A-Za-z0-9_./-]{0,29})*)(?:\((?P<scope>[^()\r\n]{0,60})\))?(?P<breaking>!)?(?P<colon>:)?\s+(?P<summary>\S.*)$",
+        r"^(?P<word>[A-Za-z][A-Za-z0-9_./-]{0,29}(?:, ?[A-Za-z][A-Za-z0-9_./-]{0,29})*)(?:\((?P<scope>[^()\p{Cc}\u{200E}\u{200F}\u{202A}-\u{202E}\u{2066}-\u{2069}]{0,60})\))?(?P<breaking>!)?(?P<colon>:)?\s+(?P<summary>\S.*)$",
     )
     .expect("literal pattern compiles")
 });

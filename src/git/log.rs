@@ -93,6 +93,37 @@ impl Repository {
         Ok(object.as_blob().map(|blob| blob.content().to_vec()))
     }
 
+    /// The content of the file at `path` in commit `id`, when it is a blob of at most
+    /// `max_bytes` (its size is read from the object's header first, so a huge blob is never
+    /// loaded); `None` when there is no such file, it is a link or larger, or `path` is not a
+    /// plain relative path.
+    pub fn small_file_at(
+        &self,
+        id: &str,
+        path: &str,
+        max_bytes: u64,
+    ) -> Result<Option<Vec<u8>>, GitError> {
+        use std::path::Component;
+        let plain = std::path::Path::new(path);
+        if path.is_empty() || !plain.components().all(|part| matches!(part, Component::Normal(_))) {
+            return Ok(None);
+        }
+        let commit = self.resolve_commit(id)?;
+        let tree = commit.tree().context("reading a tree")?;
+        let Ok(entry) = tree.get_path(plain) else { return Ok(None) };
+        // A link's blob is its target's name, not a file's content.
+        if entry.kind() != Some(git2::ObjectType::Blob) || entry.filemode() == 0o120000 {
+            return Ok(None);
+        }
+        let odb = self.inner.odb().context("opening the object database")?;
+        let (size, _) = odb.read_header(entry.id()).context("reading an object's size")?;
+        if size as u64 > max_bytes {
+            return Ok(None);
+        }
+        let object = entry.to_object(&self.inner).context("reading a blob")?;
+        Ok(object.as_blob().map(|blob| blob.content().to_vec()))
+    }
+
     /// True when some file path in the tree of commit `id` satisfies `wanted`; false when
     /// none does or the tree cannot be read. Stops at the first match.
     pub fn any_path(&self, id: &str, wanted: impl Fn(&str) -> bool) -> bool {

@@ -161,7 +161,8 @@ pub(crate) fn render_message_file(
             others.insert(0, (primary, merged.same_as_primary.clone()));
         }
     }
-    block.extend(summary.notes.iter().map(|note| commented(comment, note)));
+    // A note is one line, whatever a rule file or a model put into it.
+    block.extend(summary.notes.iter().map(|note| commented(comment, &crate::text::one_line(note))));
     if !others.is_empty() && placement != Placement::CommentsOnly {
         block.push(format!("{comment} The others follow. Uncomment one to use it."));
     }
@@ -171,9 +172,12 @@ pub(crate) fn render_message_file(
         block.push(format!("{comment} ── {} ──", who(summary.answers, first, &same)));
         let broken = summary.violations.get(first).filter(|broken| !broken.is_empty());
         if let Some(broken) = broken {
-            block.push(commented(comment, &format!("(breaks: {})", broken.join("; "))));
+            let broken = crate::text::one_line(&broken.join("; "));
+            block.push(commented(comment, &format!("(breaks: {broken})")));
         }
-        block.extend(message.to_text().lines().map(|line| commented(comment, line)));
+        block.extend(
+            message.to_text().lines().map(|line| commented(comment, &crate::text::sanitize(line))),
+        );
     }
     for answer in summary.answers {
         if let Err(error) = &answer.outcome {
@@ -270,7 +274,9 @@ fn scissors_index(lines: &[&str], comment: &str) -> usize {
 /// comment gets a leading space, so the user sees it rather than loses it, and none can be
 /// mistaken for `commit -v`'s scissors line.
 fn draft_line(comment: &str, line: &str) -> String {
-    let line = without_scissors(line);
+    // A draft is ours: no escape or control character of a history, a rule file or an
+    // answer reaches the message file.
+    let line = without_scissors(&crate::text::sanitize(line));
     if line.starts_with(comment) {
         format!(" {line}")
     } else {

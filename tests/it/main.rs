@@ -15,6 +15,7 @@ mod integrations;
 mod models;
 mod push;
 mod report;
+mod rules_hostile;
 mod secrets;
 mod snapshots;
 mod trust;
