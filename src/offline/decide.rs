@@ -146,7 +146,7 @@ pub(super) fn decide(analyses: &[FileAnalysis<'_>]) -> Decision {
     } else if substantive.iter().any(|analysis| analysis.role == Role::Code) {
         let code: Vec<&FileAnalysis<'_>> =
             substantive.iter().copied().filter(|analysis| analysis.role == Role::Code).collect();
-        decide_code(&code)
+        adapted_bump(&substantive, &code).unwrap_or_else(|| decide_code(&code))
     } else {
         decide_other(&substantive)
     };
@@ -154,6 +154,44 @@ pub(super) fn decide(analyses: &[FileAnalysis<'_>]) -> Decision {
         decision.scope = None;
     }
     decision
+}
+
+/// Code lines a dependency bump may change to adapt to the new versions and still be named
+/// by the bump (`update deps` with a one-line fix for a renamed API).
+const ADAPTATION_LINE_LIMIT: usize = 12;
+
+/// The dependency bump, when manifests bump dependencies and the code only adapts to them:
+/// a few changed lines in existing files, fewer than the manifests and lock files change.
+fn adapted_bump(substantive: &[&FileAnalysis<'_>], code: &[&FileAnalysis<'_>]) -> Option<Decision> {
+    let dependency_files: Vec<&FileAnalysis<'_>> = substantive
+        .iter()
+        .copied()
+        .filter(|analysis| matches!(analysis.area, Area::Dependency | Area::Lock))
+        .collect();
+    if !dependency_files.iter().any(|analysis| analysis.area == Area::Dependency)
+        || substantive.len() != dependency_files.len() + code.len()
+    {
+        return None;
+    }
+    let code_lines: usize = code.iter().map(|analysis| analysis.file.changed_lines()).sum();
+    let dependency_lines: usize =
+        dependency_files.iter().map(|analysis| analysis.file.changed_lines()).sum();
+    let adapts = code.iter().all(|analysis| {
+        analysis.file.status == Status::Modified
+            && analysis.file.patch.is_some()
+            && analysis.new_definitions.is_empty()
+            && analysis.removed_definitions.is_empty()
+    }) && code_lines <= ADAPTATION_LINE_LIMIT
+        && code_lines < dependency_lines;
+    if !adapts {
+        return None;
+    }
+    let decision = decide_build(&dependency_files);
+    matches!(
+        decision.intent,
+        Intent::DependencyUpgrade | Intent::DependencyAddition | Intent::DependencyRemoval
+    )
+    .then_some(decision)
 }
 
 /// True when the summary already names the scope as a word (`update README.md` and `readme`).

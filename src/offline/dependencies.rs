@@ -374,6 +374,9 @@ pub(super) fn analyze_lock(path: &str, patch: &str) -> Vec<DependencyChange> {
             side.push(version.to_owned());
         }
     };
+    // Revisions of packages taken from git (`source = "git+URL#SHA"` in `Cargo.lock`), for
+    // packages whose version stays while the commit they are built from moves.
+    let mut revisions: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
     let mut current: Option<String> = None;
     for line in patch.lines() {
         let (sign, content) = match line.as_bytes().first() {
@@ -424,10 +427,33 @@ pub(super) fn analyze_lock(path: &str, patch: &str) -> Vec<DependencyChange> {
                     (sign, &current, trimmed.strip_prefix("version = "))
                 {
                     record(package, toml_string(value), added);
+                } else if let (Some(added), Some(package), Some(value)) =
+                    (sign, &current, trimmed.strip_prefix("source = \"git+"))
+                {
+                    let revision = value.trim_end_matches('"').rsplit_once('#').map(|(_, sha)| sha);
+                    if let Some(revision) = revision.filter(|sha| {
+                        sha.len() >= 7 && sha.bytes().all(|byte| byte.is_ascii_hexdigit())
+                    }) {
+                        let entry = revisions.entry(package.clone()).or_default();
+                        let side = if added { &mut entry.1 } else { &mut entry.0 };
+                        let short = revision[..7].to_owned();
+                        if !side.contains(&short) {
+                            side.push(short);
+                        }
+                    }
                 }
             }
         }
     }
+    for (package, sides) in revisions {
+        let moved_version =
+            seen.get(&package).is_some_and(|(old, new)| !old.is_empty() || !new.is_empty());
+        if !moved_version && sides.0.len() == 1 && sides.1.len() == 1 {
+            order.push(package.clone());
+            seen.insert(package, sides);
+        }
+    }
+    order.dedup();
     order
         .into_iter()
         .filter_map(|package| {
@@ -595,6 +621,17 @@ mod tests {
         assert_eq!(analyze_lock("package-lock.json", npm)[0].new.as_deref(), Some("5.0.2"));
         assert_eq!(bump_lines(cargo), 4, "the version and the checksum lines");
         assert_eq!(bump_lines("@@ -1 +1 @@\n-let x = 1;\n+let y = 2;\n"), 0);
+    }
+
+    #[test]
+    fn a_git_dependency_moves_by_its_revision() {
+        // nushell "Bump reedline to e4fe8ed": the version stays, the commit moves.
+        let cargo = "@@ -7623,7 +7623,7 @@ dependencies = [\n [[package]]\n name = \"reedline\"\n version = \"0.49.0\"\n-source = \"git+https://github.com/nushell/reedline?branch=main#60d9967420b5a56745f6ec250b40bc3b6813092b\"\n+source = \"git+https://github.com/nushell/reedline?branch=main#e4fe8edfb28440614e58a8c9dba78d128783f70f\"\n dependencies = [\n";
+        let bumps = analyze_lock("Cargo.lock", cargo);
+        assert_eq!(bumps.len(), 1);
+        assert_eq!(bumps[0].name, "reedline");
+        assert_eq!(bumps[0].old.as_deref(), Some("60d9967"));
+        assert_eq!(bumps[0].new.as_deref(), Some("e4fe8ed"));
     }
 
     #[test]
