@@ -236,6 +236,9 @@ fn decide_code(code: &[&FileAnalysis<'_>]) -> Decision {
             modules_phrase("add", &new_files),
         );
     }
+    if let Some(phrase) = renamed_definition(code) {
+        return Decision::new(CommitType::Refactor, Intent::Move, scope, phrase);
+    }
     let new_definitions: Vec<&Definition> = code
         .iter()
         .flat_map(|analysis| &analysis.new_definitions)
@@ -307,6 +310,31 @@ fn decide_code(code: &[&FileAnalysis<'_>]) -> Decision {
         CommitType::Refactor
     };
     Decision::new(commit_type, Intent::Ordinary, scope, phrase)
+}
+
+/// `rename parse_severs to parse_servers`: one definition gone and one of the same kind come
+/// in its place, in a change that adds as many lines as it removes (a rename with its calls).
+fn renamed_definition(code: &[&FileAnalysis<'_>]) -> Option<Phrase> {
+    let worthy = |definitions: &[Definition]| -> Vec<Definition> {
+        definitions
+            .iter()
+            .filter(|definition| definition.kind.is_feature_worthy())
+            .cloned()
+            .collect()
+    };
+    let added: Vec<Definition> =
+        code.iter().flat_map(|analysis| worthy(&analysis.new_definitions)).collect();
+    let removed: Vec<Definition> =
+        code.iter().flat_map(|analysis| worthy(&analysis.removed_definitions)).collect();
+    let ([new], [old]) = (added.as_slice(), removed.as_slice()) else { return None };
+    let balanced = code.iter().all(|analysis| {
+        analysis.file.status == Status::Modified
+            && analysis.file.added_lines == analysis.file.removed_lines
+    });
+    (balanced && new.kind == old.kind && new.name != old.name).then(|| Phrase {
+        detailed: format!("rename {} to {}", old.name, new.name),
+        counted: format!("rename {}", old.name),
+    })
 }
 
 /// Decides a change without code, from the role with the highest precedence.
@@ -437,7 +465,9 @@ fn decide_build(group: &[&FileAnalysis<'_>]) -> Decision {
         let facts: Vec<_> = manifests.iter().map(|analysis| analysis.manifest.as_ref()).collect();
         let locked: Vec<&DependencyChange> =
             group.iter().flat_map(|analysis| &analysis.locked).collect();
-        if manifests.is_empty() && !locked.is_empty() {
+        // A manifest the rules cannot read (a pnpm catalog) leaves the lock file to say.
+        let unread = facts.iter().all(|facts| facts.is_none());
+        if unread && !locked.is_empty() {
             let (intent, phrase) = dependencies_phrase(&locked);
             return Decision::new(CommitType::Build, intent, Some("deps".to_owned()), phrase);
         }

@@ -407,6 +407,22 @@ pub(super) fn analyze_lock(path: &str, patch: &str) -> Vec<DependencyChange> {
                     }
                 }
             }
+            "pnpm-lock.yaml" => {
+                // `packages:` and `snapshots:` keys: `  name@1.2.3:`, `  '@scope/name@1.2.3':`,
+                // snapshots with their peers in parentheses.
+                let indented = content.starts_with("  ") && !content.starts_with("   ");
+                if let (Some(added), true) = (sign, indented && trimmed.ends_with(':')) {
+                    let key = trimmed.trim_end_matches(':').trim_matches(|c| c == '\'' || c == '"');
+                    let key = key.split('(').next().unwrap_or(key);
+                    if let Some((package, version)) = key.rsplit_once('@') {
+                        if !package.is_empty()
+                            && version.bytes().next().is_some_and(|byte| byte.is_ascii_digit())
+                        {
+                            record(package, version, added);
+                        }
+                    }
+                }
+            }
             "yarn.lock" => {
                 if !content.starts_with(' ') && trimmed.ends_with(':') {
                     let first = trimmed.trim_end_matches(':').split(',').next().unwrap_or("");
@@ -632,6 +648,24 @@ mod tests {
         assert_eq!(bumps[0].name, "reedline");
         assert_eq!(bumps[0].old.as_deref(), Some("60d9967"));
         assert_eq!(bumps[0].new.as_deref(), Some("e4fe8ed"));
+    }
+
+    #[test]
+    fn pnpm_lock_names_the_exact_versions() {
+        // sveltejs/kit "chore: bump jsdom": the catalog moves jsdom, the lock says to what.
+        let pnpm = "@@ -52,8 +52,8 @@ catalogs:\n     jsdom:\n-      specifier: ^29.1.1\n-      version: 29.1.1\n+      specifier: ^30.0.0\n+      version: 30.0.1\n@@ -900,7 +900,7 @@ packages:\n-  jsdom@29.1.1:\n+  jsdom@30.0.1:\n     resolution: {integrity: sha512-x}\n-  '@types/jsdom@21.1.0':\n+  '@types/jsdom@21.1.7':\n@@ -2000,3 +2000,3 @@ snapshots:\n-  vitest@4.1.10(jsdom@29.1.1):\n+  vitest@4.1.10(jsdom@30.0.1):\n-  jsdom@29.1.1:\n+  jsdom@30.0.1:\n";
+        let bumps = analyze_lock("pnpm-lock.yaml", pnpm);
+        let named: Vec<(&str, Option<&str>, Option<&str>)> = bumps
+            .iter()
+            .map(|bump| (bump.name.as_str(), bump.old.as_deref(), bump.new.as_deref()))
+            .collect();
+        assert_eq!(
+            named,
+            vec![
+                ("jsdom", Some("29.1.1"), Some("30.0.1")),
+                ("@types/jsdom", Some("21.1.0"), Some("21.1.7"))
+            ]
+        );
     }
 
     #[test]

@@ -342,6 +342,36 @@ fn a_bump_with_code_adapting_to_it_is_named_by_the_bump() {
 }
 
 #[test]
+fn a_renamed_function_is_a_rename_not_an_addition() {
+    // helix "typo: request_document_diagnostics_for_language_se{,r}vers" was drafted as
+    // "fix: add request_document_diagnostics_for_language_servers".
+    let changes = set(vec![modified(
+        "src/handlers.rs",
+        "@@ -149,7 +149,7 @@ fn finish(&mut self) {\n             for document in documents {\n-                notify_severs(editor, document);\n+                notify_servers(editor, document);\n             }\n@@ -159,7 +159,7 @@ fn finish(&mut self) {\n }\n \n-fn notify_severs(editor: &mut Editor, id: DocumentId) {\n+fn notify_servers(editor: &mut Editor, id: DocumentId) {\n     let x = 1;\n",
+    )]);
+    assert_eq!(
+        conventional(&changes).subject,
+        "refactor(handlers): rename notify_severs to notify_servers"
+    );
+}
+
+#[test]
+fn a_pnpm_catalog_bump_is_named_from_the_lock_file() {
+    let lock = "@@ -900,7 +900,7 @@ packages:\n-  jsdom@29.1.1:\n+  jsdom@30.0.1:\n     resolution: {integrity: sha512-x}\n";
+    let changes = set(vec![
+        FileChange {
+            private_patch: Some(lock.to_owned()),
+            ..excluded("pnpm-lock.yaml", Status::Modified, Exclusion::LockFile, 1, 1)
+        },
+        modified(
+            "pnpm-workspace.yaml",
+            "@@ -83,3 +83,3 @@ catalog:\n   vitest: ^4.1.10\n-  jsdom: ^29.1.1\n+  jsdom: ^30.0.0\n",
+        ),
+    ]);
+    assert_eq!(conventional(&changes).subject, "build(deps): bump jsdom from 29.1.1 to 30.0.1");
+}
+
+#[test]
 fn new_dependency_is_named() {
     let changes = set(vec![modified(
         "package.json",
