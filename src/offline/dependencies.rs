@@ -448,11 +448,13 @@ pub(super) fn analyze_lock(path: &str, patch: &str) -> Vec<DependencyChange> {
                 {
                     let revision = value.trim_end_matches('"').rsplit_once('#').map(|(_, sha)| sha);
                     if let Some(revision) = revision.filter(|sha| {
-                        sha.len() >= 7 && sha.bytes().all(|byte| byte.is_ascii_hexdigit())
+                        sha.len() >= 8 && sha.bytes().all(|byte| byte.is_ascii_hexdigit())
                     }) {
                         let entry = revisions.entry(package.clone()).or_default();
                         let side = if added { &mut entry.1 } else { &mut entry.0 };
-                        let short = revision[..7].to_owned();
+                        // Eight characters: a subject learned from an earlier bump that wrote
+                        // seven is then not refilled with a longer revision's head.
+                        let short = revision[..8].to_owned();
                         if !side.contains(&short) {
                             side.push(short);
                         }
@@ -646,8 +648,8 @@ mod tests {
         let bumps = analyze_lock("Cargo.lock", cargo);
         assert_eq!(bumps.len(), 1);
         assert_eq!(bumps[0].name, "reedline");
-        assert_eq!(bumps[0].old.as_deref(), Some("60d9967"));
-        assert_eq!(bumps[0].new.as_deref(), Some("e4fe8ed"));
+        assert_eq!(bumps[0].old.as_deref(), Some("60d99674"));
+        assert_eq!(bumps[0].new.as_deref(), Some("e4fe8edf"));
     }
 
     #[test]
