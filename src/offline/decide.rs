@@ -465,9 +465,7 @@ fn decide_build(group: &[&FileAnalysis<'_>]) -> Decision {
         let facts: Vec<_> = manifests.iter().map(|analysis| analysis.manifest.as_ref()).collect();
         let locked: Vec<&DependencyChange> =
             group.iter().flat_map(|analysis| &analysis.locked).collect();
-        // A manifest the rules cannot read (a pnpm catalog) leaves the lock file to say.
-        let unread = facts.iter().all(|facts| facts.is_none());
-        if unread && !locked.is_empty() {
+        if manifests.is_empty() && !locked.is_empty() {
             let (intent, phrase) = dependencies_phrase(&locked);
             return Decision::new(CommitType::Build, intent, Some("deps".to_owned()), phrase);
         }

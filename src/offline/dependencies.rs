@@ -374,9 +374,6 @@ pub(super) fn analyze_lock(path: &str, patch: &str) -> Vec<DependencyChange> {
             side.push(version.to_owned());
         }
     };
-    // Revisions of packages taken from git (`source = "git+URL#SHA"` in `Cargo.lock`), for
-    // packages whose version stays while the commit they are built from moves.
-    let mut revisions: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
     let mut current: Option<String> = None;
     for line in patch.lines() {
         let (sign, content) = match line.as_bytes().first() {
@@ -407,22 +404,6 @@ pub(super) fn analyze_lock(path: &str, patch: &str) -> Vec<DependencyChange> {
                     }
                 }
             }
-            "pnpm-lock.yaml" => {
-                // `packages:` and `snapshots:` keys: `  name@1.2.3:`, `  '@scope/name@1.2.3':`,
-                // snapshots with their peers in parentheses.
-                let indented = content.starts_with("  ") && !content.starts_with("   ");
-                if let (Some(added), true) = (sign, indented && trimmed.ends_with(':')) {
-                    let key = trimmed.trim_end_matches(':').trim_matches(|c| c == '\'' || c == '"');
-                    let key = key.split('(').next().unwrap_or(key);
-                    if let Some((package, version)) = key.rsplit_once('@') {
-                        if !package.is_empty()
-                            && version.bytes().next().is_some_and(|byte| byte.is_ascii_digit())
-                        {
-                            record(package, version, added);
-                        }
-                    }
-                }
-            }
             "yarn.lock" => {
                 if !content.starts_with(' ') && trimmed.ends_with(':') {
                     let first = trimmed.trim_end_matches(':').split(',').next().unwrap_or("");
@@ -443,35 +424,10 @@ pub(super) fn analyze_lock(path: &str, patch: &str) -> Vec<DependencyChange> {
                     (sign, &current, trimmed.strip_prefix("version = "))
                 {
                     record(package, toml_string(value), added);
-                } else if let (Some(added), Some(package), Some(value)) =
-                    (sign, &current, trimmed.strip_prefix("source = \"git+"))
-                {
-                    let revision = value.trim_end_matches('"').rsplit_once('#').map(|(_, sha)| sha);
-                    if let Some(revision) = revision.filter(|sha| {
-                        sha.len() >= 8 && sha.bytes().all(|byte| byte.is_ascii_hexdigit())
-                    }) {
-                        let entry = revisions.entry(package.clone()).or_default();
-                        let side = if added { &mut entry.1 } else { &mut entry.0 };
-                        // Eight characters: a subject learned from an earlier bump that wrote
-                        // seven is then not refilled with a longer revision's head.
-                        let short = revision[..8].to_owned();
-                        if !side.contains(&short) {
-                            side.push(short);
-                        }
-                    }
                 }
             }
         }
     }
-    for (package, sides) in revisions {
-        let moved_version =
-            seen.get(&package).is_some_and(|(old, new)| !old.is_empty() || !new.is_empty());
-        if !moved_version && sides.0.len() == 1 && sides.1.len() == 1 {
-            order.push(package.clone());
-            seen.insert(package, sides);
-        }
-    }
-    order.dedup();
     order
         .into_iter()
         .filter_map(|package| {
@@ -639,35 +595,6 @@ mod tests {
         assert_eq!(analyze_lock("package-lock.json", npm)[0].new.as_deref(), Some("5.0.2"));
         assert_eq!(bump_lines(cargo), 4, "the version and the checksum lines");
         assert_eq!(bump_lines("@@ -1 +1 @@\n-let x = 1;\n+let y = 2;\n"), 0);
-    }
-
-    #[test]
-    fn a_git_dependency_moves_by_its_revision() {
-        // nushell "Bump reedline to e4fe8ed": the version stays, the commit moves.
-        let cargo = "@@ -7623,7 +7623,7 @@ dependencies = [\n [[package]]\n name = \"reedline\"\n version = \"0.49.0\"\n-source = \"git+https://github.com/nushell/reedline?branch=main#60d9967420b5a56745f6ec250b40bc3b6813092b\"\n+source = \"git+https://github.com/nushell/reedline?branch=main#e4fe8edfb28440614e58a8c9dba78d128783f70f\"\n dependencies = [\n";
-        let bumps = analyze_lock("Cargo.lock", cargo);
-        assert_eq!(bumps.len(), 1);
-        assert_eq!(bumps[0].name, "reedline");
-        assert_eq!(bumps[0].old.as_deref(), Some("60d99674"));
-        assert_eq!(bumps[0].new.as_deref(), Some("e4fe8edf"));
-    }
-
-    #[test]
-    fn pnpm_lock_names_the_exact_versions() {
-        // sveltejs/kit "chore: bump jsdom": the catalog moves jsdom, the lock says to what.
-        let pnpm = "@@ -52,8 +52,8 @@ catalogs:\n     jsdom:\n-      specifier: ^29.1.1\n-      version: 29.1.1\n+      specifier: ^30.0.0\n+      version: 30.0.1\n@@ -900,7 +900,7 @@ packages:\n-  jsdom@29.1.1:\n+  jsdom@30.0.1:\n     resolution: {integrity: sha512-x}\n-  '@types/jsdom@21.1.0':\n+  '@types/jsdom@21.1.7':\n@@ -2000,3 +2000,3 @@ snapshots:\n-  vitest@4.1.10(jsdom@29.1.1):\n+  vitest@4.1.10(jsdom@30.0.1):\n-  jsdom@29.1.1:\n+  jsdom@30.0.1:\n";
-        let bumps = analyze_lock("pnpm-lock.yaml", pnpm);
-        let named: Vec<(&str, Option<&str>, Option<&str>)> = bumps
-            .iter()
-            .map(|bump| (bump.name.as_str(), bump.old.as_deref(), bump.new.as_deref()))
-            .collect();
-        assert_eq!(
-            named,
-            vec![
-                ("jsdom", Some("29.1.1"), Some("30.0.1")),
-                ("@types/jsdom", Some("21.1.0"), Some("21.1.7"))
-            ]
-        );
     }
 
     #[test]

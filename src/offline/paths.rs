@@ -75,7 +75,6 @@ pub(super) const FOLDER_STEMS: &[&str] = &["mod", "index", "__init__"];
 const DEPENDENCY_MANIFESTS: &[&str] = &[
     "cargo.toml",
     "package.json",
-    "pnpm-workspace.yaml",
     "go.mod",
     "pyproject.toml",
     "pipfile",

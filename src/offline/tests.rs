@@ -356,22 +356,6 @@ fn a_renamed_function_is_a_rename_not_an_addition() {
 }
 
 #[test]
-fn a_pnpm_catalog_bump_is_named_from_the_lock_file() {
-    let lock = "@@ -900,7 +900,7 @@ packages:\n-  jsdom@29.1.1:\n+  jsdom@30.0.1:\n     resolution: {integrity: sha512-x}\n";
-    let changes = set(vec![
-        FileChange {
-            private_patch: Some(lock.to_owned()),
-            ..excluded("pnpm-lock.yaml", Status::Modified, Exclusion::LockFile, 1, 1)
-        },
-        modified(
-            "pnpm-workspace.yaml",
-            "@@ -83,3 +83,3 @@ catalog:\n   vitest: ^4.1.10\n-  jsdom: ^29.1.1\n+  jsdom: ^30.0.0\n",
-        ),
-    ]);
-    assert_eq!(conventional(&changes).subject, "build(deps): bump jsdom from 29.1.1 to 30.0.1");
-}
-
-#[test]
 fn new_dependency_is_named() {
     let changes = set(vec![modified(
         "package.json",
