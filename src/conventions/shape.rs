@@ -78,6 +78,11 @@ pub(crate) struct Shape {
     /// A CHANGELOG gains a version heading.
     #[serde(default)]
     pub(crate) changelog_release: bool,
+    /// What the change says of itself that makes the best summary (a release's versions, a
+    /// CHANGELOG entry, a changeset's entry); only the change being described needs it, so
+    /// the index does not keep it.
+    #[serde(skip)]
+    pub(crate) summary: Option<String>,
     /// The type today's rules give.
     pub(crate) rule_type: String,
     /// The scope today's rules give.
@@ -110,6 +115,7 @@ impl Shape {
             bump_count: facts.bumps.len(),
             changelog_entry: facts.changelog_entry.clone(),
             changelog_release: facts.changelog_release,
+            summary: facts.summary(),
             signals: analysed.signals(),
             ..Shape::default()
         };

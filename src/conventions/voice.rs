@@ -39,7 +39,8 @@ pub(super) fn draft(
 }
 
 /// Today's behaviour in the configured style (or Conventional Commits when a rule file
-/// declares them), with a CHANGELOG entry as the summary when there is one.
+/// declares them), with what the change says of itself (a release, a CHANGELOG or changeset
+/// entry) as the summary when there is one.
 fn configured_voice(style: CommitStyle, shape: &Shape, declared_conventional: bool) -> Voice {
     let style = if declared_conventional { CommitStyle::Conventional } else { style };
     let (prefix, case) = match style {
@@ -58,7 +59,7 @@ fn configured_voice(style: CommitStyle, shape: &Shape, declared_conventional: bo
         prefix,
         case,
         body: true,
-        summary: shape.changelog_entry.clone().map(|entry| cased(&entry, case)),
+        summary: shape.summary.clone().map(|entry| cased(&entry, case)),
         subject: None,
     }
 }
@@ -83,7 +84,7 @@ fn learned_voice(profile: &Profile, shape: &Shape, prediction: Prediction) -> Vo
         Style::Gitmoji => Prefix::Gitmoji,
         Style::Plain => Prefix::Plain,
     };
-    let (summary, case) = match (&shape.changelog_entry, &prediction.templated_summary) {
+    let (summary, case) = match (&shape.summary, &prediction.templated_summary) {
         (_, Some(templated)) => (Some(templated.clone()), Case::AsWritten),
         (Some(entry), None) => (Some(cased(entry, case)), case),
         (None, None) => (None, case),

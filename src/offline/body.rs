@@ -44,7 +44,7 @@ pub(super) fn render(analyses: &[FileAnalysis<'_>], subject: &str) -> String {
     }
     let unvisited = ordered[visited..].iter().filter(|analysis| has_bullets(analysis)).count();
     if let [only] = bullets.as_slice() {
-        if unvisited == 0 && only.names.iter().all(|name| subject.contains(name.as_str())) {
+        if unvisited == 0 && only.names.iter().all(|name| mentioned(subject, name)) {
             return String::new();
         }
     }
@@ -67,6 +67,22 @@ pub(super) fn render(analyses: &[FileAnalysis<'_>], subject: &str) -> String {
         lines.push(format!("- …and {}", count_plain(hidden_bullets, "change", "changes")));
     }
     lines.join("\n")
+}
+
+/// True when the subject names `name`, or the file it names by its stem (`update plan
+/// workflow` names `plan.yml`), so that a lone bullet about it would only repeat the subject.
+fn mentioned(subject: &str, name: &str) -> bool {
+    if subject.contains(name) {
+        return true;
+    }
+    let stem = paths::stem(name);
+    stem != name
+        && stem.chars().count() >= 3
+        && subject
+            .split(|character: char| {
+                !(character.is_alphanumeric() || matches!(character, '_' | '-' | '.'))
+            })
+            .any(|word| word.trim_end_matches('.').eq_ignore_ascii_case(stem))
 }
 
 /// True when `file_bullets` gives at least one bullet for the file, without building it.

@@ -146,7 +146,7 @@ pub(super) fn decide(analyses: &[FileAnalysis<'_>]) -> Decision {
     } else if substantive.iter().any(|analysis| analysis.role == Role::Code) {
         let code: Vec<&FileAnalysis<'_>> =
             substantive.iter().copied().filter(|analysis| analysis.role == Role::Code).collect();
-        decide_code(&code)
+        adapted_bump(&substantive, &code).unwrap_or_else(|| decide_code(&code))
     } else {
         decide_other(&substantive)
     };
@@ -154,6 +154,44 @@ pub(super) fn decide(analyses: &[FileAnalysis<'_>]) -> Decision {
         decision.scope = None;
     }
     decision
+}
+
+/// Code lines a dependency bump may change to adapt to the new versions and still be named
+/// by the bump (`update deps` with a one-line fix for a renamed API).
+const ADAPTATION_LINE_LIMIT: usize = 12;
+
+/// The dependency bump, when manifests bump dependencies and the code only adapts to them:
+/// a few changed lines in existing files, fewer than the manifests and lock files change.
+fn adapted_bump(substantive: &[&FileAnalysis<'_>], code: &[&FileAnalysis<'_>]) -> Option<Decision> {
+    let dependency_files: Vec<&FileAnalysis<'_>> = substantive
+        .iter()
+        .copied()
+        .filter(|analysis| matches!(analysis.area, Area::Dependency | Area::Lock))
+        .collect();
+    if !dependency_files.iter().any(|analysis| analysis.area == Area::Dependency)
+        || substantive.len() != dependency_files.len() + code.len()
+    {
+        return None;
+    }
+    let code_lines: usize = code.iter().map(|analysis| analysis.file.changed_lines()).sum();
+    let dependency_lines: usize =
+        dependency_files.iter().map(|analysis| analysis.file.changed_lines()).sum();
+    let adapts = code.iter().all(|analysis| {
+        analysis.file.status == Status::Modified
+            && analysis.file.patch.is_some()
+            && analysis.new_definitions.is_empty()
+            && analysis.removed_definitions.is_empty()
+    }) && code_lines <= ADAPTATION_LINE_LIMIT
+        && code_lines < dependency_lines;
+    if !adapts {
+        return None;
+    }
+    let decision = decide_build(&dependency_files);
+    matches!(
+        decision.intent,
+        Intent::DependencyUpgrade | Intent::DependencyAddition | Intent::DependencyRemoval
+    )
+    .then_some(decision)
 }
 
 /// True when the summary already names the scope as a word (`update README.md` and `readme`).
@@ -197,6 +235,9 @@ fn decide_code(code: &[&FileAnalysis<'_>]) -> Decision {
             scope,
             modules_phrase("add", &new_files),
         );
+    }
+    if let Some(phrase) = renamed_definition(code) {
+        return Decision::new(CommitType::Refactor, Intent::Move, scope, phrase);
     }
     let new_definitions: Vec<&Definition> = code
         .iter()
@@ -269,6 +310,31 @@ fn decide_code(code: &[&FileAnalysis<'_>]) -> Decision {
         CommitType::Refactor
     };
     Decision::new(commit_type, Intent::Ordinary, scope, phrase)
+}
+
+/// `rename parse_severs to parse_servers`: one definition gone and one of the same kind come
+/// in its place, in a change that adds as many lines as it removes (a rename with its calls).
+fn renamed_definition(code: &[&FileAnalysis<'_>]) -> Option<Phrase> {
+    let worthy = |definitions: &[Definition]| -> Vec<Definition> {
+        definitions
+            .iter()
+            .filter(|definition| definition.kind.is_feature_worthy())
+            .cloned()
+            .collect()
+    };
+    let added: Vec<Definition> =
+        code.iter().flat_map(|analysis| worthy(&analysis.new_definitions)).collect();
+    let removed: Vec<Definition> =
+        code.iter().flat_map(|analysis| worthy(&analysis.removed_definitions)).collect();
+    let ([new], [old]) = (added.as_slice(), removed.as_slice()) else { return None };
+    let balanced = code.iter().all(|analysis| {
+        analysis.file.status == Status::Modified
+            && analysis.file.added_lines == analysis.file.removed_lines
+    });
+    (balanced && new.kind == old.kind && new.name != old.name).then(|| Phrase {
+        detailed: format!("rename {} to {}", old.name, new.name),
+        counted: format!("rename {}", old.name),
+    })
 }
 
 /// Decides a change without code, from the role with the highest precedence.

@@ -50,7 +50,7 @@ pub(super) fn signals(analyses: &[FileAnalysis<'_>]) -> Vec<String> {
 
 /// A changeset (`.changeset/x.md`), a covector change file (`.changes/x.md`) or a towncrier
 /// or changelog fragment (`changelog.d/x.md`).
-fn is_change_file(lower: &str) -> bool {
+pub(super) fn is_change_file(lower: &str) -> bool {
     let name = paths::file_name(lower);
     if !name.ends_with(".md") || name == "readme.md" {
         return false;

@@ -276,6 +276,24 @@ fn workflow_change_is_ci() {
 }
 
 #[test]
+fn a_lone_bullet_naming_the_subjects_file_is_left_out() {
+    // uv: "Update plan workflow" over "- Update .github/workflows/plan.yml" said nothing more.
+    let changes = set(vec![modified(
+        ".github/workflows/plan.yml",
+        "@@ -10,3 +10,3 @@ jobs:\n-          - 'crates/uv-trampoline/src/**'\n+          - 'crates/uv-trampoline/**'\n",
+    )]);
+    let message = draft(&changes, CommitStyle::Plain, 72);
+    assert_eq!(message.subject, "Update plan workflow");
+    assert_eq!(message.body, "");
+    // A bullet that says more than the subject stays.
+    let changes = set(vec![modified(
+        "src/plan.rs",
+        "@@ -1,3 +1,3 @@\n fn plan() {\n-    old();\n+    new();\n }\n",
+    )]);
+    assert_eq!(draft(&changes, CommitStyle::Plain, 72).subject, "Update plan");
+}
+
+#[test]
 fn dependency_bump_with_lock_file_is_build_deps() {
     let changes = set(vec![
         modified(
@@ -293,6 +311,47 @@ fn dependency_bump_with_lock_file_is_build_deps() {
     assert_eq!(
         draft(&changes, CommitStyle::Gitmoji, 72).subject,
         "⬆️ Bump serde from 1.0.1 to 1.0.200"
+    );
+}
+
+#[test]
+fn a_bump_with_code_adapting_to_it_is_named_by_the_bump() {
+    // nushell "update deps": git2 0.20 to 0.21 and a one-line change to a call it renamed.
+    let changes = set(vec![
+        modified(
+            "Cargo.toml",
+            "@@ -15,7 +15,7 @@\n [dependencies]\n clap = \"4.5\"\n-git2 = \"0.20.4\"\n+git2 = \"0.21.0\"\n",
+        ),
+        excluded("Cargo.lock", Status::Modified, Exclusion::LockFile, 15, 33),
+        modified(
+            "src/gstat.rs",
+            "@@ -40,3 +40,3 @@ fn read_branch(repo: &Repository) {\n     let head = repo.head();\n-    let name = head.shorthand();\n+    let name = head.shorthand_bytes();\n }\n",
+        ),
+    ]);
+    let message = conventional(&changes);
+    assert_eq!(message.subject, "build(deps): bump git2 from 0.20.4 to 0.21.0");
+    // Code that does more than adapt keeps the subject.
+    let changes = set(vec![
+        modified(
+            "Cargo.toml",
+            "@@ -15,7 +15,7 @@\n [dependencies]\n clap = \"4.5\"\n-git2 = \"0.20.4\"\n+git2 = \"0.21.0\"\n",
+        ),
+        added("src/status.rs", &["pub fn status() -> u8 {", "    0", "}"]),
+    ]);
+    assert_eq!(conventional(&changes).subject, "feat: add status");
+}
+
+#[test]
+fn a_renamed_function_is_a_rename_not_an_addition() {
+    // helix "typo: request_document_diagnostics_for_language_se{,r}vers" was drafted as
+    // "fix: add request_document_diagnostics_for_language_servers".
+    let changes = set(vec![modified(
+        "src/handlers.rs",
+        "@@ -149,7 +149,7 @@ fn finish(&mut self) {\n             for document in documents {\n-                notify_severs(editor, document);\n+                notify_servers(editor, document);\n             }\n@@ -159,7 +159,7 @@ fn finish(&mut self) {\n }\n \n-fn notify_severs(editor: &mut Editor, id: DocumentId) {\n+fn notify_servers(editor: &mut Editor, id: DocumentId) {\n     let x = 1;\n",
+    )]);
+    assert_eq!(
+        conventional(&changes).subject,
+        "refactor(handlers): rename notify_severs to notify_servers"
     );
 }
 

@@ -59,8 +59,36 @@ pub(crate) struct ChangeFacts {
     pub(crate) changelog_entry: Option<String>,
     /// A version heading a CHANGELOG gains (a release).
     pub(crate) changelog_release: bool,
+    /// The versions of the headings the CHANGELOGs gain, in order, each once.
+    pub(crate) release_versions: Vec<String>,
+    /// The entry an added changeset or change file (`.changeset/x.md`) declares, without its
+    /// `feat:`-style prefix.
+    pub(crate) declared_entry: Option<String>,
     /// Changed lines that only move a version number, hash or range (both sides counted).
     pub(crate) bump_lines: usize,
+}
+
+impl ChangeFacts {
+    /// What the change says of itself that makes the best summary: a release named by the
+    /// versions its CHANGELOG headings gain (never the first entry of the release's notes,
+    /// which is one change among many), else the entry a CHANGELOG gains, else the entry an
+    /// added changeset declares.
+    pub(crate) fn summary(&self) -> Option<String> {
+        if self.changelog_release {
+            return release_summary(&self.release_versions);
+        }
+        self.changelog_entry.clone().or_else(|| self.declared_entry.clone())
+    }
+}
+
+/// `bump version to 0.12.5`, `bump versions to 7.0.0-next.6 and 3.0.0-next.16`.
+fn release_summary(versions: &[String]) -> Option<String> {
+    match versions {
+        [] => None,
+        [only] => Some(format!("bump version to {only}")),
+        [first, second] => Some(format!("bump versions to {first} and {second}")),
+        more => Some(format!("bump {} package versions", more.len())),
+    }
 }
 
 /// How the subject starts.
@@ -156,9 +184,19 @@ impl Analysed<'_> {
             if let Some(patch) = analysis.file.patch.as_deref() {
                 facts.bump_lines += super::dependencies::bump_lines(patch);
                 if is_changelog(analysis.path()) {
-                    let (entry, release) = changelog_additions(patch);
-                    facts.changelog_entry = facts.changelog_entry.take().or(entry);
-                    facts.changelog_release |= release;
+                    let additions = changelog_additions(patch);
+                    facts.changelog_entry = facts.changelog_entry.take().or(additions.entry);
+                    facts.changelog_release |= !additions.versions.is_empty();
+                    for version in additions.versions {
+                        if !facts.release_versions.contains(&version) {
+                            facts.release_versions.push(version);
+                        }
+                    }
+                } else if analysis.file.status == Status::Added
+                    && super::signals::is_change_file(&analysis.path().to_ascii_lowercase())
+                    && facts.declared_entry.is_none()
+                {
+                    facts.declared_entry = declared_entry(patch);
                 }
             }
         }
@@ -262,8 +300,12 @@ pub(super) fn is_changelog(path: &str) -> bool {
     matches!(stem.as_str(), "changelog" | "changes" | "history" | "news" | "release-notes")
 }
 
-static VERSION_HEADING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^#{1,4}\s*\[?v?\d+\.\d+").expect("literal pattern compiles"));
+static VERSION_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^#{1,4}\s*\[?v?(\d+\.\d+[0-9A-Za-z.+-]*)").expect("literal pattern compiles")
+});
+static CONVENTIONAL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[A-Za-z]+(\([^)]*\))?!?:\s+").expect("literal pattern compiles")
+});
 static ENTRY_NOISE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)(\s*[,;(]?\s*(see|by|thanks to|in|fixes|closes|refs)?\s*(\[?#\d+\]?(\([^)]*\))?|@[\w-]+|https?://\S+|\[[^\]]*\]\(https?://[^)]*\))\s*\)?)+\s*\.?$",
@@ -271,16 +313,25 @@ static ENTRY_NOISE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("literal pattern compiles")
 });
 
+/// What a changelog patch adds: its first bullet and the versions of its headings.
+struct ChangelogAdditions {
+    entry: Option<String>,
+    versions: Vec<String>,
+}
+
 /// The first bullet a changelog patch adds (without references to pull requests, authors
-/// and links), and whether it adds a version heading.
-fn changelog_additions(patch: &str) -> (Option<String>, bool) {
+/// and links), and the versions of the headings it adds (a release).
+fn changelog_additions(patch: &str) -> ChangelogAdditions {
     let mut entry = None;
-    let mut release = false;
+    let mut versions: Vec<String> = Vec::new();
     for line in patch.lines() {
         let Some(added) = line.strip_prefix('+') else { continue };
         let trimmed = added.trim();
-        if VERSION_HEADING.is_match(trimmed) {
-            release = true;
+        if let Some(captures) = VERSION_HEADING.captures(trimmed) {
+            let version = captures[1].trim_end_matches(['.', '-']).to_string();
+            if !versions.contains(&version) {
+                versions.push(version);
+            }
         }
         if entry.is_some() {
             continue;
@@ -288,14 +339,43 @@ fn changelog_additions(patch: &str) -> (Option<String>, bool) {
         let Some(item) = trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix("* ")) else {
             continue;
         };
-        let cleaned = imperative(&without_references(item.trim()));
-        let cleaned = cleaned.trim_start_matches("**").trim().to_string();
-        let words = cleaned.split_whitespace().count();
-        if (2..=16).contains(&words) && !cleaned.contains("](") {
-            entry = Some(cleaned);
-        }
+        entry = entry_summary(item);
     }
-    (entry, release)
+    ChangelogAdditions { entry, versions }
+}
+
+/// An entry as a summary: without references, in the imperative, of 2 to 16 words.
+fn entry_summary(item: &str) -> Option<String> {
+    let cleaned = imperative(&without_references(item.trim()));
+    let cleaned = cleaned.trim_start_matches("**").trim().to_string();
+    let words = cleaned.split_whitespace().count();
+    ((2..=16).contains(&words) && !cleaned.contains("](")).then_some(cleaned)
+}
+
+/// The first line of prose an added changeset declares after its front matter, without a
+/// `feat:`-style prefix: `feat: add snapshot helper` gives `add snapshot helper`.
+fn declared_entry(patch: &str) -> Option<String> {
+    let mut front_matter = false;
+    let mut seen_front_matter = false;
+    for line in super::patch::added_lines(patch) {
+        let trimmed = line.trim();
+        if trimmed == "---" {
+            front_matter = !front_matter;
+            seen_front_matter = true;
+            continue;
+        }
+        if front_matter || trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if !seen_front_matter {
+            return None;
+        }
+        let item =
+            trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix("* ")).unwrap_or(trimmed);
+        let item = CONVENTIONAL_PREFIX.replace(item, "");
+        return entry_summary(&item);
+    }
+    None
 }
 
 /// An entry without what points elsewhere: `see PR #12 (@someone)`, `(#12)`, links.
@@ -381,14 +461,53 @@ mod tests {
     #[test]
     fn changelog_entries_lose_their_references() {
         let patch = "@@ -1,3 +1,5 @@\n # Changelog\n+## v0.4.0\n+- Add hyperlink support, see #3617 (@someone)\n+- Second\n";
-        let (entry, release) = changelog_additions(patch);
-        assert_eq!(entry.as_deref(), Some("Add hyperlink support"));
-        assert!(release);
-        let (entry, _) = changelog_additions("@@ -1 +1,2 @@\n+- Fix the pager on Windows (#12).\n");
-        assert_eq!(entry.as_deref(), Some("Fix the pager on Windows"));
-        let (entry, _) = changelog_additions(
+        let additions = changelog_additions(patch);
+        assert_eq!(additions.entry.as_deref(), Some("Add hyperlink support"));
+        assert_eq!(additions.versions, vec!["0.4.0"]);
+        let additions = changelog_additions("@@ -1 +1,2 @@\n+- Fix the pager on Windows (#12).\n");
+        assert_eq!(additions.entry.as_deref(), Some("Fix the pager on Windows"));
+        assert!(additions.versions.is_empty());
+        let additions = changelog_additions(
             "@@ -1 +1,2 @@\n+- Added paging to `-h` and `--help`, see PR #3478 (@someone)\n",
         );
-        assert_eq!(entry.as_deref(), Some("Add paging to `-h` and `--help`"));
+        assert_eq!(additions.entry.as_deref(), Some("Add paging to `-h` and `--help`"));
+    }
+
+    #[test]
+    fn a_release_is_named_by_its_versions_not_its_first_entry() {
+        // uv 0.12.5: the release notes open with one change among many.
+        let notes = "@@ -3,0 +4,6 @@\n+## 0.12.5\n+\n+### Python\n+\n+- Add CPython 3.10.21, 3.11.16, and 3.12.14\n+- Fix a thing\n";
+        let facts = ChangeFacts {
+            changelog_entry: changelog_additions(notes).entry,
+            changelog_release: true,
+            release_versions: changelog_additions(notes).versions,
+            ..ChangeFacts::default()
+        };
+        assert_eq!(facts.summary().as_deref(), Some("bump version to 0.12.5"));
+        let two = "@@ -1 +1,4 @@\n+## 7.0.0-next.6\n+### Patch Changes\n+## [3.0.0-next.16] - 2026-01-01\n";
+        assert_eq!(
+            release_summary(&changelog_additions(two).versions).as_deref(),
+            Some("bump versions to 7.0.0-next.6 and 3.0.0-next.16")
+        );
+        let entry = ChangeFacts {
+            changelog_entry: Some("Add hyperlink support".into()),
+            declared_entry: Some("other".into()),
+            ..ChangeFacts::default()
+        };
+        assert_eq!(entry.summary().as_deref(), Some("Add hyperlink support"));
+    }
+
+    #[test]
+    fn a_changeset_declares_its_entry() {
+        let patch = "@@ -0,0 +1,5 @@\n+---\n+'@sveltejs/kit': minor\n+---\n+\n+feat: add `snapshot` helper to `$app/navigation`\n";
+        assert_eq!(
+            declared_entry(patch).as_deref(),
+            Some("add `snapshot` helper to `$app/navigation`")
+        );
+        let covector = "@@ -0,0 +1,4 @@\n+---\n+\"tauri\": patch:bug\n+---\n+Fixed the window title on Linux (#12).\n";
+        assert_eq!(declared_entry(covector).as_deref(), Some("Fix the window title on Linux"));
+        // Prose without front matter is not a changeset entry; one word says too little.
+        assert_eq!(declared_entry("@@ -0,0 +1 @@\n+Some notes here\n"), None);
+        assert_eq!(declared_entry("@@ -0,0 +1,3 @@\n+---\n+---\n+fix\n"), None);
     }
 }
