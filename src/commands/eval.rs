@@ -4,6 +4,11 @@
 //! parent's own history, the rule files are read from its parent's tree), and scores every model's draft against what the author wrote: type, scope, style,
 //! subject similarity, time, requests and tokens. Bots' commits are scored apart.
 //!
+//! A draft that fails (an error from the server, a refused key, the deadline) is not a miss:
+//! the shares are over the drafts each model wrote, and the failures are counted beside them,
+//! with the first error said once per model, so that a model that could not be measured never
+//! reads as one that had nothing to do.
+//!
 //! Network models cost money: before the first request, the run says how many requests and
 //! about how many input tokens the replay will send, and goes ahead only with `--yes`, or
 //! when someone at a terminal says yes.
@@ -14,7 +19,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::answer::Message;
+use crate::answer::{FailureKind, Message, ModelError};
 use crate::cli::EvalArgs;
 use crate::commands::Context;
 use crate::conventions::index::{History, Index};
@@ -120,10 +125,19 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
         let mut drafted = Vec::new();
         for (answer, score) in drafts.run.answers.iter().zip(scores.iter_mut()) {
             let group = if target.bot { &mut score.bots } else { &mut score.humans };
-            let Some(message) = answer.output() else {
-                group.failures += 1;
-                drafted.push(DraftRecord { model: answer.model.to_string(), subject: None });
-                continue;
+            let message = match &answer.outcome {
+                Ok(message) => message,
+                Err(error) => {
+                    group.failures += 1;
+                    let failure = FailureRecord::of(&target.id, error);
+                    score.failed(&failure);
+                    drafted.push(DraftRecord {
+                        model: answer.model.to_string(),
+                        subject: None,
+                        error: Some(failure),
+                    });
+                    continue;
+                }
             };
             let draft = subject::parse(&message.subject);
             let mark = Marks::of(
@@ -138,6 +152,7 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
             drafted.push(DraftRecord {
                 model: answer.model.to_string(),
                 subject: Some(message.subject.clone()),
+                error: None,
             });
         }
         commits.push(CommitRecord {
@@ -155,7 +170,17 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
         models: scores.iter().map(ModelReport::of).collect(),
         replayed: commits,
     };
-    if context.format == crate::cli::Format::Json {
+    // The table says it; a JSON run read by a program tells its user on stderr.
+    let json = context.format == crate::cli::Format::Json;
+    for model in report.models.iter().filter(|model| json && model.all.commits == 0) {
+        if let Some(failure) = &model.first_failure {
+            context.printer.warn(&format!(
+                "{}: every draft failed ({}), nothing was measured: {}",
+                model.model, model.all.failures, failure.message
+            ));
+        }
+    }
+    if json {
         context.printer.data(&crate::report::output::to_json(&report))?;
     } else {
         context.printer.data(&render_table(&report))?;
@@ -357,7 +382,9 @@ fn similarity(left: &str, right: &str) -> f64 {
 /// Sums over a group of commits.
 #[derive(Debug, Clone, Default)]
 struct Tally {
+    /// Drafts the model wrote, which the shares are over.
     commits: usize,
+    /// Drafts that failed: not scored, not misses.
     failures: usize,
     type_total: usize,
     type_hits: usize,
@@ -406,14 +433,62 @@ struct ModelScores {
     humans: Tally,
     bots: Tally,
     spent: Spent,
+    /// The first draft that failed, with its error.
+    first_failure: Option<FailureRecord>,
+    /// Failed drafts by kind of failure, in the order the kinds first came.
+    failure_kinds: Vec<KindCount>,
 }
 
-/// One group's figures as reported.
+impl ModelScores {
+    fn failed(&mut self, failure: &FailureRecord) {
+        if self.first_failure.is_none() {
+            self.first_failure = Some(failure.clone());
+        }
+        match self.failure_kinds.iter_mut().find(|counted| counted.kind == failure.kind) {
+            Some(counted) => counted.count += 1,
+            None => self.failure_kinds.push(KindCount { kind: failure.kind, count: 1 }),
+        }
+    }
+}
+
+/// Why one draft failed.
+#[derive(Debug, Clone, Serialize)]
+struct FailureRecord {
+    /// The commit replayed.
+    commit: String,
+    /// What kind of failure (`server`, `unauthorized`, `timeout`, ...).
+    kind: FailureKind,
+    /// The model's error in one line, as the hook would say it.
+    message: String,
+}
+
+impl FailureRecord {
+    fn of(commit: &str, error: &ModelError) -> FailureRecord {
+        FailureRecord {
+            commit: commit.to_string(),
+            kind: error.kind,
+            message: crate::text::one_line(&error.message),
+        }
+    }
+}
+
+/// How many drafts failed with one kind of failure.
+#[derive(Debug, Clone, Serialize)]
+struct KindCount {
+    kind: FailureKind,
+    count: usize,
+}
+
+/// One group's figures as reported. Every share and mean is over the drafts the model
+/// wrote (`commits`); drafts that failed are counted in `failures` and in nothing else, so
+/// a model that failed half the time is not scored as wrong half the time: read both.
 #[derive(Debug, Clone, Serialize)]
 struct Figures {
+    /// Drafts the model wrote and that were scored.
     commits: usize,
+    /// Drafts that failed (no answer, an error, the deadline), not scored.
     failures: usize,
-    /// Share of the author's types matched, over the commits that have one.
+    /// Share of the author's types matched, over the drafted commits that have one.
     type_match: Option<f64>,
     type_commits: usize,
     /// Share of the author's scopes (or components) matched, over the commits that have one.
@@ -423,7 +498,7 @@ struct Figures {
     style_match: Option<f64>,
     /// Mean bigram similarity of the subjects, 0 to 1.
     similarity: Option<f64>,
-    /// Mean time per draft in milliseconds.
+    /// Mean time per draft written, in milliseconds.
     milliseconds: Option<f64>,
 }
 
@@ -454,6 +529,10 @@ struct ModelReport {
     requests: u64,
     input_tokens: u64,
     output_tokens: u64,
+    /// The first draft that failed and why; `None` when none did.
+    first_failure: Option<FailureRecord>,
+    /// Failed drafts by kind of failure.
+    failure_kinds: Vec<KindCount>,
     all: Figures,
     humans: Figures,
     bots: Figures,
@@ -466,6 +545,8 @@ impl ModelReport {
             requests: scores.spent.requests,
             input_tokens: scores.spent.input_tokens,
             output_tokens: scores.spent.output_tokens,
+            first_failure: scores.first_failure.clone(),
+            failure_kinds: scores.failure_kinds.clone(),
             all: Figures::of(&scores.humans.merged(&scores.bots)),
             humans: Figures::of(&scores.humans),
             bots: Figures::of(&scores.bots),
@@ -477,7 +558,11 @@ impl ModelReport {
 #[derive(Debug, Clone, Serialize)]
 struct DraftRecord {
     model: String,
+    /// The draft's subject; `None` when the draft failed.
     subject: Option<String>,
+    /// Why the draft failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<FailureRecord>,
 }
 
 /// One replayed commit.
@@ -504,25 +589,30 @@ fn render_table(report: &Report) -> String {
         None => format!("{:>14}", "-"),
     };
     let mut text = format!(
-        "{} commits replayed, each from its parent with only the history before it.\n\n",
+        "{} commits replayed, each from its parent with only the history before it.\n",
         report.commits
     );
+    text.push_str(
+        "Shares and times are over the drafts each model wrote; a draft that failed is\n\
+         counted under \"failed\", not as a miss.\n\n",
+    );
     text.push_str(&format!(
-        "{:<14} {:<7} {:>7} {:>14} {:>14} {:>7} {:>10} {:>10}\n",
-        "model", "group", "commits", "type", "scope", "style", "similarity", "ms/commit"
+        "{:<14} {:<7} {:>7} {:>7} {:>14} {:>14} {:>7} {:>10} {:>10}\n",
+        "model", "group", "drafts", "failed", "type", "scope", "style", "similarity", "ms/draft"
     ));
     for model in &report.models {
         for (group, figures) in
             [("all", &model.all), ("humans", &model.humans), ("bots", &model.bots)]
         {
-            if figures.commits == 0 && group != "all" {
+            if figures.commits + figures.failures == 0 && group != "all" {
                 continue;
             }
             text.push_str(&format!(
-                "{:<14} {:<7} {:>7} {} {} {:>6} {:>10} {:>10}\n",
+                "{:<14} {:<7} {:>7} {:>7} {} {} {:>7} {:>10} {:>10}\n",
                 model.model,
                 group,
                 figures.commits,
+                figures.failures,
                 percent(figures.type_match, figures.type_commits),
                 percent(figures.scope_match, figures.scope_commits),
                 figures
@@ -531,6 +621,37 @@ fn render_table(report: &Report) -> String {
                 figures.similarity.map_or("-".to_string(), |value| format!("{value:.2}")),
                 figures.milliseconds.map_or("-".to_string(), |value| format!("{value:.1}")),
             ));
+        }
+    }
+    let failed: Vec<String> = report
+        .models
+        .iter()
+        .filter_map(|model| {
+            let failure = model.first_failure.as_ref()?;
+            let replayed = model.all.commits + model.all.failures;
+            let kinds: Vec<String> = model
+                .failure_kinds
+                .iter()
+                .map(|counted| format!("{} {}", kind_name(counted.kind), counted.count))
+                .collect();
+            let what = if model.all.commits == 0 {
+                "every draft failed, nothing was measured".to_string()
+            } else {
+                format!("{} of {replayed} drafts failed", model.all.failures)
+            };
+            Some(format!(
+                "{}: {what} ({}); the first, on {}: {}",
+                model.model,
+                kinds.join(", "),
+                crate::text::short_id(&failure.commit),
+                failure.message
+            ))
+        })
+        .collect();
+    if !failed.is_empty() {
+        text.push_str("\nFailed drafts:\n");
+        for line in failed {
+            text.push_str(&format!("  {line}\n"));
         }
     }
     let spent: Vec<String> = report
@@ -551,4 +672,21 @@ fn render_table(report: &Report) -> String {
         text.push_str(&format!("\nSpent: {}.\n", spent.join("; ")));
     }
     text
+}
+
+/// A kind of failure as the table names it (the JSON's names).
+fn kind_name(kind: FailureKind) -> &'static str {
+    match kind {
+        FailureKind::Unauthorized => "unauthorized",
+        FailureKind::ModelNotFound => "model not found",
+        FailureKind::TooLong => "too long",
+        FailureKind::Limited => "limited",
+        FailureKind::Server => "server",
+        FailureKind::Rejected => "rejected",
+        FailureKind::Timeout => "timeout",
+        FailureKind::Connection => "connection",
+        FailureKind::BadAnswer => "bad answer",
+        FailureKind::Configuration => "configuration",
+        FailureKind::Internal => "internal",
+    }
 }

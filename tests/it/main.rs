@@ -6,6 +6,7 @@ mod collect;
 mod commands;
 mod config;
 mod conventions;
+mod eval;
 mod faults;
 mod findings;
 mod harness;
