@@ -14,6 +14,7 @@ mod hooks;
 mod hostile;
 mod integrations;
 mod models;
+mod profiles;
 mod push;
 mod report;
 mod secrets;
