@@ -319,6 +319,12 @@ impl<'a> Reader<'a> {
         (count.saturating_mul(item_bytes.max(1)) <= self.bytes.len()).then_some(count)
     }
 
+    /// A number written with [`Writer::len`] that is not the length of what follows (a count
+    /// of commits, a median length): unlike [`Reader::len`], not bounded by the bytes left.
+    pub(crate) fn count(&mut self) -> Option<usize> {
+        usize::try_from(self.u32()?).ok()
+    }
+
     pub(crate) fn str(&mut self) -> Option<&'a str> {
         let count = self.len(1)?;
         std::str::from_utf8(self.take(count)?).ok()

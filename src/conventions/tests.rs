@@ -341,3 +341,20 @@ fn the_kept_profiles_are_bounded_and_the_least_recently_used_goes_first() {
         .expect("mtime");
     assert_eq!(before, after);
 }
+
+#[test]
+fn a_short_profile_of_long_subjects_is_read_back() {
+    // No type model and few bytes after the median subject length: a number is not a length
+    // of what follows, so it is not checked against the bytes left.
+    let subject = "Make the parser accept every form of a long option value";
+    let records: Vec<Arc<Record>> =
+        (0..3).map(|number| record(number, subject, "src/parser.rs", "source", "fix")).collect();
+    let trained = Profile::build(&records);
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let profiles = super::cache::folder(folder.path());
+    let key = super::cache::Key { base: "c".repeat(40), history: 1000, shallow_boundary: 0 };
+    super::cache::save(&profiles, &key, &trained, false).expect("kept");
+    let loaded = super::cache::load(&profiles, &key, false).expect("read back").profile;
+    assert_eq!(loaded.median_length, trained.median_length);
+    assert_eq!(loaded.commits(), 3);
+}
