@@ -7,7 +7,8 @@
 //! A draft that fails (an error from the server, a refused key, the deadline) is not a miss:
 //! the shares are over the drafts each model wrote, and the failures are counted beside them,
 //! with the first error said once per model, so that a model that could not be measured never
-//! reads as one that had nothing to do.
+//! reads as one that had nothing to do. A model whose key is refused or whose model id does
+//! not exist is not asked again: its later drafts count as failed, unsent.
 //!
 //! Network models cost money: before the first request, the run says how many requests and
 //! about how many input tokens the replay will send, and goes ahead only with `--yes`, or
@@ -101,20 +102,38 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
         }
         // Described as if staged: the commit's own subject must not reach the models.
         changes.source = Source::Staged;
-        let engine_options = engine::Options {
-            settings,
-            environment: &context.environment,
-            requested: &names,
-            cache: cache.as_ref().map(|_| Cache::in_git_dir(&repository.common_dir())),
-            timeout: settings.commit.timeout,
-            progress: None,
-            speeds: None,
-            // `conventions.enabled: false` measures today's rules alone, the baseline.
-            conventions: settings.conventions.enabled.then(|| Arc::clone(&conventions)),
+        // A model whose key was refused or whose id does not exist would fail every draft
+        // the same way: it is not asked again.
+        let asked: Vec<String> = scores
+            .iter()
+            .filter(|score| score.stopped.is_none())
+            .map(|score| score.model.clone())
+            .collect();
+        let drafts = if asked.is_empty() {
+            None
+        } else {
+            let engine_options = engine::Options {
+                settings,
+                environment: &context.environment,
+                requested: &asked,
+                cache: cache.as_ref().map(|_| Cache::in_git_dir(&repository.common_dir())),
+                timeout: settings.commit.timeout,
+                progress: None,
+                speeds: None,
+                // `conventions.enabled: false` measures today's rules alone, the baseline.
+                conventions: settings.conventions.enabled.then(|| Arc::clone(&conventions)),
+            };
+            Some(engine::draft_commit(&changes, engine_options)?)
         };
-        let drafts = engine::draft_commit(&changes, engine_options)?;
-        for (spent, score) in drafts.run.spent.iter().zip(scores.iter_mut()) {
-            score.spent = score.spent.plus(*spent);
+        let answers = drafts.as_ref().map_or(&[][..], |drafts| drafts.run.answers.as_slice());
+        if let Some(drafts) = &drafts {
+            for (spent, answer) in drafts.run.spent.iter().zip(answers) {
+                if let Some(score) =
+                    scores.iter_mut().find(|score| score.model == answer.model.to_string())
+                {
+                    score.spent = score.spent.plus(*spent);
+                }
+            }
         }
         let human = subject::parse(&target.subject);
         let read_style = |parsed: &Subject| match conventions.profile.as_ref() {
@@ -123,16 +142,45 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
         };
         let human_style = read_style(&human);
         let mut drafted = Vec::new();
-        for (answer, score) in drafts.run.answers.iter().zip(scores.iter_mut()) {
-            let group = if target.bot { &mut score.bots } else { &mut score.humans };
-            let message = match &answer.outcome {
-                Ok(message) => message,
-                Err(error) => {
-                    group.failures += 1;
+        for score in &mut scores {
+            let answer = answers.iter().find(|answer| answer.model.to_string() == score.model);
+            let outcome = match (answer, &score.stopped) {
+                (Some(answer), _) => answer.outcome.as_ref().map_err(|error| {
                     let failure = FailureRecord::of(&target.id, error);
+                    if matches!(
+                        error.kind,
+                        FailureKind::Unauthorized
+                            | FailureKind::ModelNotFound
+                            | FailureKind::Configuration
+                    ) {
+                        score.stopped = Some(failure.clone());
+                    }
+                    failure
+                }),
+                (None, Some(stopped)) => Err(FailureRecord {
+                    commit: target.id.clone(),
+                    kind: stopped.kind,
+                    message: format!(
+                        "not asked: the first draft failed with {} ({})",
+                        kind_name(stopped.kind),
+                        stopped.message
+                    ),
+                }),
+                // Every model not stopped was asked and answered (or failed).
+                (None, None) => Err(FailureRecord {
+                    commit: target.id.clone(),
+                    kind: FailureKind::Internal,
+                    message: "no answer came back".to_string(),
+                }),
+            };
+            let group = if target.bot { &mut score.bots } else { &mut score.humans };
+            let message = match outcome {
+                Ok(message) => message,
+                Err(failure) => {
+                    group.failures += 1;
                     score.failed(&failure);
                     drafted.push(DraftRecord {
-                        model: answer.model.to_string(),
+                        model: score.model.clone(),
                         subject: None,
                         error: Some(failure),
                     });
@@ -148,9 +196,9 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
                 &target.subject,
                 message,
             );
-            group.add(&mark, answer.duration);
+            group.add(&mark, answer.map_or(Duration::ZERO, |answer| answer.duration));
             drafted.push(DraftRecord {
-                model: answer.model.to_string(),
+                model: score.model.clone(),
                 subject: Some(message.subject.clone()),
                 error: None,
             });
@@ -437,6 +485,9 @@ struct ModelScores {
     first_failure: Option<FailureRecord>,
     /// Failed drafts by kind of failure, in the order the kinds first came.
     failure_kinds: Vec<KindCount>,
+    /// The failure after which the model is not asked again (a refused key, an unknown
+    /// model id, a configuration that cannot work).
+    stopped: Option<FailureRecord>,
 }
 
 impl ModelScores {

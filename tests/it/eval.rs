@@ -139,7 +139,7 @@ async fn eval_reports_models_whose_drafts_fail_and_why() {
             done.stderr
         );
     }
-    // A refused key is asked once per draft, never retried.
+    // A refused key is asked once, never retried, and not asked again for later drafts.
     let requests = server.received_requests().await.expect("recorded");
     let refused = requests
         .iter()
@@ -148,7 +148,19 @@ async fn eval_reports_models_whose_drafts_fail_and_why() {
                 .is_ok_and(|body| body["model"] == "refused")
         })
         .count();
-    assert_eq!(refused, 3);
+    assert_eq!(refused, 1);
+    let oldest = &report["replayed"][2]["drafts"];
+    let unsent = oldest
+        .as_array()
+        .and_then(|drafts| drafts.iter().find(|draft| draft["model"] == "refused"))
+        .expect("refused's draft");
+    assert_eq!(unsent["error"]["kind"], "unauthorized", "{unsent}");
+    assert!(
+        unsent["error"]["message"]
+            .as_str()
+            .is_some_and(|message| message.starts_with("not asked: the first draft failed")),
+        "{unsent}"
+    );
     let flaky = model(&report, "flaky");
     assert_eq!(flaky["all"]["commits"], 1, "{flaky}");
     assert_eq!(flaky["all"]["failures"], 2, "{flaky}");
