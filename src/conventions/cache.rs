@@ -173,7 +173,7 @@ fn prune(folder: &Path, keep: &str) {
         }
     }
     // Newest first; the one just written is the first of the kept.
-    profiles.sort_by(|left, right| right.0.cmp(&left.0));
+    profiles.sort_by_key(|profile| std::cmp::Reverse(profile.0));
     for (_, path) in profiles.into_iter().skip(KEPT - 1) {
         let _ = std::fs::remove_file(path);
     }
