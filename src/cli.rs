@@ -245,6 +245,12 @@ how many input tokens each network model will be sent, then goes ahead only with
 when you answer y at a terminal; without a terminal it stops there unless --yes is given.
 The report gives the requests and tokens each model's server reported.
 
+Shares (type, scope, style, similarity) and times are over the drafts a model wrote. A draft
+that failed (a server error, a refused key, the deadline) is not a miss: it is counted as
+failed (`failures` in JSON, with `failure_kinds`, `first_failure` and each draft's `error`),
+and the first error is said once. A model whose key is refused or whose model id does not
+exist is not asked again; its later drafts count as failed.
+
 Examples:
   changes eval --models local                the built-in model on the last 100 commits
   changes eval --last 200 --models local --format json

@@ -4,6 +4,12 @@
 //! parent's own history, the rule files are read from its parent's tree), and scores every model's draft against what the author wrote: type, scope, style,
 //! subject similarity, time, requests and tokens. Bots' commits are scored apart.
 //!
+//! A draft that fails (an error from the server, a refused key, the deadline) is not a miss:
+//! the shares are over the drafts each model wrote, and the failures are counted beside them,
+//! with the first error said once per model, so that a model that could not be measured never
+//! reads as one that had nothing to do. A model whose key is refused or whose model id does
+//! not exist is not asked again: its later drafts count as failed, unsent.
+//!
 //! Network models cost money: before the first request, the run says how many requests and
 //! about how many input tokens the replay will send, and goes ahead only with `--yes`, or
 //! when someone at a terminal says yes.
@@ -14,7 +20,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::answer::Message;
+use crate::answer::{FailureKind, Message, ModelError};
 use crate::cli::EvalArgs;
 use crate::commands::Context;
 use crate::conventions::index::{History, Index};
@@ -101,20 +107,38 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
         }
         // Described as if staged: the commit's own subject must not reach the models.
         changes.source = Source::Staged;
-        let engine_options = engine::Options {
-            settings,
-            environment: &context.environment,
-            requested: &names,
-            cache: cache.as_ref().map(|_| Cache::in_git_dir(&repository.common_dir())),
-            timeout: settings.commit.timeout,
-            progress: None,
-            speeds: None,
-            // `conventions.enabled: false` measures today's rules alone, the baseline.
-            conventions: settings.conventions.enabled.then(|| Arc::clone(&conventions)),
+        // A model whose key was refused or whose id does not exist would fail every draft
+        // the same way: it is not asked again.
+        let asked: Vec<String> = scores
+            .iter()
+            .filter(|score| score.stopped.is_none())
+            .map(|score| score.model.clone())
+            .collect();
+        let drafts = if asked.is_empty() {
+            None
+        } else {
+            let engine_options = engine::Options {
+                settings,
+                environment: &context.environment,
+                requested: &asked,
+                cache: cache.as_ref().map(|_| Cache::in_git_dir(&repository.common_dir())),
+                timeout: settings.commit.timeout,
+                progress: None,
+                speeds: None,
+                // `conventions.enabled: false` measures today's rules alone, the baseline.
+                conventions: settings.conventions.enabled.then(|| Arc::clone(&conventions)),
+            };
+            Some(engine::draft_commit(&changes, engine_options)?)
         };
-        let drafts = engine::draft_commit(&changes, engine_options)?;
-        for (spent, score) in drafts.run.spent.iter().zip(scores.iter_mut()) {
-            score.spent = score.spent.plus(*spent);
+        let answers = drafts.as_ref().map_or(&[][..], |drafts| drafts.run.answers.as_slice());
+        if let Some(drafts) = &drafts {
+            for (spent, answer) in drafts.run.spent.iter().zip(answers) {
+                if let Some(score) =
+                    scores.iter_mut().find(|score| score.model == answer.model.to_string())
+                {
+                    score.spent = score.spent.plus(*spent);
+                }
+            }
         }
         let human = subject::parse(&target.subject);
         let read_style = |parsed: &Subject| match conventions.profile.as_ref() {
@@ -123,12 +147,50 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
         };
         let human_style = read_style(&human);
         let mut drafted = Vec::new();
-        for (answer, score) in drafts.run.answers.iter().zip(scores.iter_mut()) {
+        for score in &mut scores {
+            let answer = answers.iter().find(|answer| answer.model.to_string() == score.model);
+            let outcome = match (answer, &score.stopped) {
+                (Some(answer), _) => answer.outcome.as_ref().map_err(|error| {
+                    let failure = FailureRecord::of(&target.id, error);
+                    if matches!(
+                        error.kind,
+                        FailureKind::Unauthorized
+                            | FailureKind::ModelNotFound
+                            | FailureKind::Configuration
+                    ) {
+                        score.stopped = Some(failure.clone());
+                    }
+                    failure
+                }),
+                (None, Some(stopped)) => Err(FailureRecord {
+                    commit: target.id.clone(),
+                    kind: stopped.kind,
+                    message: format!(
+                        "not asked: the first draft failed with {} ({})",
+                        kind_name(stopped.kind),
+                        stopped.message
+                    ),
+                }),
+                // Every model not stopped was asked and answered (or failed).
+                (None, None) => Err(FailureRecord {
+                    commit: target.id.clone(),
+                    kind: FailureKind::Internal,
+                    message: "no answer came back".to_string(),
+                }),
+            };
             let group = if target.bot { &mut score.bots } else { &mut score.humans };
-            let Some(message) = answer.output() else {
-                group.failures += 1;
-                drafted.push(DraftRecord { model: answer.model.to_string(), subject: None });
-                continue;
+            let message = match outcome {
+                Ok(message) => message,
+                Err(failure) => {
+                    group.failures += 1;
+                    score.failed(&failure);
+                    drafted.push(DraftRecord {
+                        model: score.model.clone(),
+                        subject: None,
+                        error: Some(failure),
+                    });
+                    continue;
+                }
             };
             let draft = subject::parse(&message.subject);
             let mark = Marks::of(
@@ -139,10 +201,11 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
                 &target.subject,
                 message,
             );
-            group.add(&mark, answer.duration);
+            group.add(&mark, answer.map_or(Duration::ZERO, |answer| answer.duration));
             drafted.push(DraftRecord {
-                model: answer.model.to_string(),
+                model: score.model.clone(),
                 subject: Some(message.subject.clone()),
+                error: None,
             });
         }
         commits.push(CommitRecord {
@@ -160,7 +223,17 @@ pub(crate) fn cmd_eval(context: &Context, args: &EvalArgs) -> Result<(), Error> 
         models: scores.iter().map(ModelReport::of).collect(),
         replayed: commits,
     };
-    if context.format == crate::cli::Format::Json {
+    // The table says it; a JSON run read by a program tells its user on stderr.
+    let json = context.format == crate::cli::Format::Json;
+    for model in report.models.iter().filter(|model| json && model.all.commits == 0) {
+        if let Some(failure) = &model.first_failure {
+            context.printer.warn(&format!(
+                "{}: every draft failed ({}), nothing was measured: {}",
+                model.model, model.all.failures, failure.message
+            ));
+        }
+    }
+    if json {
         context.printer.data(&crate::report::output::to_json(&report))?;
     } else {
         context.printer.data(&render_table(&report))?;
@@ -362,7 +435,9 @@ fn similarity(left: &str, right: &str) -> f64 {
 /// Sums over a group of commits.
 #[derive(Debug, Clone, Default)]
 struct Tally {
+    /// Drafts the model wrote, which the shares are over.
     commits: usize,
+    /// Drafts that failed: not scored, not misses.
     failures: usize,
     type_total: usize,
     type_hits: usize,
@@ -411,14 +486,65 @@ struct ModelScores {
     humans: Tally,
     bots: Tally,
     spent: Spent,
+    /// The first draft that failed, with its error.
+    first_failure: Option<FailureRecord>,
+    /// Failed drafts by kind of failure, in the order the kinds first came.
+    failure_kinds: Vec<KindCount>,
+    /// The failure after which the model is not asked again (a refused key, an unknown
+    /// model id, a configuration that cannot work).
+    stopped: Option<FailureRecord>,
 }
 
-/// One group's figures as reported.
+impl ModelScores {
+    fn failed(&mut self, failure: &FailureRecord) {
+        if self.first_failure.is_none() {
+            self.first_failure = Some(failure.clone());
+        }
+        match self.failure_kinds.iter_mut().find(|counted| counted.kind == failure.kind) {
+            Some(counted) => counted.count += 1,
+            None => self.failure_kinds.push(KindCount { kind: failure.kind, count: 1 }),
+        }
+    }
+}
+
+/// Why one draft failed.
+#[derive(Debug, Clone, Serialize)]
+struct FailureRecord {
+    /// The commit replayed.
+    commit: String,
+    /// What kind of failure (`server`, `unauthorized`, `timeout`, ...).
+    kind: FailureKind,
+    /// The model's error in one line, as the hook would say it.
+    message: String,
+}
+
+impl FailureRecord {
+    fn of(commit: &str, error: &ModelError) -> FailureRecord {
+        FailureRecord {
+            commit: commit.to_string(),
+            kind: error.kind,
+            message: crate::text::one_line(&error.message),
+        }
+    }
+}
+
+/// How many drafts failed with one kind of failure.
+#[derive(Debug, Clone, Serialize)]
+struct KindCount {
+    kind: FailureKind,
+    count: usize,
+}
+
+/// One group's figures as reported. Every share and mean is over the drafts the model
+/// wrote (`commits`); drafts that failed are counted in `failures` and in nothing else, so
+/// a model that failed half the time is not scored as wrong half the time: read both.
 #[derive(Debug, Clone, Serialize)]
 struct Figures {
+    /// Drafts the model wrote and that were scored.
     commits: usize,
+    /// Drafts that failed (no answer, an error, the deadline), not scored.
     failures: usize,
-    /// Share of the author's types matched, over the commits that have one.
+    /// Share of the author's types matched, over the drafted commits that have one.
     type_match: Option<f64>,
     type_commits: usize,
     /// Share of the author's scopes (or components) matched, over the commits that have one.
@@ -428,7 +554,7 @@ struct Figures {
     style_match: Option<f64>,
     /// Mean bigram similarity of the subjects, 0 to 1.
     similarity: Option<f64>,
-    /// Mean time per draft in milliseconds.
+    /// Mean time per draft written, in milliseconds.
     milliseconds: Option<f64>,
 }
 
@@ -459,6 +585,10 @@ struct ModelReport {
     requests: u64,
     input_tokens: u64,
     output_tokens: u64,
+    /// The first draft that failed and why; `None` when none did.
+    first_failure: Option<FailureRecord>,
+    /// Failed drafts by kind of failure.
+    failure_kinds: Vec<KindCount>,
     all: Figures,
     humans: Figures,
     bots: Figures,
@@ -471,6 +601,8 @@ impl ModelReport {
             requests: scores.spent.requests,
             input_tokens: scores.spent.input_tokens,
             output_tokens: scores.spent.output_tokens,
+            first_failure: scores.first_failure.clone(),
+            failure_kinds: scores.failure_kinds.clone(),
             all: Figures::of(&scores.humans.merged(&scores.bots)),
             humans: Figures::of(&scores.humans),
             bots: Figures::of(&scores.bots),
@@ -482,7 +614,11 @@ impl ModelReport {
 #[derive(Debug, Clone, Serialize)]
 struct DraftRecord {
     model: String,
+    /// The draft's subject; `None` when the draft failed.
     subject: Option<String>,
+    /// Why the draft failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<FailureRecord>,
 }
 
 /// One replayed commit.
@@ -509,25 +645,30 @@ fn render_table(report: &Report) -> String {
         None => format!("{:>14}", "-"),
     };
     let mut text = format!(
-        "{} commits replayed, each from its parent with only the history before it.\n\n",
+        "{} commits replayed, each from its parent with only the history before it.\n",
         report.commits
     );
+    text.push_str(
+        "Shares and times are over the drafts each model wrote; a draft that failed is\n\
+         counted under \"failed\", not as a miss.\n\n",
+    );
     text.push_str(&format!(
-        "{:<14} {:<7} {:>7} {:>14} {:>14} {:>7} {:>10} {:>10}\n",
-        "model", "group", "commits", "type", "scope", "style", "similarity", "ms/commit"
+        "{:<14} {:<7} {:>7} {:>7} {:>14} {:>14} {:>7} {:>10} {:>10}\n",
+        "model", "group", "drafts", "failed", "type", "scope", "style", "similarity", "ms/draft"
     ));
     for model in &report.models {
         for (group, figures) in
             [("all", &model.all), ("humans", &model.humans), ("bots", &model.bots)]
         {
-            if figures.commits == 0 && group != "all" {
+            if figures.commits + figures.failures == 0 && group != "all" {
                 continue;
             }
             text.push_str(&format!(
-                "{:<14} {:<7} {:>7} {} {} {:>6} {:>10} {:>10}\n",
+                "{:<14} {:<7} {:>7} {:>7} {} {} {:>7} {:>10} {:>10}\n",
                 model.model,
                 group,
                 figures.commits,
+                figures.failures,
                 percent(figures.type_match, figures.type_commits),
                 percent(figures.scope_match, figures.scope_commits),
                 figures
@@ -536,6 +677,37 @@ fn render_table(report: &Report) -> String {
                 figures.similarity.map_or("-".to_string(), |value| format!("{value:.2}")),
                 figures.milliseconds.map_or("-".to_string(), |value| format!("{value:.1}")),
             ));
+        }
+    }
+    let failed: Vec<String> = report
+        .models
+        .iter()
+        .filter_map(|model| {
+            let failure = model.first_failure.as_ref()?;
+            let replayed = model.all.commits + model.all.failures;
+            let kinds: Vec<String> = model
+                .failure_kinds
+                .iter()
+                .map(|counted| format!("{} {}", kind_name(counted.kind), counted.count))
+                .collect();
+            let what = if model.all.commits == 0 {
+                "every draft failed, nothing was measured".to_string()
+            } else {
+                format!("{} of {replayed} drafts failed", model.all.failures)
+            };
+            Some(format!(
+                "{}: {what} ({}); the first, on {}: {}",
+                model.model,
+                kinds.join(", "),
+                crate::text::short_id(&failure.commit),
+                failure.message
+            ))
+        })
+        .collect();
+    if !failed.is_empty() {
+        text.push_str("\nFailed drafts:\n");
+        for line in failed {
+            text.push_str(&format!("  {line}\n"));
         }
     }
     let spent: Vec<String> = report
@@ -556,4 +728,21 @@ fn render_table(report: &Report) -> String {
         text.push_str(&format!("\nSpent: {}.\n", spent.join("; ")));
     }
     text
+}
+
+/// A kind of failure as the table names it (the JSON's names).
+fn kind_name(kind: FailureKind) -> &'static str {
+    match kind {
+        FailureKind::Unauthorized => "unauthorized",
+        FailureKind::ModelNotFound => "model not found",
+        FailureKind::TooLong => "too long",
+        FailureKind::Limited => "limited",
+        FailureKind::Server => "server",
+        FailureKind::Rejected => "rejected",
+        FailureKind::Timeout => "timeout",
+        FailureKind::Connection => "connection",
+        FailureKind::BadAnswer => "bad answer",
+        FailureKind::Configuration => "configuration",
+        FailureKind::Internal => "internal",
+    }
 }

@@ -1,20 +1,28 @@
-//! The trained profile kept next to the history index, so that a run at a commit already
+//! The trained profiles kept next to the history index, so that a run at a commit already
 //! learned from neither parses the index nor trains again.
 //!
-//! One file (`<git common dir>/changes/conventions/profile.bin`) holds the profile of the
-//! last history learned from, with the key that history is named by: the commit it ends at,
-//! the history limit, the index's and this build's versions, the index log's length (a
-//! record added or rewritten changes it) and the shallow clone's boundary. A profile is
-//! only used when every part of its key matches, so another commit (a new one, `--rev C`)
-//! builds anew; it is replaced atomically (a temporary file renamed over it), so a racing
-//! run reads the old file or the new one. A file that is missing, stale, torn or foreign is
-//! only a reason to build: it never fails a run.
+//! Each profile is one file, `<git common dir>/changes/conventions/profiles/<key hash>.bin`,
+//! holding the key of the history it was learned from: the commit that history ends at, the
+//! history limit, the shallow clone's boundary, and the index's and this build's versions. A
+//! profile is only used when every part of its key matches, so another commit (a new one,
+//! `--rev C`) builds anew. Several are kept, because linked worktrees share the common git
+//! folder: two worktrees at two commits each keep their own profile instead of replacing each
+//! other's. A history is named by its commits alone: records in the index are keyed by commit
+//! id and never go stale, so another worktree adding its commits to the index leaves this one's
+//! profile valid.
+//!
+//! Bounded: at most [`KEPT`] profiles (a few hundred KB each); writing one removes the
+//! least recently used beyond that (a load marks its file used). Safe when runs race: every file
+//! is written whole to a temporary name and renamed over its target, so a reader sees an old
+//! file or a new one, and a file that is missing, stale, torn or foreign (or removed by another
+//! run's pruning while being read) is only a reason to build: it never fails a run.
 //!
 //! The format is hand-written little-endian binary (lengths as `u32`, floats as their
 //! bits), because most of a profile is arrays of `f32` weights that text formats parse
 //! slowly; every read is bounds-checked.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use crate::git::Repository;
 
@@ -23,9 +31,13 @@ use super::profile::Profile;
 use super::subject::Style;
 
 /// Bumped whenever what the file holds or how a profile is trained changes.
-const CACHE_VERSION: u32 = 4;
+const CACHE_VERSION: u32 = 5;
 /// The file's first bytes.
 const MAGIC: &[u8; 16] = b"changes-profile\n";
+/// Profiles kept at most: a few worktrees and a few `--rev` runs.
+pub(crate) const KEPT: usize = 8;
+/// A temporary file older than this was left by a run that was killed while writing.
+const ABANDONED: Duration = Duration::from_secs(3600);
 
 /// What a cached profile was learned from; equal keys name the same history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,20 +46,30 @@ pub(crate) struct Key {
     pub(crate) base: String,
     /// Newest commits learned from at most (`conventions.history`).
     pub(crate) history: usize,
-    /// The index log's length in bytes.
-    pub(crate) index_bytes: u64,
     /// A hash of the shallow clone's boundary (`shallow`), 0 when the clone is whole.
     pub(crate) shallow_boundary: u64,
 }
 
 impl Key {
-    /// The key of the history that ends at `base`, as the index stands now.
+    /// The key of the history that ends at `base`.
     pub(crate) fn of(repository: &Repository, base: &str, history: usize) -> Key {
         let common = repository.common_dir();
-        let index_bytes = std::fs::metadata(index_path(&common)).map_or(0, |meta| meta.len());
         let shallow_boundary =
             std::fs::read(common.join("shallow")).map_or(0, |bytes| fnv(&bytes) | 1);
-        Key { base: base.to_string(), history, index_bytes, shallow_boundary }
+        Key { base: base.to_string(), history, shallow_boundary }
+    }
+
+    /// The file name of this key's profile: a hash of every part (the file holds the key
+    /// itself too, so two keys of one hash only cost a build).
+    pub(super) fn file_name(&self) -> String {
+        let text = format!(
+            "{CACHE_VERSION} {INDEX_VERSION} {} {} {} {}",
+            env!("CARGO_PKG_VERSION"),
+            self.base,
+            self.history,
+            self.shallow_boundary
+        );
+        format!("{:016x}.bin", fnv(text.as_bytes()))
     }
 }
 
@@ -59,19 +81,29 @@ pub(crate) struct Cached {
     pub(crate) shallow: bool,
 }
 
-/// Where the profile of the repository whose common git folder is `common_dir` is kept.
-pub(crate) fn path(common_dir: &Path) -> PathBuf {
-    common_dir.join("changes").join("conventions").join("profile.bin")
+/// The folder that holds the profiles of the repository whose common git folder is
+/// `common_dir`.
+pub(crate) fn folder(common_dir: &Path) -> PathBuf {
+    common_dir.join("changes").join("conventions").join("profiles")
 }
 
-fn index_path(common_dir: &Path) -> PathBuf {
-    common_dir.join("changes").join("conventions").join("index.log")
+/// The profile kept in `folder` for the history `key` names. Unless `read_only`, a hit
+/// marks the file used, so that pruning keeps it.
+pub(crate) fn load(folder: &Path, key: &Key, read_only: bool) -> Option<Cached> {
+    let path = folder.join(key.file_name());
+    let bytes = std::fs::read(&path).ok()?;
+    let cached = decode(&bytes, key)?;
+    // Best effort: a read-only git folder only makes this file an earlier candidate to prune.
+    if !read_only {
+        if let Ok(file) = std::fs::File::options().append(true).open(&path) {
+            let _ = file.set_modified(SystemTime::now());
+        }
+    }
+    Some(cached)
 }
 
-/// The profile kept at `path` when it was learned from the history `key` names.
-pub(crate) fn load(path: &Path, key: &Key) -> Option<Cached> {
-    let bytes = std::fs::read(path).ok()?;
-    let mut reader = Reader::new(&bytes);
+fn decode(bytes: &[u8], key: &Key) -> Option<Cached> {
+    let mut reader = Reader::new(bytes);
     if reader.take(MAGIC.len())? != MAGIC
         || reader.u32()? != CACHE_VERSION
         || reader.u32()? != INDEX_VERSION
@@ -82,7 +114,6 @@ pub(crate) fn load(path: &Path, key: &Key) -> Option<Cached> {
     let stored = Key {
         base: reader.str()?.to_string(),
         history: usize::try_from(reader.u64()?).ok()?,
-        index_bytes: reader.u64()?,
         shallow_boundary: reader.u64()?,
     };
     if stored != *key {
@@ -93,9 +124,10 @@ pub(crate) fn load(path: &Path, key: &Key) -> Option<Cached> {
     reader.finished().then_some(Cached { profile, shallow })
 }
 
-/// Keeps `profile`, learned from the history `key` names, at `path`.
+/// Keeps `profile`, learned from the history `key` names, in `folder`, then removes the
+/// least recently used profiles beyond [`KEPT`] and the single file of earlier versions.
 pub(crate) fn save(
-    path: &Path,
+    folder: &Path,
     key: &Key,
     profile: &Profile,
     shallow: bool,
@@ -107,11 +139,50 @@ pub(crate) fn save(
     writer.str(env!("CARGO_PKG_VERSION"));
     writer.str(&key.base);
     writer.u64(key.history as u64);
-    writer.u64(key.index_bytes);
     writer.u64(key.shallow_boundary);
     writer.bool(shallow);
     profile.encode(&mut writer);
-    crate::files::write_atomically(path, &writer.bytes)
+    let name = key.file_name();
+    crate::files::write_atomically(&folder.join(&name), &writer.bytes)?;
+    prune(folder, &name);
+    // The single file of earlier versions.
+    if let Some(conventions) = folder.parent() {
+        let _ = std::fs::remove_file(conventions.join("profile.bin"));
+    }
+    Ok(())
+}
+
+/// Removes the least recently used profiles beyond [`KEPT`] (never `keep`, just written) and
+/// temporary files abandoned by killed runs. Trouble is ignored: the next write prunes again.
+fn prune(folder: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    let now = SystemTime::now();
+    let mut profiles: Vec<(SystemTime, PathBuf)> = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Ok(modified) = entry.metadata().and_then(|metadata| metadata.modified()) else {
+            continue;
+        };
+        if name.starts_with(".changes-") {
+            if now.duration_since(modified).is_ok_and(|age| age > ABANDONED) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        } else if name != keep && is_profile_name(name) {
+            profiles.push((modified, entry.path()));
+        }
+    }
+    // Newest first; the one just written is the first of the kept.
+    profiles.sort_by_key(|profile| std::cmp::Reverse(profile.0));
+    for (_, path) in profiles.into_iter().skip(KEPT - 1) {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Sixteen hexadecimal digits and `.bin`: a name [`Key::file_name`] gives.
+fn is_profile_name(name: &str) -> bool {
+    name.strip_suffix(".bin")
+        .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|byte| byte.is_ascii_hexdigit()))
 }
 
 /// FNV-1a, 64 bits.
@@ -246,6 +317,12 @@ impl<'a> Reader<'a> {
     pub(crate) fn len(&mut self, item_bytes: usize) -> Option<usize> {
         let count = usize::try_from(self.u32()?).ok()?;
         (count.saturating_mul(item_bytes.max(1)) <= self.bytes.len()).then_some(count)
+    }
+
+    /// A number written with [`Writer::len`] that is not the length of what follows (a count
+    /// of commits, a median length): unlike [`Reader::len`], not bounded by the bytes left.
+    pub(crate) fn count(&mut self) -> Option<usize> {
+        usize::try_from(self.u32()?).ok()
     }
 
     pub(crate) fn str(&mut self) -> Option<&'a str> {

@@ -56,6 +56,8 @@ pub(crate) struct Conventions {
     pub(crate) commits: usize,
     /// Commits indexed by this run (the others came from the index).
     pub(crate) indexed_now: usize,
+    /// The profile was one kept by an earlier run for the same history, not trained now.
+    pub(crate) reused: bool,
     /// The history stopped early (a shallow clone).
     pub(crate) shallow: bool,
     /// Trouble that did not stop the run, each said once.
@@ -98,28 +100,24 @@ pub(crate) fn learn(
     };
     // A history learned from already: its trained profile, without reading the index.
     let common_dir = repository.common_dir();
-    let cache_path = cache::path(&common_dir);
-    let mut conventions =
-        match cache::load(&cache_path, &cache::Key::of(repository, base, source.history)) {
-            Some(cached) => {
-                Conventions::from_profile(cached.profile, cached.shallow, rules, warnings)
+    let cache_folder = cache::folder(&common_dir);
+    let key = cache::Key::of(repository, base, source.history);
+    let mut conventions = match cache::load(&cache_folder, &key, !source.write) {
+        Some(cached) => Conventions::from_profile(cached.profile, cached.shallow, rules, warnings),
+        None => {
+            let mut index = Index::open(&common_dir);
+            index.read_only = !source.write;
+            let history = index.history(repository, base, source.history, options, progress)?;
+            warnings.extend(index.warning.take());
+            let shallow = history.shallow;
+            let conventions = Conventions::from_history(history, rules, warnings);
+            if let (Some(profile), true) = (&conventions.profile, source.write) {
+                // A profile that cannot be kept is only built again by the next run.
+                let _ = cache::save(&cache_folder, &key, profile, shallow);
             }
-            None => {
-                let mut index = Index::open(&common_dir);
-                index.read_only = !source.write;
-                let history = index.history(repository, base, source.history, options, progress)?;
-                warnings.extend(index.warning.take());
-                let shallow = history.shallow;
-                let conventions = Conventions::from_history(history, rules, warnings);
-                if let (Some(profile), true) = (&conventions.profile, source.write) {
-                    // The index as this run left it names the history; a profile that
-                    // cannot be kept is only built again by the next run.
-                    let key = cache::Key::of(repository, base, source.history);
-                    let _ = cache::save(&cache_path, &key, profile, shallow);
-                }
-                conventions
-            }
-        };
+            conventions
+        }
+    };
     conventions.author = repository.author_email().map(|email| email.to_lowercase());
     Ok(conventions)
 }
@@ -166,6 +164,7 @@ impl Conventions {
             profile,
             rules,
             indexed_now: history.indexed_now,
+            reused: false,
             shallow: history.shallow,
             warnings,
             author: None,
@@ -180,6 +179,7 @@ impl Conventions {
             profile: Some(profile),
             rules,
             indexed_now: 0,
+            reused: true,
             shallow,
             warnings,
             author: None,
@@ -239,8 +239,10 @@ pub(crate) fn describe(conventions: &Conventions) -> Vec<String> {
     }
     let shallow =
         if conventions.shallow { "; the clone is shallow, history stops early" } else { "" };
+    let reused =
+        if conventions.reused { "; the profile kept for this commit was reused" } else { "" };
     lines.push(format!(
-        "conventions: learned from {} commits ({} indexed by this run){shallow}",
+        "conventions: learned from {} commits ({} indexed by this run{reused}){shallow}",
         conventions.commits, conventions.indexed_now
     ));
     if let Some(profile) = &conventions.profile {

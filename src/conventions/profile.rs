@@ -335,7 +335,7 @@ impl Profile {
             };
             let style = reader.style()?;
             let ids = reader.u32s()?;
-            let structural = reader.len(0)?;
+            let structural = reader.count()?;
             if structural > ids.len() {
                 return None;
             }
@@ -357,7 +357,7 @@ impl Profile {
                     new: reader.option_string()?,
                 });
             }
-            shape.bump_count = reader.len(0)?;
+            shape.bump_count = reader.count()?;
             shape.author = reader.option_string()?;
             if reader.bool()? {
                 shape.version = Some((reader.string()?, reader.string()?));
@@ -398,9 +398,9 @@ impl Profile {
         }
         let mut types = Vec::new();
         for _ in 0..reader.len(12)? {
-            types.push((reader.string()?, reader.f32()?, reader.len(0)?));
+            types.push((reader.string()?, reader.f32()?, reader.count()?));
         }
-        let labelled = reader.len(0)?;
+        let labelled = reader.count()?;
         let mut capitalised = BTreeMap::new();
         for _ in 0..reader.len(5)? {
             capitalised.insert(reader.style()?, reader.f32()?);
@@ -411,7 +411,7 @@ impl Profile {
         for _ in 0..reader.len(8)? {
             trailers.push((reader.string()?, reader.f32()?));
         }
-        let median_length = reader.len(0)?;
+        let median_length = reader.count()?;
         let type_model = if reader.bool()? {
             let model = Softmax::decode(reader)?;
             let mut classes = Vec::new();

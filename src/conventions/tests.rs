@@ -229,15 +229,10 @@ fn a_profile_read_back_from_its_file_predicts_exactly_as_the_trained_one() {
     }));
     let trained = Profile::build(&records);
     let folder = tempfile::tempdir().expect("temporary folder");
-    let path = super::cache::path(folder.path());
-    let key = super::cache::Key {
-        base: "a".repeat(40),
-        history: 1000,
-        index_bytes: 1234,
-        shallow_boundary: 0,
-    };
-    super::cache::save(&path, &key, &trained, true).expect("kept");
-    let cached = super::cache::load(&path, &key).expect("read back");
+    let profiles = super::cache::folder(folder.path());
+    let key = super::cache::Key { base: "a".repeat(40), history: 1000, shallow_boundary: 0 };
+    super::cache::save(&profiles, &key, &trained, true).expect("kept");
+    let cached = super::cache::load(&profiles, &key, false).expect("read back");
     assert!(cached.shallow);
     let loaded = cached.profile;
     assert_eq!(loaded.commits(), trained.commits());
@@ -265,14 +260,101 @@ fn a_profile_read_back_from_its_file_predicts_exactly_as_the_trained_one() {
         assert_eq!(loaded.capitalises(Style::Plain), trained.capitalises(Style::Plain));
     }
 
-    // Another history, another index or a torn file: nothing is read back.
+    // Another history, another shallow boundary, another key's file under this key's name,
+    // or a torn file: nothing is read back.
     let other = super::cache::Key { base: "b".repeat(40), ..key.clone() };
-    assert!(super::cache::load(&path, &other).is_none());
-    let grown = super::cache::Key { index_bytes: 1300, ..key.clone() };
-    assert!(super::cache::load(&path, &grown).is_none());
+    assert!(super::cache::load(&profiles, &other, false).is_none());
     let shorter = super::cache::Key { history: 500, ..key.clone() };
-    assert!(super::cache::load(&path, &shorter).is_none());
+    assert!(super::cache::load(&profiles, &shorter, false).is_none());
+    let deepened = super::cache::Key { shallow_boundary: 7, ..key.clone() };
+    assert!(super::cache::load(&profiles, &deepened, false).is_none());
+    let path = profiles.join(key.file_name());
     let bytes = std::fs::read(&path).expect("file");
+    std::fs::write(profiles.join(other.file_name()), &bytes).expect("misnamed");
+    assert!(super::cache::load(&profiles, &other, false).is_none());
     std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("tear");
-    assert!(super::cache::load(&path, &key).is_none());
+    assert!(super::cache::load(&profiles, &key, false).is_none());
+}
+
+#[test]
+fn the_kept_profiles_are_bounded_and_the_least_recently_used_goes_first() {
+    let trained = Profile::build(&history());
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let profiles = super::cache::folder(folder.path());
+    let key = |number: usize| super::cache::Key {
+        base: format!("{number:040x}"),
+        history: 1000,
+        shallow_boundary: 0,
+    };
+    // The single file of earlier versions goes when a profile is written.
+    let legacy = folder.path().join("changes/conventions/profile.bin");
+    std::fs::create_dir_all(&profiles).expect("folder");
+    std::fs::write(&legacy, b"changes-profile\n").expect("legacy file");
+    // A temporary file left by a killed run an hour ago, and one being written now.
+    let abandoned = profiles.join(".changes-abandoned");
+    let writing = profiles.join(".changes-writing");
+    std::fs::write(&abandoned, b"half").expect("abandoned");
+    std::fs::write(&writing, b"half").expect("writing");
+    let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options()
+        .append(true)
+        .open(&abandoned)
+        .and_then(|file| file.set_modified(long_ago))
+        .expect("age the abandoned file");
+    let kept = super::cache::KEPT;
+    for number in 0..kept {
+        super::cache::save(&profiles, &key(number), &trained, false).expect("kept");
+        // Written one minute apart, the first longest ago.
+        let written = std::time::SystemTime::now()
+            - std::time::Duration::from_secs(60 * (kept - number) as u64);
+        std::fs::File::options()
+            .append(true)
+            .open(profiles.join(key(number).file_name()))
+            .and_then(|file| file.set_modified(written))
+            .expect("date the file");
+    }
+    assert!(!legacy.exists());
+    assert!(!abandoned.exists());
+    assert!(writing.exists(), "a racing run's temporary file is left alone");
+    // The oldest is used again, then one more is written: the second oldest goes.
+    assert!(super::cache::load(&profiles, &key(0), false).is_some());
+    super::cache::save(&profiles, &key(kept), &trained, false).expect("kept");
+    let count = std::fs::read_dir(&profiles)
+        .expect("list")
+        .flatten()
+        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".bin"))
+        .count();
+    assert_eq!(count, kept);
+    assert!(super::cache::load(&profiles, &key(0), false).is_some(), "used last, kept");
+    assert!(super::cache::load(&profiles, &key(1), false).is_none(), "least recently used");
+    for number in 2..=kept {
+        assert!(super::cache::load(&profiles, &key(number), false).is_some(), "{number}");
+    }
+    // Read-only runs (`config show`) do not mark what they read.
+    let before = std::fs::metadata(profiles.join(key(2).file_name()))
+        .and_then(|metadata| metadata.modified())
+        .expect("mtime");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert!(super::cache::load(&profiles, &key(2), true).is_some());
+    let after = std::fs::metadata(profiles.join(key(2).file_name()))
+        .and_then(|metadata| metadata.modified())
+        .expect("mtime");
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_short_profile_of_long_subjects_is_read_back() {
+    // No type model and few bytes after the median subject length: a number is not a length
+    // of what follows, so it is not checked against the bytes left.
+    let subject = "Make the parser accept every form of a long option value";
+    let records: Vec<Arc<Record>> =
+        (0..3).map(|number| record(number, subject, "src/parser.rs", "source", "fix")).collect();
+    let trained = Profile::build(&records);
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let profiles = super::cache::folder(folder.path());
+    let key = super::cache::Key { base: "c".repeat(40), history: 1000, shallow_boundary: 0 };
+    super::cache::save(&profiles, &key, &trained, false).expect("kept");
+    let loaded = super::cache::load(&profiles, &key, false).expect("read back").profile;
+    assert_eq!(loaded.median_length, trained.median_length);
+    assert_eq!(loaded.commits(), 3);
 }

@@ -503,10 +503,15 @@ fn a_warm_run_reuses_the_trained_profile_until_the_history_changes() {
         &|module, index| format!("feat({module}): add step {index}"),
     );
     stage_dependency(&repo, "serde", "1.0.99");
-    let cache = repo.root.join(".git/changes/conventions/profile.bin");
+    let profiles = repo.root.join(".git/changes/conventions/profiles");
+    let kept = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&profiles)
+            .map(|entries| entries.flatten().map(|entry| entry.path()).collect())
+            .unwrap_or_default()
+    };
     let first = repo.changes(&["-v", "hook", "run", "--models", "local"]);
     assert!(first.stderr.contains("learned from 24 commits (24 indexed"), "{}", first.stderr);
-    assert!(cache.exists(), "the trained profile is kept");
+    assert_eq!(kept().len(), 1, "the trained profile is kept");
     // The index overwritten with as many bytes of nothing: only the kept profile can
     // still say 24 commits without indexing any.
     let index = repo.root.join(".git/changes/conventions/index.log");
@@ -514,6 +519,7 @@ fn a_warm_run_reuses_the_trained_profile_until_the_history_changes() {
     std::fs::write(&index, vec![b'\n'; kept_index.len()]).expect("blank the index");
     let warm = repo.changes(&["-v", "hook", "run", "--models", "local"]);
     assert!(warm.stderr.contains("learned from 24 commits (0 indexed"), "{}", warm.stderr);
+    assert!(warm.stderr.contains("the profile kept for this commit was reused"), "{}", warm.stderr);
     assert_eq!(warm.stdout, first.stdout, "the kept profile drafts as the trained one did");
     std::fs::write(&index, &kept_index).expect("restore the index");
     // A replayed commit has another history: the profile is built for it.
@@ -525,9 +531,12 @@ fn a_warm_run_reuses_the_trained_profile_until_the_history_changes() {
     let after = repo.changes(&["-v", "hook", "run", "--models", "local"]);
     assert!(after.stderr.contains("learned from 25 commits (1 indexed"), "{}", after.stderr);
     // A torn or foreign file is only a reason to build again.
-    std::fs::write(&cache, b"changes-profile\n\x01\x00").expect("tear the profile");
+    for path in kept() {
+        std::fs::write(path, b"changes-profile\n\x01\x00").expect("tear the profile");
+    }
     let torn = repo.changes(&["-v", "hook", "run", "--models", "local"]);
     assert!(torn.stderr.contains("learned from 25 commits (0 indexed"), "{}", torn.stderr);
+    assert!(!torn.stderr.contains("was reused"), "{}", torn.stderr);
     assert_eq!(torn.stdout, after.stdout);
 }
 
