@@ -44,7 +44,12 @@ pub(super) fn render(analyses: &[FileAnalysis<'_>], subject: &str) -> String {
     }
     let unvisited = ordered[visited..].iter().filter(|analysis| has_bullets(analysis)).count();
     if let [only] = bullets.as_slice() {
-        if unvisited == 0 && only.names.iter().all(|name| mentioned(subject, name)) {
+        // A bullet that says more than a verb and a file (`Add src/lexer.rs with lex and
+        // token`) is kept even when the subject names the file by its stem.
+        let bare = only.text.split_whitespace().count() <= 2;
+        let repeated = only.names.iter().all(|name| subject.contains(name.as_str()))
+            || (bare && only.names.iter().all(|name| mentioned(subject, name)));
+        if unvisited == 0 && repeated {
             return String::new();
         }
     }
