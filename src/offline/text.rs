@@ -175,9 +175,16 @@ pub(crate) fn fit_subject_cased(
             }
         }
     }
-    let shortest_prefix = prefixes.last().map_or("", String::as_str);
-    if let Some(subject) = cut_between_words(shortest_prefix, &counted, max_characters) {
-        return subject;
+    // Nothing fits whole: cut the summary, not the scope the repository files the change
+    // under (a changeset's long entry would otherwise lose `(core)`), unless even the
+    // fullest prefix leaves too little room.
+    let fullest = prefixes.first().filter(|prefix| {
+        max_characters.saturating_sub(prefix.chars().count()) >= max_characters / 2
+    });
+    for prefix in [fullest, prefixes.last()].into_iter().flatten() {
+        if let Some(subject) = cut_between_words(prefix, &counted, max_characters) {
+            return subject;
+        }
     }
     let bare = capitalize(counted.trim_end_matches('.'));
     if let Some(subject) = cut_between_words("", &bare, max_characters) {

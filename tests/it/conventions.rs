@@ -291,22 +291,9 @@ async fn network_prompts_carry_the_profile_and_their_drafts_are_repaired() {
         &|version| format!("chore(deps): bump serde to {version}"),
         &|module, index| format!("feat({module}): add step {index}"),
     );
-    let path = repo.home.join(".config/changes/config.yaml");
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
-    std::fs::write(
-        &path,
-        format!(
-            "models:\n  - name: m1\n    provider: openai-compatible\n    model: model-1\n    base_url: {}/v1\ndefaults: [m1]\n",
-            server.uri()
-        ),
-    )
-    .expect("user configuration");
+    use_loopback_model(&repo, &server);
     repo.stage("src/parser/mod.rs", "pub fn step_99() -> usize {\n    99\n}\n");
-    let mut command = repo.command(crate::harness::CHANGES);
-    command.args(["hook", "run", "--models", "m1"]);
-    let output =
-        tokio::task::spawn_blocking(move || command.output().expect("runs")).await.expect("joined");
-    let run = crate::harness::Run::from(output);
+    let run = draft_with_loopback_model(&repo).await;
     let draft = run.success();
     assert!(
         draft.starts_with("feat(parser): add step parsing\n"),
@@ -414,6 +401,29 @@ fn eval_replays_commits_and_asks_before_spending_money() {
     let refused = repo.changes(&["eval", "--last", "3", "--models", "m1"]);
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     assert!(refused.stderr.contains("--yes"), "{}", refused.stderr);
+}
+
+/// Makes `m1`, a model on `server`, the user's only default.
+fn use_loopback_model(repo: &TestRepo, server: &MockServer) {
+    let path = repo.home.join(".config/changes/config.yaml");
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+    std::fs::write(
+        &path,
+        format!(
+            "models:\n  - name: m1\n    provider: openai-compatible\n    model: model-1\n    base_url: {}/v1\ndefaults: [m1]\n",
+            server.uri()
+        ),
+    )
+    .expect("user configuration");
+}
+
+/// `changes hook run --models m1`, off the runtime's threads so the server keeps answering.
+async fn draft_with_loopback_model(repo: &TestRepo) -> crate::harness::Run {
+    let mut command = repo.command(crate::harness::CHANGES);
+    command.args(["hook", "run", "--models", "m1"]);
+    let output =
+        tokio::task::spawn_blocking(move || command.output().expect("runs")).await.expect("joined");
+    crate::harness::Run::from(output)
 }
 
 /// Answers every request with a draft and reports what it was sent and wrote in `usage`.
@@ -646,23 +656,10 @@ async fn a_model_that_copies_an_examples_ticket_key_gets_the_branchs() {
         repo.stage("src/lib.rs", format!("pub fn step() -> usize {{\n    {index}\n}}\n"));
         repo.commit(&format!("ABC-{}: Add step {index}", 100 + index));
     }
-    let path = repo.home.join(".config/changes/config.yaml");
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
-    std::fs::write(
-        &path,
-        format!(
-            "models:\n  - name: m1\n    provider: openai-compatible\n    model: model-1\n    base_url: {}/v1\ndefaults: [m1]\n",
-            server.uri()
-        ),
-    )
-    .expect("user configuration");
+    use_loopback_model(&repo, &server);
     repo.git(&["checkout", "-q", "-b", "ABC-900-steps"]);
     repo.stage("src/lib.rs", "pub fn step() -> usize {\n    99\n}\n");
-    let mut command = repo.command(crate::harness::CHANGES);
-    command.args(["hook", "run", "--models", "m1"]);
-    let output =
-        tokio::task::spawn_blocking(move || command.output().expect("runs")).await.expect("joined");
-    let run = crate::harness::Run::from(output);
+    let run = draft_with_loopback_model(&repo).await;
     let draft = run.success();
     assert!(draft.starts_with("ABC-900: Add step 99\n"), "{draft}");
     assert!(!draft.contains("ABC-105"), "{draft}");
