@@ -225,11 +225,11 @@ pub(crate) fn check(conventions: &Conventions, message: &Message, max_subject: u
     // The length, leaving room for the branch's ticket key where this repository writes one.
     let limit =
         rules.header_max.as_ref().map_or(max_subject, |(length, _)| (*length).min(max_subject));
-    let habit = profile.and_then(|profile| profile.ticket_habit());
-    let ticket = conventions.branch.as_deref().zip(habit.as_ref()).and_then(|(branch, habit)| {
+    let habit = conventions.ticket_habit();
+    let ticket = conventions.branch.as_deref().zip(habit).and_then(|(branch, habit)| {
         Some((ticket::from_branch(branch, habit)?, habit.form.clone()))
     });
-    if let Some(habit) = &habit {
+    if let Some(habit) = habit {
         let keep = ticket.as_ref().map(|(key, _)| key.as_str());
         let (without, removed) = ticket::without_foreign(&subject_line, habit, keep);
         if !removed.is_empty() {

@@ -66,6 +66,8 @@ pub(crate) struct Conventions {
     pub(crate) author: Option<String>,
     /// The branch staged changes are committed on, whose ticket key a draft may carry.
     pub(crate) branch: Option<String>,
+    /// How the history writes ticket keys, learned once for all of a run's drafts.
+    tickets: std::sync::OnceLock<Option<ticket::Habit>>,
 }
 
 /// Where a run's history starts and how much of it to read.
@@ -169,6 +171,7 @@ impl Conventions {
             warnings,
             author: None,
             branch: None,
+            tickets: std::sync::OnceLock::new(),
         }
     }
 
@@ -184,6 +187,7 @@ impl Conventions {
             warnings,
             author: None,
             branch: None,
+            tickets: std::sync::OnceLock::new(),
         }
     }
 
@@ -191,6 +195,13 @@ impl Conventions {
     #[cfg(test)]
     pub(crate) fn none() -> Self {
         Conventions::from_history(History::default(), Rules::default(), Vec::new())
+    }
+
+    /// How the speaking profile's subjects write ticket keys, when they do.
+    pub(crate) fn ticket_habit(&self) -> Option<&ticket::Habit> {
+        self.tickets
+            .get_or_init(|| self.speaking_profile().and_then(Profile::ticket_habit))
+            .as_ref()
     }
 
     /// The profile, when it has enough commits to speak for the repository's style.
